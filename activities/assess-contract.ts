@@ -1,0 +1,59 @@
+/**
+ * The first stage's I/O: everything that depends on configuration (rules, cooling-off, calendar,
+ * questionnaire, call plan) is decided here, once, and recorded in history. A configuration change
+ * therefore never changes the course of a running workflow; it applies to the next contracts.
+ */
+import type { Settings } from '../config/settings';
+import type { Contract } from '../domain/contract';
+import { planAttempts, type PlannedSlot } from '../domain/call-plan';
+import { decideCallback, type CallbackDecision } from '../domain/callback-rules';
+import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
+import { questionsFor, type Question } from '../domain/questionnaire';
+import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
+
+export interface AssessContractInput {
+  contract: Contract;
+  /** The workflow's clock, so the plan starts from workflow time (time-skipping tests included). */
+  now: string;
+}
+
+export interface Assessment {
+  decision: CallbackDecision;
+  coolingOff: CoolingOffPeriod;
+  /** Empty when no callback is required. */
+  plan: PlannedSlot[];
+  questions: Question[];
+  ticketTypeOf: Record<ReasonCode, TicketType>;
+  maxAttempts: number;
+  callBackWindowMinutes: number;
+}
+
+export function createAssessActivities(settings: Settings) {
+  return {
+    async assessContract({ contract, now }: AssessContractInput): Promise<Assessment> {
+      const decision = decideCallback(contract, settings.callbackRules);
+      const coolingOff = coolingOffPeriod(contract, settings.coolingOff, settings.calendar, settings.timeZone);
+      const plan = decision.required
+        ? planAttempts({
+            now: new Date(now),
+            coolingOffEndsAt: new Date(coolingOff.endsAt),
+            config: settings.callPlan,
+            calendar: settings.calendar,
+            timeZone: settings.timeZone,
+          })
+        : [];
+      const ticketTypeOf = Object.fromEntries(
+        Object.entries(settings.transferReasons.reasons).map(([code, r]) => [code, r.ticketType]),
+      ) as Record<ReasonCode, TicketType>;
+      return {
+        decision,
+        coolingOff,
+        plan,
+        questions: questionsFor(contract, settings.questionnaire),
+        ticketTypeOf,
+        maxAttempts: settings.callPlan.maxAttempts,
+        callBackWindowMinutes: settings.callPlan.callBackWindowMinutes,
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The call-center interface. The workflow puts a call task out through `placeCall` and waits for the
+ * outcome, which comes back as the `recordCallOutcome` Update: from a person through the API, or from
+ * an automatic dialer. A real dialer integration implements `CallCenter` and nothing else changes.
+ */
+import { log } from '@temporalio/activity';
+
+export interface CallTask {
+  policyNo: string;
+  workflowId: string;
+  attemptId: string;
+  attemptNo: number;
+  /** ISO instants of the attempt's slot: no outcome by `windowEnd` counts as not made. */
+  windowStart: string;
+  windowEnd: string;
+  /** The number to dial (personal data: encrypted in history by the payload codec). */
+  phone: string;
+  questionIds: string[];
+  late: boolean;
+}
+
+export interface CallCenter {
+  /** Hand the task over; must return quickly (the outcome comes back later as an Update). */
+  placeCall(task: CallTask): Promise<void>;
+}
+
+/** People at the call center: the task shows up in their due-call list (API), they record the outcome. */
+export class StaffedCallCenter implements CallCenter {
+  async placeCall(task: CallTask): Promise<void> {
+    log.info('call task queued for call-center staff', {
+      policyNo: task.policyNo,
+      attemptId: task.attemptId,
+      windowEnd: task.windowEnd,
+    });
+  }
+}
+
+export function createCallCenterActivities(callCenter: CallCenter) {
+  return {
+    async placeCall(task: CallTask): Promise<void> {
+      await callCenter.placeCall(task);
+    },
+  };
+}

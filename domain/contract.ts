@@ -1,0 +1,86 @@
+/**
+ * A new contract as the policy-issuance system sends it. This schema is the one gate every
+ * contract passes (API, CLI import, tests): anything it accepts is safe to start a workflow with.
+ */
+import { z } from 'zod';
+import { isValidLocalDate } from './local-time';
+
+export const CHANNELS = ['agency', 'bancassurance'] as const;
+export const PRODUCT_TYPES = [
+  'traditional',
+  'universal',
+  'investment-linked',
+  'participating',
+  'health',
+  'accident',
+] as const;
+export const PREMIUM_MODES = ['single', 'annual', 'semiannual', 'quarterly', 'monthly'] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+export type ProductType = (typeof PRODUCT_TYPES)[number];
+
+/** Policy numbers end up in workflow ids and search attributes, so keep them to a safe alphabet. */
+export const policyNoSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{3,39}$/, 'must be 4-40 letters, digits or dashes');
+
+const localDate = z
+  .string()
+  .refine(isValidLocalDate, 'must be a calendar date written YYYY-MM-DD (Asia/Shanghai)');
+
+/** Mainland mobile numbers, or a landline with area code (0xx-xxxxxxxx). */
+export const phoneSchema = z
+  .string()
+  .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mainland mobile number (11 digits) or a landline with area code');
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** 18-character resident identity number, with its ISO 7064 check character verified. */
+export function isValidResidentId(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
+  return ID_CHECK[sum % 11] === id[17] && isValidLocalDate(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`);
+}
+
+const orgCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be an office code of letters, digits or dashes');
+
+export const contractSchema = z
+  .object({
+    policyNo: policyNoSchema,
+    channel: z.enum(CHANNELS),
+    productCode: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'must be 1-20 letters, digits or dashes'),
+    productType: z.enum(PRODUCT_TYPES),
+    termMonths: z.number().int().positive().max(1200),
+    premium: z.object({
+      amount: z.number().positive(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY'),
+      mode: z.enum(PREMIUM_MODES),
+    }),
+    issuedOn: localDate,
+    receiptSignedOn: localDate,
+    regionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code'),
+    org: z.object({
+      branch: orgCode,
+      centralSubBranch: orgCode,
+      tier4Office: orgCode,
+    }),
+    agent: z.object({
+      code: orgCode,
+      name: z.string().trim().min(1).max(50),
+      phone: phoneSchema,
+    }),
+    policyholder: z.object({
+      name: z.string().trim().min(1).max(50),
+      phone: phoneSchema.optional(),
+      idNumber: z.string().refine(isValidResidentId, 'must be an 18-character resident ID number with a valid check character'),
+    }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.receiptSignedOn < c.issuedOn) {
+      ctx.addIssue({ code: 'custom', path: ['receiptSignedOn'], message: 'must not be before issuedOn' });
+    }
+  });
+
+export type Contract = z.infer<typeof contractSchema>;

@@ -1,0 +1,263 @@
+/**
+ * One policy's callback (回访), from the decision to the close. Deterministic: every decision that
+ * depends on configuration or the outside world comes from an activity and is kept in history.
+ *
+ *   ASSESSING → NOT_REQUIRED
+ *             → AWAITING_CALL ⇄ CALLING → AWAITING_RECORDING → COMPLETED
+ *                                       → REFUSED | PROBLEM_FOUND | UNREACHABLE
+ */
+import {
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Assessment } from '../activities/assess-contract';
+import { callOutcomeSchema, recordingUploadSchema, UNREACHABLE_OUTCOMES, type CallOutcomeReport } from '../domain/call-outcome';
+import type { PlannedSlot } from '../domain/call-plan';
+import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary } from '../domain/callback-state';
+import type { Contract } from '../domain/contract';
+import { problemsInAnswers, unansweredQuestions } from '../domain/questionnaire';
+import type { ReasonCode } from '../domain/transfer-reasons';
+import { parseOrThrow } from '../domain/validation';
+import { getCallbackState, recordCallOutcome, recordingUploaded, type OutcomeAck } from './messages';
+import * as sa from './search-attributes';
+
+// Pure computation on configuration: a local activity keeps it to one history event.
+const { assessContract } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // A missing calendar year keeps failing until an operator adds it; the workflow waits, visibly.
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
+});
+const { placeCall } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { verifyRecording } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Bounded: the uploader is waiting on the Update and can try again if storage stays down.
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8 },
+});
+
+export interface CallbackWorkflowInput {
+  contract: Contract;
+}
+
+export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Promise<CallbackSummary> {
+  const policyNo = contract.policyNo;
+  const state: CallbackState = {
+    policyNo,
+    stage: 'ASSESSING',
+    plan: [],
+    attempts: [],
+    attemptsMade: 0,
+    problems: [],
+    stageHistory: [{ stage: 'ASSESSING', at: nowIso() }],
+  };
+  let assessment: Assessment | undefined;
+  let openAttempt: CallAttempt | undefined;
+  let verifying = false;
+
+  const setStage = (stage: CallbackStage, note?: string): void => {
+    if (stage !== state.stage) state.stageHistory.push({ stage, at: nowIso(), note });
+    state.stage = stage;
+    state.nextAttemptAt = stage === 'AWAITING_CALL' || stage === 'CALLING' ? state.nextAttemptAt : undefined;
+    upsertSearchAttributes([
+      { key: sa.CallbackStage, value: stage },
+      { key: sa.AttemptCount, value: state.attemptsMade },
+      { key: sa.NextAttemptAt, value: state.nextAttemptAt ? new Date(state.nextAttemptAt) : null },
+    ]);
+  };
+
+  setHandler(getCallbackState, () => state);
+
+  setHandler(
+    recordCallOutcome,
+    (report): OutcomeAck => {
+      const attempt = state.attempts.find((a) => a.attemptId === report.attemptId)!;
+      if (attempt.report) return { attemptId: attempt.attemptId, stage: state.stage, duplicate: true };
+      applyOutcome(attempt, callOutcomeSchema.parse(report));
+      return { attemptId: attempt.attemptId, stage: state.stage, duplicate: false };
+    },
+    { validator: (report) => validateOutcome(report) },
+  );
+
+  setHandler(
+    recordingUploaded,
+    async (upload) => {
+      verifying = true;
+      try {
+        const verified = await verifyRecording(upload);
+        state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
+        state.closedAt = nowIso();
+        setStage('COMPLETED', `recording ${upload.reference}`);
+        return state;
+      } finally {
+        verifying = false;
+      }
+    },
+    {
+      validator: (upload) => {
+        parseOrThrow(recordingUploadSchema, upload);
+        if (state.stage !== 'AWAITING_RECORDING') throw new Error(`no recording is expected in stage ${state.stage}`);
+        if (verifying) throw new Error('a recording is already being verified for this policy');
+      },
+    },
+  );
+
+  /** Rejections leave the workflow unchanged and tell the caller why, in words. */
+  function validateOutcome(report: CallOutcomeReport): void {
+    const parsed = parseOrThrow(callOutcomeSchema, report);
+    const attempt = state.attempts.find((a) => a.attemptId === parsed.attemptId);
+    if (!attempt) throw new Error(`attempt '${parsed.attemptId}' is unknown for policy ${policyNo}`);
+    if (attempt.report) {
+      // A repeated delivery of the same outcome is harmless; a different one for a closed attempt is not.
+      if (attempt.report.outcome === parsed.outcome) return;
+      throw new Error(`attempt '${parsed.attemptId}' already has outcome '${attempt.report.outcome}'`);
+    }
+    if (attempt !== openAttempt) throw new Error(`attempt '${parsed.attemptId}' is stale: its slot ended without an outcome`);
+    if (state.stage !== 'CALLING') throw new Error(`no call outcome is expected in stage ${state.stage}`);
+    if (parsed.outcome === 'completed') {
+      const answers = parsed.answers ?? {};
+      const missing = unansweredQuestions(assessment!.questions, answers);
+      if (missing.length) throw new Error(`answers missing for: ${missing.join(', ')}`);
+      const unknown = Object.keys(answers).filter((id) => !assessment!.questions.some((q) => q.id === id));
+      if (unknown.length) throw new Error(`answers to questions not asked of this policy: ${unknown.join(', ')}`);
+    }
+    if (parsed.outcome === 'callback-later' && Date.parse(parsed.callBackAt!) <= Date.now()) {
+      throw new Error('callBackAt must be in the future');
+    }
+  }
+
+  /** Applies a validated outcome; the main loop reacts to the stage it leaves. */
+  function applyOutcome(attempt: CallAttempt, report: CallOutcomeReport): void {
+    attempt.report = report;
+    attempt.outcome = report.outcome;
+    attempt.recordedAt = nowIso();
+    state.attemptsMade++;
+    const unreachable = UNREACHABLE_OUTCOMES[report.outcome];
+    switch (report.outcome) {
+      case 'completed': {
+        const reasons = new Set<ReasonCode>([
+          ...problemsInAnswers(assessment!.questions, report.answers ?? {}),
+          ...(report.reportedProblems ?? []),
+        ]);
+        state.problems = [...reasons].map((reason) => ({ reason, ticketType: assessment!.ticketTypeOf[reason] }));
+        setStage(state.problems.length ? 'PROBLEM_FOUND' : 'AWAITING_RECORDING');
+        return;
+      }
+      case 'refused':
+        state.closedAt = nowIso();
+        setStage('REFUSED', report.note);
+        return;
+      case 'callback-later': {
+        const at = Date.parse(report.callBackAt!);
+        const slot: PlannedSlot = {
+          slot: 'call-back',
+          start: new Date(at).toISOString(),
+          end: new Date(at + assessment!.callBackWindowMinutes * 60_000).toISOString(),
+          late: at >= Date.parse(state.coolingOff!.endsAt),
+        };
+        state.plan = [slot, ...state.plan.filter((s) => Date.parse(s.start) >= Date.parse(slot.end))];
+        setStage('AWAITING_CALL', `customer asked to be called back at ${slot.start}`);
+        return;
+      }
+      default:
+        if (unreachable) {
+          state.unreachableReason = unreachable;
+          setStage('UNREACHABLE', unreachable);
+        } else {
+          setStage('AWAITING_CALL', report.outcome);
+        }
+    }
+  }
+
+  // --- Stage 1: decide -------------------------------------------------------------------------
+  assessment = await assessContract({ contract, now: nowIso() });
+  state.decision = assessment.decision;
+  state.coolingOff = assessment.coolingOff;
+  state.questions = assessment.questions.map(({ id, text }) => ({ id, text }));
+  state.plan = assessment.plan;
+  upsertSearchAttributes([{ key: sa.CoolingOffEnd, value: new Date(assessment.coolingOff.endsAt) }]);
+
+  if (!assessment.decision.required) {
+    state.closedAt = nowIso();
+    setStage('NOT_REQUIRED', assessment.decision.reason);
+    return summary(state);
+  }
+  if (!contract.policyholder.phone) {
+    state.unreachableReason = 'no-number';
+    setStage('UNREACHABLE', 'no phone number on file');
+    return summary(state);
+  }
+
+  // --- Stage 2: call until reached, refused, or out of attempts ---------------------------------
+  while (state.stage === 'ASSESSING' || state.stage === 'AWAITING_CALL') {
+    const slot = state.plan.shift();
+    if (!slot || state.attemptsMade >= assessment.maxAttempts) {
+      state.unreachableReason = 'unreachable';
+      setStage('UNREACHABLE', slot ? `${state.attemptsMade} attempts made` : 'no slot left in the call plan');
+      break;
+    }
+    state.nextAttemptAt = slot.start;
+    setStage('AWAITING_CALL');
+    await sleepUntil(slot.start);
+
+    const attempt: CallAttempt = {
+      attemptId: `${policyNo}-${state.attempts.length + 1}`,
+      attemptNo: state.attempts.length + 1,
+      slot,
+      placedAt: nowIso(),
+    };
+    state.attempts.push(attempt);
+    openAttempt = attempt;
+    setStage('CALLING');
+    await placeCall({
+      policyNo,
+      workflowId: workflowInfo().workflowId,
+      attemptId: attempt.attemptId,
+      attemptNo: attempt.attemptNo,
+      windowStart: slot.start,
+      windowEnd: slot.end,
+      phone: contract.policyholder.phone,
+      questionIds: assessment.questions.map((q) => q.id),
+      late: slot.late,
+    });
+    const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end));
+    openAttempt = undefined;
+    if (!reported) {
+      attempt.outcome = 'not-made';
+      setStage('AWAITING_CALL', `attempt ${attempt.attemptNo} not made in its slot`);
+    }
+  }
+
+  // --- Stage 3: the recording closes a completed call ------------------------------------------
+  if (state.stage === 'AWAITING_RECORDING') {
+    await condition(() => state.stage === 'COMPLETED');
+  }
+  await condition(allHandlersFinished);
+  return summary(state);
+}
+
+function summary(state: CallbackState): CallbackSummary {
+  const { plan: _plan, ...rest } = state;
+  return rest;
+}
+
+function nowIso(): string {
+  return new Date(Date.now()).toISOString();
+}
+
+function msUntil(iso: string): number {
+  return Math.max(0, Date.parse(iso) - Date.now());
+}
+
+async function sleepUntil(iso: string): Promise<void> {
+  const ms = msUntil(iso);
+  if (ms > 0) await sleep(ms);
+}

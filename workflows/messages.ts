@@ -1,0 +1,26 @@
+/**
+ * The messages of the callback workflow, declared once and shared by the workflow and every client
+ * (API, CLI, dialer, tests).
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
+import type { CallbackStage, CallbackState } from '../domain/callback-state';
+
+export const getCallbackState = defineQuery<CallbackState>('getCallbackState');
+
+export interface OutcomeAck {
+  attemptId: string;
+  stage: CallbackStage;
+  /** True when this exact outcome had already been recorded (a repeated delivery). */
+  duplicate: boolean;
+}
+
+/** An attempt's outcome. Rejected (workflow unchanged) for an unknown or stale attempt, a wrong stage or incomplete answers. */
+export const recordCallOutcome = defineUpdate<OutcomeAck, [CallOutcomeReport]>('recordCallOutcome');
+
+/** The call recording is in storage; verified before the callback closes. */
+export const recordingUploaded = defineUpdate<CallbackState, [RecordingUpload]>('recordingUploaded');
+
+export function callbackWorkflowId(policyNo: string): string {
+  return `callback-${policyNo}`;
+}

@@ -1,0 +1,32 @@
+/**
+ * Typed search attributes: what ops staff filter on in the Web UI and the API lists with.
+ * Business keys and stages only, never personal data (names, phone numbers, ID numbers).
+ * Registered on the server by `client/register-search-attributes.ts` (and `npm start`).
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const PolicyNo = defineSearchAttributeKey('PolicyNo', 'KEYWORD');
+export const Channel = defineSearchAttributeKey('Channel', 'KEYWORD');
+export const ProductType = defineSearchAttributeKey('ProductType', 'KEYWORD');
+export const Branch = defineSearchAttributeKey('Branch', 'KEYWORD');
+export const CentralSubBranch = defineSearchAttributeKey('CentralSubBranch', 'KEYWORD');
+export const Tier4Office = defineSearchAttributeKey('Tier4Office', 'KEYWORD');
+export const AgentCode = defineSearchAttributeKey('AgentCode', 'KEYWORD');
+export const CallbackStage = defineSearchAttributeKey('CallbackStage', 'KEYWORD');
+export const CoolingOffEnd = defineSearchAttributeKey('CoolingOffEnd', 'DATETIME');
+export const NextAttemptAt = defineSearchAttributeKey('NextAttemptAt', 'DATETIME');
+export const AttemptCount = defineSearchAttributeKey('AttemptCount', 'INT');
+
+export const ALL_SEARCH_ATTRIBUTES = [
+  PolicyNo,
+  Channel,
+  ProductType,
+  Branch,
+  CentralSubBranch,
+  Tier4Office,
+  AgentCode,
+  CallbackStage,
+  CoolingOffEnd,
+  NextAttemptAt,
+  AttemptCount,
+];
