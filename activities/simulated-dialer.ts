@@ -1,0 +1,86 @@
+/**
+ * A simulated telephone network behind the `CallCenter` interface, for demo runs and tests. It never
+ * dials anything: after a realistic delay it reports an outcome chosen deterministically by the
+ * number's last two digits (and the attempt number), as a real dialer integration would report one.
+ *
+ *   …00 wrong number      …01 not in service     …02 suspended       …03 never answers
+ *   …04 busy on the first attempt, then a clean call                 …05 refuses the callback
+ *   …06 says the signature is not theirs (level-1)                   …07 contract not received (level-2)
+ *   …08 "call me back in two hours" on the first attempt, then clean  anything else: a clean call
+ */
+import { log } from '@temporalio/activity';
+import type { CallOutcomeReport } from '../domain/call-outcome';
+import type { CallCenter, CallTask } from './call-center';
+
+export type DeliverOutcome = (policyNo: string, report: CallOutcomeReport) => Promise<unknown>;
+
+export interface SimulatedDialerOptions {
+  /** How long a simulated call takes before its outcome is reported. */
+  delayMs: number;
+  operator?: string;
+}
+
+export class SimulatedDialer implements CallCenter {
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly deliver: DeliverOutcome,
+    private readonly options: SimulatedDialerOptions,
+  ) {}
+
+  async placeCall(task: CallTask): Promise<void> {
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      const report = simulatedOutcome(task, new Date(), this.options.operator ?? 'simulated-dialer');
+      if (!report) return; // the phone rings out: no outcome, the slot ends as not made
+      this.deliver(task.policyNo, report).catch((err) =>
+        log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }),
+      );
+    }, this.options.delayMs);
+    this.pending.add(timer);
+  }
+
+  /** Stops outstanding simulated calls (worker shutdown). */
+  close(): void {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
+  }
+}
+
+/** The outcome the simulated network gives `task` at `now`; undefined when nobody answers. */
+export function simulatedOutcome(task: CallTask, now: Date, operator: string): CallOutcomeReport | undefined {
+  const base = { attemptId: task.attemptId, operator, calledAt: now.toISOString() };
+  const clean = (): CallOutcomeReport => ({
+    ...base,
+    outcome: 'completed',
+    answers: Object.fromEntries(task.questionIds.map((id) => [id, 'yes' as const])),
+    recordingRef: `recordings/${task.attemptId}.wav`,
+  });
+  const first = task.attemptNo === 1;
+  switch (task.phone.slice(-2)) {
+    case '00':
+      return { ...base, outcome: 'wrong-number' };
+    case '01':
+      return { ...base, outcome: 'not-in-service' };
+    case '02':
+      return { ...base, outcome: 'suspended' };
+    case '03':
+      return { ...base, outcome: 'no-answer' };
+    case '04':
+      return first ? { ...base, outcome: 'busy' } : clean();
+    case '05':
+      return { ...base, outcome: 'refused', note: '客户表示不需要回访' };
+    case '06': {
+      const r = clean();
+      return { ...r, answers: { ...r.answers, 'signed-in-person': 'no' } };
+    }
+    case '07': {
+      const r = clean();
+      return { ...r, answers: { ...r.answers, 'contract-received': 'no' } };
+    }
+    case '08':
+      return first ? { ...base, outcome: 'callback-later', callBackAt: new Date(now.getTime() + 2 * 3_600_000).toISOString() } : clean();
+    default:
+      return clean();
+  }
+}

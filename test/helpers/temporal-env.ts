@@ -1,0 +1,102 @@
+/**
+ * Real Temporal servers for tests, from the project's own toolchain (never the SDK's download):
+ * the Java time-skipping test server for day-scale timers, the CLI dev server where visibility
+ * (search attributes, lists) or Updates with real time are needed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadSettings, type Settings } from '../../config/settings';
+import { LocalFolderRecordingStore } from '../../activities/recording-store';
+import type { CallCenter } from '../../activities/call-center';
+import { generateKeyring, huifangDataConverter } from '../../client/payload-keys';
+import type { PayloadKeyring } from '../../client/encryption-codec';
+import { HuifangClient } from '../../client/huifang-client';
+import { createHuifangWorker, WORKFLOWS_PATH } from '../../workers/create-worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { toolchainPaths } from '../../scripts/toolchain-paths';
+import { ensureSearchAttributes } from '../../client/register-search-attributes';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export async function startTimeSkippingServer(keyring: PayloadKeyring): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: toolchainPaths().testServer }, extraArgs: ['--enable-time-skipping'] },
+    client: { dataConverter: huifangDataConverter(keyring) },
+  });
+  // The test server knows no custom search attributes until they are registered, like a real cluster.
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+export async function startDevServer(keyring: PayloadKeyring): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: toolchainPaths().temporalCli },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
+    client: { dataConverter: huifangDataConverter(keyring) },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundle the workflows once per test file (the slow part of starting a worker). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface TestHarness {
+  env: TestWorkflowEnvironment;
+  huifang: HuifangClient;
+  settings: Settings;
+  keyring: PayloadKeyring;
+  recordingsDir: string;
+  taskQueue: string;
+  /** Runs `fn` with a worker polling, then shuts the worker down. */
+  withWorker<T>(fn: (worker: Worker) => Promise<T>, callCenter?: CallCenter): Promise<T>;
+}
+
+let queueSeq = 0;
+
+export async function createHarness(
+  env: TestWorkflowEnvironment,
+  keyring: PayloadKeyring,
+  options: { settings?: Settings; callCenter?: CallCenter } = {},
+): Promise<TestHarness> {
+  const settings = options.settings ?? loadSettings();
+  const recordingsDir = mkdtempSync(join(tmpdir(), 'huifang-recordings-'));
+  const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const huifang = new HuifangClient(env.client, taskQueue);
+  const defaultCallCenter: CallCenter = options.callCenter ?? { placeCall: async () => undefined };
+  return {
+    env,
+    huifang,
+    settings,
+    keyring,
+    recordingsDir,
+    taskQueue,
+    async withWorker(fn, callCenter = defaultCallCenter) {
+      const worker = await createHuifangWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        keyring,
+        workflowBundle: await workflowBundle(),
+        deps: { settings, callCenter, recordings: new LocalFolderRecordingStore(recordingsDir) },
+      });
+      return worker.runUntil(fn(worker));
+    },
+  };
+}
+
+export { generateKeyring };
