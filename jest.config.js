@@ -3,7 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // cookie@2 (used by fastify's inject) ships ES modules only; compile it like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   // Workflow tests start real servers and bundle workflow code; give them room.
   testTimeout: 120_000,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

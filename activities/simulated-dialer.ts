@@ -8,23 +8,34 @@
  *   …06 says the signature is not theirs (level-1)                   …07 contract not received (level-2)
  *   …08 "call me back in two hours" on the first attempt, then clean  anything else: a clean call
  */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { log } from '@temporalio/activity';
-import type { CallOutcomeReport } from '../domain/call-outcome';
+import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
+import type { CallbackStage } from '../domain/callback-state';
 import type { CallCenter, CallTask } from './call-center';
+import type { LocalFolderRecordingStore } from './recording-store';
 
-export type DeliverOutcome = (policyNo: string, report: CallOutcomeReport) => Promise<unknown>;
+/** Where the dialer reports to: the huifang client in practice. */
+export interface OutcomeTarget {
+  recordCallOutcome(policyNo: string, report: CallOutcomeReport): Promise<{ stage: CallbackStage }>;
+  uploadRecording(policyNo: string, upload: RecordingUpload): Promise<unknown>;
+}
 
 export interface SimulatedDialerOptions {
   /** How long a simulated call takes before its outcome is reported. */
   delayMs: number;
   operator?: string;
+  /** When set, a clean call's recording is written here and uploaded, as the call-center system would. */
+  recordings?: LocalFolderRecordingStore;
 }
 
 export class SimulatedDialer implements CallCenter {
   private readonly pending = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly deliver: DeliverOutcome,
+    private readonly target: OutcomeTarget,
     private readonly options: SimulatedDialerOptions,
   ) {}
 
@@ -33,11 +44,24 @@ export class SimulatedDialer implements CallCenter {
       this.pending.delete(timer);
       const report = simulatedOutcome(task, new Date(), this.options.operator ?? 'simulated-dialer');
       if (!report) return; // the phone rings out: no outcome, the slot ends as not made
-      this.deliver(task.policyNo, report).catch((err) =>
+      this.report(task, report).catch((err) =>
         log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }),
       );
     }, this.options.delayMs);
     this.pending.add(timer);
+  }
+
+  private async report(task: CallTask, report: CallOutcomeReport): Promise<void> {
+    const ack = await this.target.recordCallOutcome(task.policyNo, report);
+    const store = this.options.recordings;
+    if (!store || ack.stage !== 'AWAITING_RECORDING' || !report.recordingRef) return;
+    // A stand-in recording: a few bytes unique to the attempt, stored and checksummed like a real one.
+    const audio = Buffer.from(`RIFF simulated callback recording ${task.attemptId} ${report.calledAt}`);
+    const path = store.pathOf(report.recordingRef);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, audio);
+    const checksum = `sha256:${createHash('sha256').update(audio).digest('hex')}`;
+    await this.target.uploadRecording(task.policyNo, { reference: report.recordingRef, checksum, uploadedBy: this.options.operator ?? 'simulated-dialer' });
   }
 
   /** Stops outstanding simulated calls (worker shutdown). */

@@ -1,0 +1,28 @@
+/** Starts the HTTP API from the environment (HUIFANG_API_HOST, HUIFANG_API_PORT, default 127.0.0.1:8080). */
+import type { FastifyInstance } from 'fastify';
+import type { TemporalSettings } from '../client/connection-settings';
+import type { PayloadKeyring } from '../client/encryption-codec';
+import { HuifangClient } from '../client/huifang-client';
+import { buildApi } from './server';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyring): Promise<RunningApi> {
+  const huifang = await HuifangClient.connect(temporal, keyring);
+  const app = buildApi({ huifang });
+  const host = process.env.HUIFANG_API_HOST ?? '127.0.0.1';
+  const port = Number(process.env.HUIFANG_API_PORT ?? 8080);
+  await app.listen({ host, port });
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    async close() {
+      await app.close();
+      await huifang.temporal.connection.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The HTTP API: how the policy-issuance system starts callbacks and how staff (and their tools)
+ * record what happened. Every body is checked against the domain's zod schemas before anything
+ * reaches Temporal, so a rejected request starts and changes nothing.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { PolicyNotFoundError, RequestRejectedError, type HuifangClient } from '../client/huifang-client';
+import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
+import { contractSchema, policyNoSchema } from '../domain/contract';
+import { toFieldErrors, type FieldError } from '../domain/validation';
+import { HttpError } from './errors';
+
+export interface ApiOptions {
+  huifang: HuifangClient;
+  /** Largest request body accepted (a batch of contracts is the large case). */
+  bodyLimitBytes?: number;
+  maxBatchSize?: number;
+  logger?: boolean;
+}
+
+export function buildApi(opts: ApiOptions): FastifyInstance {
+  const { huifang } = opts;
+  const maxBatch = opts.maxBatchSize ?? 1000;
+  const app = Fastify({ bodyLimit: opts.bodyLimitBytes ?? 5 * 1024 * 1024, logger: opts.logger ?? false });
+
+  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url}`)));
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  /** One contract (an object) or a batch (an array): a batch answers per row and never stops half-way. */
+  app.post('/v1/contracts', async (req, reply) => {
+    if (Array.isArray(req.body)) {
+      if (req.body.length === 0) throw new HttpError(400, 'the batch is empty');
+      if (req.body.length > maxBatch) throw new HttpError(413, `a batch holds at most ${maxBatch} contracts, got ${req.body.length}`);
+      const results = [];
+      for (const [row, item] of req.body.entries()) {
+        const parsed = contractSchema.safeParse(item);
+        if (!parsed.success) {
+          results.push({ row, ok: false as const, fields: toFieldErrors(parsed.error) });
+          continue;
+        }
+        try {
+          results.push({ row, ok: true as const, ...(await huifang.startCallback(parsed.data)) });
+        } catch (err) {
+          results.push({ row, ok: false as const, error: (err as Error).message });
+        }
+      }
+      const accepted = results.filter((r) => r.ok).length;
+      return reply.code(200).send({ accepted, rejected: results.length - accepted, results });
+    }
+    const contract = parseBody(contractSchema, req.body, 'invalid contract');
+    return reply.code(200).send(await huifang.startCallback(contract));
+  });
+
+  app.get<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo', async (req) => {
+    return huifang.getCallbackState(parsePolicyNo(req.params.policyNo));
+  });
+
+  app.post<{ Params: { policyNo: string; attemptId: string } }>(
+    '/v1/callbacks/:policyNo/attempts/:attemptId/outcome',
+    async (req) => {
+      const policyNo = parsePolicyNo(req.params.policyNo);
+      const body = isObject(req.body) ? { ...req.body, attemptId: req.params.attemptId } : req.body;
+      const report = parseBody(callOutcomeSchema, body, 'invalid call outcome');
+      return huifang.recordCallOutcome(policyNo, report);
+    },
+  );
+
+  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/recording', async (req) => {
+    const policyNo = parsePolicyNo(req.params.policyNo);
+    const upload = parseBody(recordingUploadSchema, req.body, 'invalid recording upload');
+    return huifang.uploadRecording(policyNo, upload);
+  });
+
+  return app;
+}
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+  if (body === undefined || body === null) throw new HttpError(400, `${what}: the request has no JSON body`, [{ field: '(body)', message: 'required' }]);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const fields = toFieldErrors(parsed.error);
+    throw new HttpError(400, `${what}: ${fields.map((f) => f.field).join(', ')}`, fields);
+  }
+  return parsed.data;
+}
+
+function parsePolicyNo(raw: string): string {
+  const parsed = policyNoSchema.safeParse(raw);
+  if (!parsed.success) throw new HttpError(400, 'invalid policy number', [{ field: 'policyNo', message: parsed.error.issues[0].message }]);
+  return parsed.data;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof HttpError) return reply.code(err.statusCode).send(err.body());
+  if (err instanceof PolicyNotFoundError) return reply.code(404).send({ error: err.message });
+  if (err instanceof RequestRejectedError) return reply.code(409).send({ error: err.message });
+  const e = err as { statusCode?: number; message?: string; code?: string };
+  // Fastify's own 4xx (malformed JSON, body too large, wrong content type) keep their status, in our shape.
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const fields: FieldError[] | undefined = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? [{ field: '(body)', message: e.message ?? 'not JSON' }] : undefined;
+    return reply.code(e.statusCode).send(fields ? { error: e.message, fields } : { error: e.message });
+  }
+  reply.log.error(err);
+  return reply.code(500).send({ error: 'internal error; the request may be retried' });
+}

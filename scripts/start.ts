@@ -1,0 +1,124 @@
+/**
+ * `npm start`: the main job on one machine.
+ *   1. the Temporal dev server (persisting to data/temporal.db, SQLite in WAL mode) with its Web UI
+ *      on http://localhost:8233 — unless TEMPORAL_ADDRESS names a cluster, which is then used as is;
+ *   2. huifang's search attributes, registered idempotently;
+ *   3. the worker and the HTTP API (http://127.0.0.1:8080).
+ * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
+ * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { startApi, type RunningApi } from '../api/run-api';
+import { temporalSettingsFromEnv } from '../client/connection-settings';
+import { keyringFromEnv } from '../client/payload-keys';
+import { ensureSearchAttributes } from '../client/register-search-attributes';
+import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
+import { toolchainPaths } from './toolchain-paths';
+
+const ROOT = resolve(__dirname, '..');
+const DATA = join(ROOT, 'data');
+const say = (msg: string) => console.log(`[huifang] ${msg}`);
+
+async function main(): Promise<void> {
+  const temporal = temporalSettingsFromEnv();
+  let devServer: ChildProcess | undefined;
+  let worker: RunningWorker | undefined;
+  let api: RunningApi | undefined;
+  let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await api?.close().catch(() => undefined);
+    await worker?.shutdown().catch(() => undefined);
+    if (devServer && devServer.exitCode === null) {
+      const exited = new Promise((r) => devServer!.once('exit', r));
+      devServer.kill('SIGTERM');
+      await exited;
+    }
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    if (!temporal.external) {
+      devServer = startDevServer();
+      devServer.once('exit', (code) => {
+        if (!stopping) {
+          console.error(`[huifang] the Temporal dev server exited unexpectedly (code ${code})`);
+          void stop(1);
+        }
+      });
+    }
+    const connection = await connectWithRetry(temporal.address, temporal);
+    const added = await ensureSearchAttributes(connection, temporal.namespace);
+    say(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
+    await connection.close();
+
+    const keyring = keyringFromEnv(process.env, !temporal.external);
+    const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
+    worker = await startWorker(temporal, keyring, mode);
+    worker.done.catch((err) => {
+      console.error('[huifang] worker failed:', err);
+      void stop(1);
+    });
+    api = await startApi(temporal, keyring);
+
+    say(`worker polling '${temporal.taskQueue}' (call center: ${mode === 'simulated' ? 'simulated dialer, demo mode' : 'staff through the API'})`);
+    say(`API        ${api.url}   e.g. curl -X POST ${api.url}/v1/contracts -H 'content-type: application/json' -d @examples/contract.json`);
+    if (!temporal.external) say('Web UI     http://localhost:8233   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")');
+    say('Ctrl-C stops everything.');
+  } catch (err) {
+    console.error(`[huifang] could not start: ${err instanceof Error ? err.message : String(err)}`);
+    await stop(1);
+  }
+}
+
+function startDevServer(): ChildProcess {
+  let cli: string;
+  try {
+    cli = toolchainPaths().temporalCli;
+  } catch {
+    say('the Temporal CLI is not set up yet: running scripts/toolchain.sh (the first build takes several minutes)…');
+    const built = spawnSync('bash', [join(ROOT, 'scripts', 'toolchain.sh')], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('scripts/toolchain.sh failed (see above)');
+    cli = toolchainPaths().temporalCli;
+  }
+  mkdirSync(DATA, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', '7233',
+    '--ui-port', '8233',
+    '--db-filename', join(DATA, 'temporal.db'),
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
+    '--log-level', 'warn',
+    ...(process.env.HUIFANG_UI_CODEC_ENDPOINT ? ['--ui-codec-endpoint', process.env.HUIFANG_UI_CODEC_ENDPOINT] : []),
+  ];
+  say(`starting the Temporal dev server (${cli}), data in ${join(DATA, 'temporal.db')}`);
+  // Its own process group: Ctrl-C reaches huifang only, which stops the worker first and the server last.
+  return spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+}
+
+async function connectWithRetry(address: string, temporal: ReturnType<typeof temporalSettingsFromEnv>): Promise<Connection> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ ...temporal.connection, connectTimeout: '2s' });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not answer within 60s: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+void main();

@@ -1,0 +1,166 @@
+/**
+ * Driving callback workflows on the time-skipping server, the way the call center would: wait until
+ * an attempt is out, report its outcome, upload the recording. Time only moves while the test skips
+ * it (`env.sleep`) or awaits a workflow result, so the waits here skip straight to the moment the
+ * workflow is waiting for (the next planned attempt, the end of the open slot) and otherwise give
+ * the worker a few real milliseconds.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CallCenter, CallTask } from '../../activities/call-center';
+import type { CallOutcomeReport } from '../../domain/call-outcome';
+import type { CallbackState, CallbackSummary } from '../../domain/callback-state';
+import type { Contract } from '../../domain/contract';
+import { addCalendarDays, instantAt, localDateOf } from '../../domain/local-time';
+import { aContract } from './contracts';
+import type { TestHarness } from './temporal-env';
+
+export const OPERATOR = 'agent-0042';
+
+/** A contract whose receipt was signed `daysAgo` days before the test server's current time. */
+export async function aContractSignedDaysAgo(h: TestHarness, daysAgo: number, overrides: Partial<Contract> = {}): Promise<Contract> {
+  const today = localDateOf(new Date(await h.env.currentTimeMs()));
+  const receiptSignedOn = addCalendarDays(today, -daysAgo);
+  return aContract({ issuedOn: addCalendarDays(receiptSignedOn, -3), receiptSignedOn, ...overrides });
+}
+
+/**
+ * Moves the test server's clock out of any configured call slot, so a callback started now waits
+ * for its first attempt (AWAITING_CALL) instead of calling at once: tests then behave the same
+ * whatever the time of day they run at.
+ */
+export async function skipToQuietTime(h: TestHarness): Promise<void> {
+  const now = await h.env.currentTimeMs();
+  const tz = h.settings.timeZone;
+  const day = localDateOf(new Date(now), tz);
+  for (const s of h.settings.callPlan.slots) {
+    const from = instantAt(day, s.from, tz).getTime();
+    const to = instantAt(day, s.to, tz).getTime();
+    if (now >= from && now < to) {
+      await h.env.sleep(to - now + 60_000);
+      return;
+    }
+  }
+}
+
+export interface WaitOptions {
+  /** Described in the error when the wait gives up. */
+  what?: string;
+  /** Real time allowed for the whole wait. */
+  realTimeoutMs?: number;
+  /** Skipped time allowed for the whole wait. */
+  maxSkippedMs?: number;
+}
+
+/**
+ * Queries the callback until `predicate` holds. While the workflow sleeps towards a known instant
+ * (the next attempt, the end of the open slot) the test server's clock is moved exactly there; while
+ * it is busy (assessing, placing a call, a timer just fired) real time is given instead.
+ */
+export async function waitForState(
+  h: TestHarness,
+  policyNo: string,
+  predicate: (s: CallbackState) => boolean,
+  { what = 'the expected state', realTimeoutMs = 30_000, maxSkippedMs = 30 * 86_400_000 }: WaitOptions = {},
+): Promise<CallbackState> {
+  const realDeadline = Date.now() + realTimeoutMs;
+  let skipped = 0;
+  for (;;) {
+    const state = await h.huifang.getCallbackState(policyNo);
+    if (predicate(state)) return state;
+    if (Date.now() > realDeadline || skipped > maxSkippedMs) {
+      throw new Error(
+        `gave up waiting for ${what} of ${policyNo}: stage ${state.stage}, ${state.attempts.length} attempts, ` +
+          `next attempt ${state.nextAttemptAt ?? '-'}`,
+      );
+    }
+    const now = await h.env.currentTimeMs();
+    const target = instantTheWorkflowAwaits(state);
+    if (target !== undefined && target > now) {
+      await h.env.sleep(target - now);
+      skipped += target - now;
+    } else {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+function instantTheWorkflowAwaits(state: CallbackState): number | undefined {
+  if (state.stage === 'AWAITING_CALL' && state.nextAttemptAt) return Date.parse(state.nextAttemptAt);
+  const open = state.attempts.at(-1);
+  if (state.stage === 'CALLING' && open && !open.outcome) return Date.parse(open.slot.end);
+  return undefined;
+}
+
+/** Waits until attempt `attemptNo` is out with the call center (stage CALLING). */
+export function waitForCall(h: TestHarness, policyNo: string, attemptNo: number): Promise<CallbackState> {
+  return waitForState(h, policyNo, (s) => s.stage === 'CALLING' && s.attempts.length === attemptNo && !s.attempts[attemptNo - 1].outcome, {
+    what: `call attempt ${attemptNo}`,
+  });
+}
+
+/** The open attempt of a state in stage CALLING. */
+export function openAttempt(state: CallbackState) {
+  const attempt = state.attempts.at(-1);
+  if (state.stage !== 'CALLING' || !attempt || attempt.outcome) throw new Error(`no attempt is open for ${state.policyNo} (${state.stage})`);
+  return attempt;
+}
+
+/** 'yes' to every question asked of this policy. */
+export function cleanAnswers(state: CallbackState): Record<string, 'yes'> {
+  return Object.fromEntries((state.questions ?? []).map((q) => [q.id, 'yes' as const]));
+}
+
+export function completedCall(state: CallbackState, answers: Record<string, 'yes' | 'no' | 'unclear'> = {}): CallOutcomeReport {
+  const attempt = openAttempt(state);
+  return {
+    attemptId: attempt.attemptId,
+    outcome: 'completed',
+    operator: OPERATOR,
+    answers: { ...cleanAnswers(state), ...answers },
+    recordingRef: `recordings/${attempt.attemptId}.wav`,
+  };
+}
+
+/** Puts a recording into the harness's storage folder, as the call center's upload would. */
+export function storeRecording(h: TestHarness, reference: string, content: Buffer = Buffer.from(`RIFF fake recording ${reference}`)) {
+  const path = join(h.recordingsDir, reference);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return { path, reference, checksum: `sha256:${createHash('sha256').update(content).digest('hex')}`, sizeBytes: content.length };
+}
+
+/** A call center that only remembers the tasks it was handed (the test reports the outcomes). */
+export class RecordingCallCenter implements CallCenter {
+  readonly tasks: CallTask[] = [];
+  async placeCall(task: CallTask): Promise<void> {
+    this.tasks.push(task);
+  }
+}
+
+/** The clean path: first call answered with all 'yes', recording uploaded and verified. */
+export async function driveCleanCall(h: TestHarness, contract: Contract): Promise<CallbackSummary> {
+  await h.huifang.startCallback(contract);
+  const calling = await waitForCall(h, contract.policyNo, 1);
+  const report = completedCall(calling);
+  const ack = await h.huifang.recordCallOutcome(contract.policyNo, report);
+  if (ack.stage !== 'AWAITING_RECORDING') throw new Error(`clean call left stage ${ack.stage}`);
+  const stored = storeRecording(h, report.recordingRef!);
+  await h.huifang.uploadRecording(contract.policyNo, { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR });
+  return h.huifang.handle(contract.policyNo).result();
+}
+
+/** Nobody ever answers: 'no-answer' reported on every attempt until the workflow gives up. */
+export async function driveNoAnswer(h: TestHarness, contract: Contract): Promise<CallbackSummary> {
+  await h.huifang.startCallback(contract);
+  for (let n = 1; ; n++) {
+    const state = await waitForState(h, contract.policyNo, (s) => s.stage === 'UNREACHABLE' || (s.stage === 'CALLING' && s.attempts.length === n), {
+      what: `call attempt ${n} or UNREACHABLE`,
+    });
+    if (state.stage === 'UNREACHABLE') break;
+    await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(state).attemptId, outcome: 'no-answer', operator: OPERATOR });
+    if (n > 100) throw new Error('the workflow never gave up');
+  }
+  return h.huifang.handle(contract.policyNo).result();
+}

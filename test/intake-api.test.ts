@@ -1,0 +1,119 @@
+/**
+ * Contract intake through the HTTP API, on the Temporal dev server (its visibility store lets the
+ * tests count workflows): a repeat post is harmless, bad input is refused field by field and starts
+ * nothing, a batch answers row by row.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../api/server';
+import type { Contract } from '../domain/contract';
+import { aContract } from './helpers/contracts';
+import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+
+let env: TestWorkflowEnvironment;
+let h: TestHarness;
+let api: FastifyInstance;
+
+beforeAll(async () => {
+  const keyring = generateKeyring();
+  env = await startDevServer(keyring);
+  h = await createHarness(env, keyring);
+  api = buildApi({ huifang: h.huifang });
+});
+afterAll(async () => {
+  await api?.close();
+  await env?.teardown();
+});
+
+async function countWorkflows(policyNo: string): Promise<number> {
+  // Visibility is eventually consistent: give it a moment to catch up before counting.
+  let count = 0;
+  for (let i = 0; i < 20; i++) {
+    count = (await env.client.workflow.count(`PolicyNo = "${policyNo}"`)).count;
+    if (count > 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return count;
+}
+
+const post = (body: unknown) => api.inject({ method: 'POST', url: '/v1/contracts', payload: body as object });
+
+test('posting the same contract twice starts one workflow and answers with the same run', async () => {
+  const contract = aContract();
+  const first = await post(contract);
+  const second = await post(contract);
+  expect(first.statusCode).toBe(200);
+  expect(second.statusCode).toBe(200);
+  expect(first.json()).toEqual({ policyNo: contract.policyNo, workflowId: `callback-${contract.policyNo}`, runId: expect.any(String) });
+  expect(second.json()).toEqual(first.json());
+  expect(await countWorkflows(contract.policyNo)).toBe(1);
+});
+
+test('the state of a posted policy is served, and an unknown policy is a 404', async () => {
+  const contract = aContract();
+  await post(contract);
+  await h.withWorker(async () => {
+    let res = await api.inject({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}` });
+    for (let i = 0; i < 40 && res.json().stage === 'ASSESSING'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await api.inject({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}` });
+    }
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      policyNo: contract.policyNo,
+      stage: 'AWAITING_CALL',
+      decision: { required: true, ruleId: 'R1' },
+      coolingOff: { lastDay: '2026-12-08' },
+    });
+  });
+  const missing = await api.inject({ method: 'GET', url: '/v1/callbacks/P999999999' });
+  expect(missing.statusCode).toBe(404);
+  expect(missing.json().error).toMatch(/P999999999/);
+});
+
+/** Every required field, missing or wrong, is refused with that field named and no workflow started. */
+const badFields: Array<[string, (c: Contract) => unknown]> = [
+  ['policyNo', ({ policyNo: _, ...rest }) => rest],
+  ['channel', (c) => ({ ...c, channel: 'broker' })],
+  ['productCode', ({ productCode: _, ...rest }) => rest],
+  ['productType', (c) => ({ ...c, productType: 'annuity' })],
+  ['termMonths', (c) => ({ ...c, termMonths: -3 })],
+  ['premium.amount', (c) => ({ ...c, premium: { ...c.premium, amount: 0 } })],
+  ['premium.currency', (c) => ({ ...c, premium: { ...c.premium, currency: 'yuan' } })],
+  ['premium.mode', (c) => ({ ...c, premium: { ...c.premium, mode: 'weekly' } })],
+  ['issuedOn', (c) => ({ ...c, issuedOn: '2026-02-30' })],
+  ['receiptSignedOn', (c) => ({ ...c, receiptSignedOn: '2026-11-19' })],
+  ['regionCode', (c) => ({ ...c, regionCode: '31' })],
+  ['org.centralSubBranch', (c) => ({ ...c, org: { ...c.org, centralSubBranch: '' } })],
+  ['agent.phone', (c) => ({ ...c, agent: { ...c.agent, phone: '12345' } })],
+  ['policyholder.name', (c) => ({ ...c, policyholder: { ...c.policyholder, name: '' } })],
+  ['policyholder.phone', (c) => ({ ...c, policyholder: { ...c.policyholder, phone: '1391234567' } })],
+  ['policyholder.idNumber', (c) => ({ ...c, policyholder: { ...c.policyholder, idNumber: '310101199001011235' } })],
+];
+
+test.each(badFields)('a contract with a bad %s gets a 400 naming it, and starts nothing', async (field, spoil) => {
+  const contract = aContract();
+  const res = await post(spoil(contract));
+  expect(res.statusCode).toBe(400);
+  expect(res.json().fields.map((f: { field: string }) => f.field)).toContain(field);
+  await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+});
+
+test('malformed JSON is a 400 naming the body', async () => {
+  const res = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { 'content-type': 'application/json' }, payload: '{"policyNo": ' });
+  expect(res.statusCode).toBe(400);
+  expect(res.json().fields[0].field).toBe('(body)');
+});
+
+test('a batch answers per row: good rows start, bad rows are named, and nothing is half-applied', async () => {
+  const good = [aContract(), aContract()];
+  const bad = { ...aContract(), channel: 'broker' };
+  const res = await post([good[0], bad, good[1]]);
+  expect(res.statusCode).toBe(200);
+  const body = res.json();
+  expect(body).toMatchObject({ accepted: 2, rejected: 1 });
+  expect(body.results[0]).toMatchObject({ row: 0, ok: true, policyNo: good[0].policyNo });
+  expect(body.results[1]).toMatchObject({ row: 1, ok: false, fields: [{ field: 'channel' }] });
+  expect(body.results[2]).toMatchObject({ row: 2, ok: true, policyNo: good[1].policyNo });
+  await expect(h.huifang.handle(bad.policyNo).describe()).rejects.toThrow(/not found/i);
+});

@@ -1,0 +1,79 @@
+/**
+ * Starts a worker from the environment: configuration, payload keys, call center and recording
+ * storage. `npm start` runs it in-process; `npm run worker` runs it alone (e.g. beside a cluster).
+ *   HUIFANG_CALL_CENTER     'staff' (people record outcomes through the API) or 'simulated' (demo dialer)
+ *   HUIFANG_DIALER_DELAY_MS simulated call duration (default 3000)
+ *   HUIFANG_RECORDINGS_DIR  recording storage folder (default data/recordings)
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { CallCenter } from '../activities/call-center';
+import { StaffedCallCenter } from '../activities/call-center';
+import { LocalFolderRecordingStore } from '../activities/recording-store';
+import { SimulatedDialer } from '../activities/simulated-dialer';
+import { loadSettings } from '../config/settings';
+import type { TemporalSettings } from '../client/connection-settings';
+import type { PayloadKeyring } from '../client/encryption-codec';
+import { HuifangClient } from '../client/huifang-client';
+import { createHuifangWorker } from './create-worker';
+
+export type CallCenterMode = 'staff' | 'simulated';
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export const DEFAULT_RECORDINGS_DIR = resolve(__dirname, '..', 'data', 'recordings');
+
+export async function startWorker(temporal: TemporalSettings, keyring: PayloadKeyring, mode: CallCenterMode): Promise<RunningWorker> {
+  const settings = loadSettings();
+  const recordingsDir = process.env.HUIFANG_RECORDINGS_DIR ?? DEFAULT_RECORDINGS_DIR;
+  mkdirSync(recordingsDir, { recursive: true });
+  const recordings = new LocalFolderRecordingStore(recordingsDir);
+
+  let callCenter: CallCenter = new StaffedCallCenter();
+  let dialer: SimulatedDialer | undefined;
+  if (mode === 'simulated') {
+    const huifang = await HuifangClient.connect(temporal, keyring);
+    dialer = new SimulatedDialer(huifang, {
+      delayMs: Number(process.env.HUIFANG_DIALER_DELAY_MS ?? 3000),
+      recordings,
+    });
+    callCenter = dialer;
+  }
+
+  const connection = await NativeConnection.connect({
+    address: temporal.connection.address,
+    tls: temporal.connection.tls,
+    apiKey: typeof temporal.connection.apiKey === 'string' ? temporal.connection.apiKey : undefined,
+  });
+  const worker = await createHuifangWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    keyring,
+    deps: { settings, callCenter, recordings },
+  });
+  const done = worker.run().finally(async () => {
+    dialer?.close();
+    await connection.close();
+  });
+  return {
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+export function callCenterModeFromEnv(fallback: CallCenterMode): CallCenterMode {
+  const mode = process.env.HUIFANG_CALL_CENTER ?? fallback;
+  if (mode !== 'staff' && mode !== 'simulated') throw new Error(`HUIFANG_CALL_CENTER must be 'staff' or 'simulated', not '${mode}'`);
+  return mode;
+}
