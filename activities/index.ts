@@ -2,12 +2,15 @@
 import type { Settings } from '../config/settings';
 import { createAssessActivities } from './assess-contract';
 import { createCallCenterActivities, type CallCenter } from './call-center';
+import { createNotifierActivities, type Notifier } from './notifier';
 import { createRecordingActivities, type RecordingStore } from './recording-store';
+import { createTicketDeadlineActivities } from './ticket-deadlines';
 
 export interface ActivityDeps {
   settings: Settings;
   callCenter: CallCenter;
   recordings: RecordingStore;
+  notifier: Notifier;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -15,6 +18,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAssessActivities(deps.settings),
     ...createCallCenterActivities(deps.callCenter),
     ...createRecordingActivities(deps.recordings),
+    ...createTicketDeadlineActivities(deps.settings),
+    ...createNotifierActivities(deps.notifier),
   };
 }
 

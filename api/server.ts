@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { PolicyNotFoundError, RequestRejectedError, type HuifangClient } from '../client/huifang-client';
+import { NotFoundError, RequestRejectedError, type HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
 import { toFieldErrors, type FieldError } from '../domain/validation';
@@ -99,7 +99,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof HttpError) return reply.code(err.statusCode).send(err.body());
-  if (err instanceof PolicyNotFoundError) return reply.code(404).send({ error: err.message });
+  if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
   if (err instanceof RequestRejectedError) return reply.code(409).send({ error: err.message });
   const e = err as { statusCode?: number; message?: string; code?: string };
   // Fastify's own 4xx (malformed JSON, body too large, wrong content type) keep their status, in our shape.

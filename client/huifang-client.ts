@@ -3,9 +3,11 @@
  * to callback workflows. Errors come out as a few plain kinds the API maps to HTTP statuses.
  */
 import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackState } from '../domain/callback-state';
+import type { TicketState, TicketStep } from '../domain/ticket';
+import { advanceTicket, getTicketState, ticketWorkflowId } from '../workflows/ticket-messages';
 import type { Contract } from '../domain/contract';
 import { callbackWorkflow } from '../workflows/callback.workflow';
 import { callbackWorkflowId, getCallbackState, recordCallOutcome, recordingUploaded, type OutcomeAck } from '../workflows/messages';
@@ -20,11 +22,11 @@ export interface StartedCallback {
   runId: string;
 }
 
-/** No callback workflow exists for this policy. */
-export class PolicyNotFoundError extends Error {
-  constructor(readonly policyNo: string) {
-    super(`no callback for policy ${policyNo}`);
-    this.name = 'PolicyNotFoundError';
+/** No such callback or ticket. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
   }
 }
 
@@ -100,27 +102,46 @@ export class HuifangClient {
     return this.call(policyNo, (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
   }
 
-  private async call<T>(policyNo: string, fn: (h: WorkflowHandle<typeof callbackWorkflow>) => Promise<T>): Promise<T> {
+  async getTicketState(ticketId: string): Promise<TicketState> {
+    return this.callWorkflow(ticketWorkflowId(ticketId), `no ticket ${ticketId}`, (h) => h.query(getTicketState));
+  }
+
+  async advanceTicket(ticketId: string, step: TicketStep): Promise<TicketState> {
+    return this.callWorkflow(ticketWorkflowId(ticketId), `no ticket ${ticketId}`, (h) =>
+      h.executeUpdate(advanceTicket, { args: [step] }),
+    );
+  }
+
+  private call<T>(policyNo: string, fn: (h: WorkflowHandle<typeof callbackWorkflow>) => Promise<T>): Promise<T> {
+    return this.callWorkflow(callbackWorkflowId(policyNo), `no callback for policy ${policyNo}`, fn);
+  }
+
+  private async callWorkflow<W extends Workflow, T>(
+    workflowId: string,
+    notFound: string,
+    fn: (h: WorkflowHandle<W>) => Promise<T>,
+  ): Promise<T> {
+    const handle = this.temporal.workflow.getHandle<W>(workflowId);
     try {
-      return await fn(this.handle(policyNo));
+      return await fn(handle);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Also thrown for an Update to a closed workflow: tell the two apart for the caller.
-        if (await this.exists(policyNo)) throw new RequestRejectedError(`the callback of policy ${policyNo} is closed`);
-        throw new PolicyNotFoundError(policyNo);
+        if (await exists(handle)) throw new RequestRejectedError(`${workflowId} is closed`);
+        throw new NotFoundError(notFound);
       }
       if (err instanceof WorkflowUpdateFailedError) throw new RequestRejectedError(err.cause?.message ?? err.message);
       throw err;
     }
   }
+}
 
-  private async exists(policyNo: string): Promise<boolean> {
-    try {
-      await this.handle(policyNo).describe();
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
+async function exists(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    await handle.describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
   }
 }

@@ -11,6 +11,7 @@ import { callbackRulesConfigSchema, type CallbackRulesConfig } from '../domain/c
 import { coolingOffConfigSchema, type CoolingOffConfig } from '../domain/cooling-off';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
+import { ticketsConfigSchema, type TicketsConfig } from '../domain/ticket';
 import { transferReasonsConfigSchema, type TransferReasonsConfig } from '../domain/transfer-reasons';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
 import { WorkingDayCalendar } from '../domain/working-day-calendar';
@@ -25,6 +26,7 @@ export interface Settings {
   callPlan: CallPlanConfig;
   questionnaire: QuestionnaireConfig;
   transferReasons: TransferReasonsConfig;
+  tickets: TicketsConfig;
   calendar: WorkingDayCalendar;
 }
 
@@ -53,6 +55,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     callPlan: readConfigFile(dir, 'call-plan.json', callPlanConfigSchema),
     questionnaire: readConfigFile(dir, 'questionnaire.json', questionnaireConfigSchema),
     transferReasons: readConfigFile(dir, 'transfer-reasons.json', transferReasonsConfigSchema),
+    tickets: readConfigFile(dir, 'tickets.json', ticketsConfigSchema),
     calendar: WorkingDayCalendar.fromDirectory(join(dir, 'calendar'), timeZone),
   };
 }

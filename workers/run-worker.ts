@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { CallCenter } from '../activities/call-center';
 import { StaffedCallCenter } from '../activities/call-center';
+import { LogNotifier } from '../activities/notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { SimulatedDialer } from '../activities/simulated-dialer';
 import { loadSettings } from '../config/settings';
@@ -56,7 +57,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     keyring,
-    deps: { settings, callCenter, recordings },
+    deps: { settings, callCenter, recordings, notifier: new LogNotifier() },
   });
   const done = worker.run().finally(async () => {
     dialer?.close();

@@ -1,2 +1,3 @@
 /** The workflows this worker runs (the bundle's entry point). */
 export { callbackWorkflow } from './callback.workflow';
+export { transferTicketWorkflow } from './ticket.workflow';

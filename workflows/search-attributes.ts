@@ -17,6 +17,13 @@ export const CoolingOffEnd = defineSearchAttributeKey('CoolingOffEnd', 'DATETIME
 export const NextAttemptAt = defineSearchAttributeKey('NextAttemptAt', 'DATETIME');
 export const AttemptCount = defineSearchAttributeKey('AttemptCount', 'INT');
 
+// Tickets (transfer-ticket workflows carry the policy's org fields above too).
+export const TicketType = defineSearchAttributeKey('TicketType', 'KEYWORD');
+export const TicketLevel = defineSearchAttributeKey('TicketLevel', 'INT');
+export const TicketStage = defineSearchAttributeKey('TicketStage', 'KEYWORD');
+export const TicketDueAt = defineSearchAttributeKey('TicketDueAt', 'DATETIME');
+export const Overdue = defineSearchAttributeKey('Overdue', 'BOOL');
+
 export const ALL_SEARCH_ATTRIBUTES = [
   PolicyNo,
   Channel,
@@ -29,4 +36,10 @@ export const ALL_SEARCH_ATTRIBUTES = [
   CoolingOffEnd,
   NextAttemptAt,
   AttemptCount,
+  TicketType,
+  TicketLevel,
+  TicketStage,
+  TicketDueAt,
+  Overdue,
 ];
+

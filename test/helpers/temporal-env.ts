@@ -11,6 +11,7 @@ import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowB
 import { loadSettings, type Settings } from '../../config/settings';
 import { LocalFolderRecordingStore } from '../../activities/recording-store';
 import type { CallCenter } from '../../activities/call-center';
+import { LogNotifier } from '../../activities/notifier';
 import { generateKeyring, huifangDataConverter } from '../../client/payload-keys';
 import type { PayloadKeyring } from '../../client/encryption-codec';
 import { HuifangClient } from '../../client/huifang-client';
@@ -62,6 +63,8 @@ export interface TestHarness {
   keyring: PayloadKeyring;
   recordingsDir: string;
   taskQueue: string;
+  /** Every notification the workflows sent (the log transport keeps them). */
+  notifier: LogNotifier;
   /** Runs `fn` with a worker polling, then shuts the worker down. */
   withWorker<T>(fn: (worker: Worker) => Promise<T>, callCenter?: CallCenter): Promise<T>;
 }
@@ -78,6 +81,7 @@ export async function createHarness(
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   const huifang = new HuifangClient(env.client, taskQueue);
   const defaultCallCenter: CallCenter = options.callCenter ?? { placeCall: async () => undefined };
+  const notifier = new LogNotifier(true);
   return {
     env,
     huifang,
@@ -85,6 +89,7 @@ export async function createHarness(
     keyring,
     recordingsDir,
     taskQueue,
+    notifier,
     async withWorker(fn, callCenter = defaultCallCenter) {
       const worker = await createHuifangWorker({
         connection: env.nativeConnection,
@@ -92,7 +97,7 @@ export async function createHarness(
         taskQueue,
         keyring,
         workflowBundle: await workflowBundle(),
-        deps: { settings, callCenter, recordings: new LocalFolderRecordingStore(recordingsDir) },
+        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir) },
       });
       return worker.runUntil(fn(worker));
     },

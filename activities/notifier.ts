@@ -1,0 +1,48 @@
+/**
+ * Notifications to staff and agents go through one interface: a log transport by default, email over
+ * SMTP where configured (activities/smtp-notifier.ts). Messages name policies and tickets, never the
+ * policyholder's personal data.
+ */
+import { log } from '@temporalio/activity';
+import type { ActorRole } from '../domain/ticket';
+
+export interface Recipient {
+  role: ActorRole;
+  /** Office code (branch, central sub-branch, tier-4 office) or agent code. */
+  code: string;
+}
+
+export interface Notification {
+  kind: 'ticket-created' | 'ticket-reminder' | 'ticket-overdue' | 'ticket-escalated' | 'exemption-list';
+  to: Recipient;
+  subject: string;
+  body: string;
+  policyNo?: string;
+  ticketId?: string;
+  /** Workflow time at which it was decided to send it (the reminder's instant, say). */
+  sentAt: string;
+}
+
+export interface Notifier {
+  send(notification: Notification): Promise<void>;
+}
+
+export class LogNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+
+  /** `keep`: remember what was sent (tests); a long-running worker only logs. */
+  constructor(private readonly keep = false) {}
+
+  async send(n: Notification): Promise<void> {
+    if (this.keep) this.sent.push(n);
+    log.info(`notify ${n.to.role} ${n.to.code}: ${n.subject}`, { kind: n.kind, policyNo: n.policyNo, ticketId: n.ticketId });
+  }
+}
+
+export function createNotifierActivities(notifier: Notifier) {
+  return {
+    async notify(notification: Notification): Promise<void> {
+      await notifier.send(notification);
+    },
+  };
+}
