@@ -7,6 +7,8 @@
  *                                       → REFUSED | PROBLEM_FOUND | UNREACHABLE
  */
 import {
+  ActivityFailure,
+  ApplicationFailure,
   condition,
   proxyActivities,
   proxyLocalActivities,
@@ -92,7 +94,9 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     async (upload) => {
       verifying = true;
       try {
-        const verified = await verifyRecording(upload);
+        const verified = await verifyRecording(upload).catch((err: unknown) => {
+          throw recordingCheckFailure(upload.reference, err);
+        });
         state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
         state.closedAt = nowIso();
         setStage('COMPLETED', `recording ${upload.reference}`);
@@ -242,6 +246,23 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   }
   await condition(allHandlersFinished);
   return summary(state);
+}
+
+/**
+ * The storage's own words for a failed recording check ("not in storage", "does not match its
+ * checksum"), as the Update's failure: the caller would otherwise only read "Activity task failed".
+ */
+function recordingCheckFailure(reference: string, err: unknown): unknown {
+  if (!(err instanceof ActivityFailure)) return err;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure && cause.type === 'RecordingRejected') {
+    return ApplicationFailure.create({ message: cause.message, type: 'RecordingRejected', nonRetryable: true });
+  }
+  return ApplicationFailure.create({
+    message: `recording '${reference}' could not be checked (${cause?.message ?? err.message}); try the upload again`,
+    type: 'RecordingCheckUnavailable',
+    nonRetryable: true,
+  });
 }
 
 function summary(state: CallbackState): CallbackSummary {

@@ -35,6 +35,9 @@ export async function startTimeSkippingServer(keyring: PayloadKeyring): Promise<
   });
   // The test server knows no custom search attributes until they are registered, like a real cluster.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  // The server starts unlocked and would skip ahead whenever it is idle: lock it, so time moves only
+  // through env.sleep() and while awaiting a workflow result, and tests can stop just before an instant.
+  await env.connection.testService!.lockTimeSkipping({});
   return env;
 }
 
@@ -98,6 +101,10 @@ export async function createHarness(
         keyring,
         workflowBundle: await workflowBundle(),
         deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir) },
+        // No workflow cache: every task replays the history from the start (non-determinism shows up in
+        // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
+        // never times those out, so a restarted worker would not get the workflow back).
+        tuning: { maxCachedWorkflows: 0 },
       });
       return worker.runUntil(fn(worker));
     },
