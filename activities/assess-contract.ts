@@ -26,33 +26,42 @@ export interface Assessment {
   ticketTypeOf: Record<ReasonCode, TicketType>;
   maxAttempts: number;
   callBackWindowMinutes: number;
+  maxFailedCallbackTickets: number;
+  maxLevel1Tickets: number;
 }
 
 export function createAssessActivities(settings: Settings) {
+  const plan = (now: string, coolingOffEndsAt: string): PlannedSlot[] =>
+    planAttempts({
+      now: new Date(now),
+      coolingOffEndsAt: new Date(coolingOffEndsAt),
+      config: settings.callPlan,
+      calendar: settings.calendar,
+      timeZone: settings.timeZone,
+    });
   return {
+    /** A new round of attempts (a corrected number, or a call to confirm an agent's reply). */
+    async planCallRound({ now, coolingOffEndsAt }: { now: string; coolingOffEndsAt: string }): Promise<PlannedSlot[]> {
+      return plan(now, coolingOffEndsAt);
+    },
+
     async assessContract({ contract, now }: AssessContractInput): Promise<Assessment> {
       const decision = decideCallback(contract, settings.callbackRules);
       const coolingOff = coolingOffPeriod(contract, settings.coolingOff, settings.calendar, settings.timeZone);
-      const plan = decision.required
-        ? planAttempts({
-            now: new Date(now),
-            coolingOffEndsAt: new Date(coolingOff.endsAt),
-            config: settings.callPlan,
-            calendar: settings.calendar,
-            timeZone: settings.timeZone,
-          })
-        : [];
+      const slots = decision.required ? plan(now, coolingOff.endsAt) : [];
       const ticketTypeOf = Object.fromEntries(
         Object.entries(settings.transferReasons.reasons).map(([code, r]) => [code, r.ticketType]),
       ) as Record<ReasonCode, TicketType>;
       return {
         decision,
         coolingOff,
-        plan,
+        plan: slots,
         questions: questionsFor(contract, settings.questionnaire),
         ticketTypeOf,
         maxAttempts: settings.callPlan.maxAttempts,
         callBackWindowMinutes: settings.callPlan.callBackWindowMinutes,
+        maxFailedCallbackTickets: settings.tickets.maxFailedCallbackTickets,
+        maxLevel1Tickets: settings.tickets.maxLevel1Tickets,
       };
     },
   };

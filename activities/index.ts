@@ -2,6 +2,7 @@
 import type { Settings } from '../config/settings';
 import { createAssessActivities } from './assess-contract';
 import { createCallCenterActivities, type CallCenter } from './call-center';
+import { createDocumentActivities, reasonLabelsOf, type DocumentStore } from './documents';
 import { createNotifierActivities, type Notifier } from './notifier';
 import { createRecordingActivities, type RecordingStore } from './recording-store';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
@@ -11,6 +12,7 @@ export interface ActivityDeps {
   callCenter: CallCenter;
   recordings: RecordingStore;
   notifier: Notifier;
+  documents: DocumentStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -20,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordingActivities(deps.recordings),
     ...createTicketDeadlineActivities(deps.settings),
     ...createNotifierActivities(deps.notifier),
+    ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }
 

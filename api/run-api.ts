@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
+import { reasonLabelsOf } from '../activities/documents';
+import { loadSettings } from '../config/settings';
 import { buildApi } from './server';
 
 export interface RunningApi {
@@ -13,7 +15,7 @@ export interface RunningApi {
 
 export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyring): Promise<RunningApi> {
   const huifang = await HuifangClient.connect(temporal, keyring);
-  const app = buildApi({ huifang });
+  const app = buildApi({ huifang, reasonLabels: reasonLabelsOf(loadSettings().transferReasons) });
   const host = process.env.HUIFANG_API_HOST ?? '127.0.0.1';
   const port = Number(process.env.HUIFANG_API_PORT ?? 8080);
   await app.listen({ host, port });

@@ -8,11 +8,18 @@ import { z } from 'zod';
 import { NotFoundError, RequestRejectedError, type HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
+import { TICKET_STAGES, ticketStepSchema } from '../domain/ticket';
+import { TICKET_TYPES } from '../domain/transfer-reasons';
 import { toFieldErrors, type FieldError } from '../domain/validation';
+import { isValidLocalDate } from '../domain/local-time';
+import type { ReasonCode } from '../domain/transfer-reasons';
+import { buildTransferRegister, renderTransferOrderHtml } from '../activities/documents';
 import { HttpError } from './errors';
 
 export interface ApiOptions {
   huifang: HuifangClient;
+  /** Chinese labels of the transfer reasons, for documents (config/transfer-reasons.json). */
+  reasonLabels: Record<ReasonCode, string>;
   /** Largest request body accepted (a batch of contracts is the large case). */
   bodyLimitBytes?: number;
   maxBatchSize?: number;
@@ -74,7 +81,69 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     return huifang.uploadRecording(policyNo, upload);
   });
 
+  const officeCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be an office or agent code');
+  const ticketFilterSchema = z
+    .object({
+      branch: officeCode.optional(),
+      centralSubBranch: officeCode.optional(),
+      tier4Office: officeCode.optional(),
+      agentCode: officeCode.optional(),
+      stage: z.enum(TICKET_STAGES).optional(),
+      type: z.enum(TICKET_TYPES).optional(),
+      overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    })
+    .strict();
+
+  /** e.g. /v1/tickets?centralSubBranch=SH-PD&type=level-1&overdue=true */
+  app.get('/v1/tickets', async (req) => {
+    const { limit, ...filter } = parseBody(ticketFilterSchema, req.query ?? {}, 'invalid ticket filter');
+    const tickets = await huifang.listTickets(filter, limit);
+    return { count: tickets.length, tickets };
+  });
+
+  app.get<{ Params: { ticketId: string } }>('/v1/tickets/:ticketId', async (req) => {
+    return huifang.getTicketState(parseTicketId(req.params.ticketId));
+  });
+
+  /** One routing step: { step, actor: { role, id, office }, correctedPhone | actionTaken, note }. */
+  app.post<{ Params: { ticketId: string } }>('/v1/tickets/:ticketId/steps', async (req) => {
+    const step = parseBody(ticketStepSchema, req.body, 'invalid ticket step');
+    return huifang.advanceTicket(parseTicketId(req.params.ticketId), step);
+  });
+
+  /** The printable transfer order (转办单), A4 HTML in Chinese. */
+  app.get<{ Params: { ticketId: string } }>('/v1/tickets/:ticketId/order.html', async (req, reply) => {
+    const ticket = await huifang.getTicketState(parseTicketId(req.params.ticketId));
+    return reply.type('text/html; charset=utf-8').send(renderTransferOrderHtml(ticket, { labels: opts.reasonLabels }));
+  });
+
+  /** The agent transfer register (业务人员转办单明细簿) of one central sub-branch for one day, as .xlsx. */
+  app.get<{ Params: { centralSubBranch: string; date: string } }>('/v1/registers/:centralSubBranch/:date', async (req, reply) => {
+    const { centralSubBranch, date } = parseBody(registerParamsSchema, req.params, 'invalid register request');
+    const day = date.replace(/\.xlsx$/, '');
+    const summaries = await huifang.listTickets({ centralSubBranch }, 5000);
+    const tickets = await Promise.all(summaries.map((t) => huifang.getTicketState(t.ticketId)));
+    const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels });
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="transfer-register-${centralSubBranch}-${day}.xlsx"`)
+      .send(xlsx);
+  });
+
   return app;
+}
+
+const registerParamsSchema = z.object({
+  centralSubBranch: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a central sub-branch code'),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.xlsx)?$/, 'must be a date written YYYY-MM-DD').refine((d) => isValidLocalDate(d.slice(0, 10)), 'must be a calendar date'),
+});
+
+function parseTicketId(raw: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{3,50}$/.test(raw)) {
+    throw new HttpError(400, 'invalid ticket id', [{ field: 'ticketId', message: 'must be letters, digits and dashes' }]);
+  }
+  return raw;
 }
 
 function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {

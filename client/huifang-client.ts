@@ -6,7 +6,8 @@ import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } fr
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackState } from '../domain/callback-state';
-import type { TicketState, TicketStep } from '../domain/ticket';
+import type { TicketStage, TicketState, TicketStep } from '../domain/ticket';
+import type { TicketType } from '../domain/transfer-reasons';
 import { advanceTicket, getTicketState, ticketWorkflowId } from '../workflows/ticket-messages';
 import type { Contract } from '../domain/contract';
 import { callbackWorkflow } from '../workflows/callback.workflow';
@@ -36,6 +37,29 @@ export class RequestRejectedError extends Error {
     super(message);
     this.name = 'RequestRejectedError';
   }
+}
+
+export interface TicketFilter {
+  branch?: string;
+  centralSubBranch?: string;
+  tier4Office?: string;
+  agentCode?: string;
+  stage?: TicketStage;
+  type?: TicketType;
+  overdue?: boolean;
+}
+
+export interface TicketSummary {
+  ticketId: string;
+  policyNo: string;
+  type: TicketType;
+  stage: TicketStage;
+  dueAt?: string;
+  overdue: boolean;
+  centralSubBranch: string;
+  tier4Office: string;
+  agentCode: string;
+  startedAt: string;
 }
 
 export class HuifangClient {
@@ -100,6 +124,42 @@ export class HuifangClient {
 
   async uploadRecording(policyNo: string, upload: RecordingUpload): Promise<CallbackState> {
     return this.call(policyNo, (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
+  }
+
+  /** Tickets as visibility sees them (search attributes only: fast, no personal data). */
+  async listTickets(filter: TicketFilter, limit = 200): Promise<TicketSummary[]> {
+    const clauses = [`WorkflowType = 'transferTicketWorkflow'`];
+    const keyword = (attr: string, value: string | undefined) => {
+      if (value !== undefined) clauses.push(`${attr} = '${value}'`);
+    };
+    // Values are checked against their schemas by the caller (API, CLI); quotes are never passed through.
+    for (const v of Object.values(filter)) if (typeof v === 'string' && /['"\\]/.test(v)) throw new Error('filter values may not contain quotes');
+    keyword('Branch', filter.branch);
+    keyword('CentralSubBranch', filter.centralSubBranch);
+    keyword('Tier4Office', filter.tier4Office);
+    keyword('AgentCode', filter.agentCode);
+    keyword('TicketStage', filter.stage);
+    keyword('TicketType', filter.type);
+    if (filter.overdue !== undefined) clauses.push(`Overdue = ${filter.overdue}`);
+    const tickets: TicketSummary[] = [];
+    for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
+      const attrs = wf.typedSearchAttributes;
+      const dueAt = attrs.get(sa.TicketDueAt);
+      tickets.push({
+        ticketId: wf.workflowId.replace(/^ticket-/, ''),
+        policyNo: attrs.get(sa.PolicyNo) ?? '',
+        type: attrs.get(sa.TicketType) as TicketType,
+        stage: attrs.get(sa.TicketStage) as TicketStage,
+        dueAt: dueAt ? dueAt.toISOString() : undefined,
+        overdue: attrs.get(sa.Overdue) ?? false,
+        centralSubBranch: attrs.get(sa.CentralSubBranch) ?? '',
+        tier4Office: attrs.get(sa.Tier4Office) ?? '',
+        agentCode: attrs.get(sa.AgentCode) ?? '',
+        startedAt: wf.startTime.toISOString(),
+      });
+      if (tickets.length >= limit) break;
+    }
+    return tickets;
   }
 
   async getTicketState(ticketId: string): Promise<TicketState> {

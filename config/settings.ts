@@ -11,6 +11,7 @@ import { callbackRulesConfigSchema, type CallbackRulesConfig } from '../domain/c
 import { coolingOffConfigSchema, type CoolingOffConfig } from '../domain/cooling-off';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
+import { STAFF_DIRECTORY_FILE, staffDirectorySchema, type StaffDirectory } from '../domain/staff-directory';
 import { ticketsConfigSchema, type TicketsConfig } from '../domain/ticket';
 import { transferReasonsConfigSchema, type TransferReasonsConfig } from '../domain/transfer-reasons';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
@@ -27,6 +28,7 @@ export interface Settings {
   questionnaire: QuestionnaireConfig;
   transferReasons: TransferReasonsConfig;
   tickets: TicketsConfig;
+  directory: StaffDirectory;
   calendar: WorkingDayCalendar;
 }
 
@@ -56,6 +58,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     questionnaire: readConfigFile(dir, 'questionnaire.json', questionnaireConfigSchema),
     transferReasons: readConfigFile(dir, 'transfer-reasons.json', transferReasonsConfigSchema),
     tickets: readConfigFile(dir, 'tickets.json', ticketsConfigSchema),
+    directory: readConfigFile(dir, STAFF_DIRECTORY_FILE, staffDirectorySchema),
     calendar: WorkingDayCalendar.fromDirectory(join(dir, 'calendar'), timeZone),
   };
 }

@@ -14,8 +14,9 @@ export const CALLBACK_STAGES = [
   'AWAITING_CALL', // sleeping until the next planned attempt
   'CALLING', // an attempt is out with the call center, waiting for its outcome
   'AWAITING_RECORDING', // completed call with clean answers; waiting for the recording upload
-  'PROBLEM_FOUND', // the answers revealed problems: transfer tickets
-  'UNREACHABLE', // the phone cannot reach or complete the callback
+  'PROBLEM_FOUND', // the answers revealed problems that stay unresolved (transfer loop exhausted)
+  'AWAITING_TICKET', // a transfer ticket is out: waiting for the agent's reply or its archiving
+  'UNREACHABLE', // the phone cannot reach or complete the callback, corrected numbers included
   'REFUSED', // closed: the policyholder refused the callback (a legitimate exclusion)
   'COMPLETED', // closed: recording uploaded and verified
 ] as const;
@@ -45,6 +46,17 @@ export interface Problem {
   ticketType: TicketType;
 }
 
+export interface TicketRef {
+  ticketId: string;
+  type: TicketType;
+  reasons: ReasonCode[];
+  openedAt: string;
+  closedAt?: string;
+  /** What the agent answered (a corrected number is not repeated here: it is personal data). */
+  reply?: { actionTaken?: string; correctedPhoneGiven: boolean; at: string; late: boolean };
+  overdue?: boolean;
+}
+
 export interface RecordingRef {
   reference: string;
   checksum: string;
@@ -72,7 +84,10 @@ export interface CallbackState {
   /** Attempts with an outcome recorded (not-made ones excluded). */
   attemptsMade: number;
   problems: Problem[];
+  tickets: TicketRef[];
   unreachableReason?: ReasonCode;
+  /** 'contract', or the ticket whose reply gave the number now dialled. */
+  phoneSource: string;
   recording?: RecordingRef;
   stageHistory: StageChange[];
   closedAt?: string;

@@ -14,6 +14,7 @@ import type { CallbackState, Problem } from '../domain/callback-state';
 import type { Answer } from '../domain/questionnaire';
 import type { ReasonCode } from '../domain/transfer-reasons';
 import { addCalendarDays, localDateOf } from '../domain/local-time';
+import { recordCallOutcome } from '../workflows/messages';
 import * as sa from '../workflows/search-attributes';
 import {
   aContractSignedDaysAgo,
@@ -27,8 +28,11 @@ import {
   skipToQuietTime,
   storeRecording,
   waitForCall,
+  terminateWhenIdle,
   waitForState,
+  workflowResult,
 } from './helpers/drive';
+import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -38,21 +42,25 @@ const started: string[] = [];
 beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startTimeSkippingServer(keyring);
-  h = await createHarness(env, keyring);
+  // A fictional calendar around the server's date (the shipped one ends with its last published
+  // year), with a two-day public holiday the no-answer test's attempts must step over.
+  const today = localDateOf(new Date(await env.currentTimeMs()));
+  const holidays = [addCalendarDays(today, 2), addCalendarDays(today, 3)];
+  h = await createHarness(env, keyring, { settings: settingsWithCalendar(syntheticCalendar(today, { holidays })) });
 });
 afterEach(async () => {
-  // A test that stops half-way must not leave its workflow firing timers into the next test.
-  for (const policyNo of started.splice(0)) {
-    await h.huifang
-      .handle(policyNo)
-      .terminate('test finished')
-      .catch(() => undefined);
-  }
+  // A test that stops half-way must not leave its workflow firing timers into the next test; it is
+  // terminated once idle, with a worker running (see terminateWhenIdle).
+  const leftovers = started.splice(0);
+  await h.withWorker(async () => {
+    for (const policyNo of leftovers) await terminateWhenIdle(h, policyNo);
+  });
 });
 afterAll(async () => {
   await env?.teardown();
 });
 
+/** Call inside `h.withWorker`: skipping time needs a worker to run what falls due meanwhile. */
 async function newContract(overrides = {}) {
   await skipToQuietTime(h);
   const contract = await aContractSignedDaysAgo(h, 2, overrides);
@@ -74,8 +82,8 @@ function inCallingHours(iso: string | undefined): boolean {
 }
 
 test('a clean first call and its recording complete the callback, with the verified recording in the result', async () => {
-  const contract = await newContract();
   await h.withWorker(async () => {
+    const contract = await newContract();
     const summary = await driveCleanCall(h, contract);
 
     expect(summary.stage).toBe('COMPLETED');
@@ -101,10 +109,10 @@ test('a clean first call and its recording complete the callback, with the verif
 });
 
 test('nobody answers: every attempt inside calling hours and before the fallback margin, then UNREACHABLE', async () => {
-  const contract = await newContract();
   const callCenter = new RecordingCallCenter();
   const { maxAttempts, fallbackMarginDays } = h.settings.callPlan;
   await h.withWorker(async () => {
+    const contract = await newContract();
     const summary = await driveNoAnswer(h, contract);
 
     expect(summary.stage).toBe('UNREACHABLE');
@@ -124,6 +132,15 @@ test('nobody answers: every attempt inside calling hours and before the fallback
       expect(Date.parse(a.slot.end)).toBeLessThanOrEqual(phoneCutoff);
       expect(a.slot.late).toBe(false);
     }
+    // No calls on public holidays (callOnPublicHolidays is off): the attempts step over the holiday
+    // laid out in beforeAll, which falls inside their span.
+    const days = summary.attempts.map((a) => localDateOf(new Date(a.slot.start), h.settings.timeZone));
+    const holidaysInSpan: string[] = [];
+    for (let d = days[0]; d <= days.at(-1)!; d = addCalendarDays(d, 1)) {
+      if (h.settings.calendar.isPublicHoliday(d)) holidaysInSpan.push(d);
+    }
+    expect(holidaysInSpan.length).toBeGreaterThan(0);
+    expect(days.filter((d) => holidaysInSpan.includes(d))).toEqual([]);
     // One attempt per slot, in time order.
     const starts = summary.attempts.map((a) => Date.parse(a.slot.start));
     expect([...starts].sort((x, y) => x - y)).toEqual(starts);
@@ -134,9 +151,9 @@ test('nobody answers: every attempt inside calling hours and before the fallback
 });
 
 test("'call me back at …' is honoured: the next attempt starts at the requested time", async () => {
-  const contract = await newContract();
   const callCenter = new RecordingCallCenter();
   await h.withWorker(async () => {
+    const contract = await newContract();
     await h.huifang.startCallback(contract);
     const first = await waitForCall(h, contract.policyNo, 1);
     // Tomorrow 12:40 Shanghai, between two planned slots, given with its offset as a person would type it.
@@ -170,8 +187,8 @@ test("'call me back at …' is honoured: the next attempt starts at the requeste
 });
 
 test('a refusal closes the callback as REFUSED', async () => {
-  const contract = await newContract();
   await h.withWorker(async () => {
+    const contract = await newContract();
     await h.huifang.startCallback(contract);
     const calling = await waitForCall(h, contract.policyNo, 1);
     const ack = await h.huifang.recordCallOutcome(contract.policyNo, {
@@ -182,7 +199,7 @@ test('a refusal closes the callback as REFUSED', async () => {
     });
     expect(ack.stage).toBe('REFUSED');
 
-    const summary = await h.huifang.handle(contract.policyNo).result();
+    const summary = await workflowResult(h, contract.policyNo);
     expect(summary.stage).toBe('REFUSED');
     expect(summary.closedAt).toBeDefined();
     expect(summary.attemptsMade).toBe(1);
@@ -215,14 +232,14 @@ describe('problem answers end as PROBLEM_FOUND with the configured reasons and t
       ],
     },
   ])('$name', async ({ answers, reportedProblems, problems }) => {
-    const contract = await newContract();
     await h.withWorker(async () => {
+      const contract = await newContract();
       await h.huifang.startCallback(contract);
       const calling = await waitForCall(h, contract.policyNo, 1);
       const ack = await h.huifang.recordCallOutcome(contract.policyNo, { ...completedCall(calling, answers), reportedProblems });
       expect(ack.stage).toBe('PROBLEM_FOUND');
 
-      const summary = await h.huifang.handle(contract.policyNo).result();
+      const summary = await workflowResult(h, contract.policyNo);
       expect(summary.stage).toBe('PROBLEM_FOUND');
       expect(summary.problems).toEqual(problems);
       // The levels are the configured ones (config/transfer-reasons.json), not the code's.
@@ -233,9 +250,9 @@ describe('problem answers end as PROBLEM_FOUND with the configured reasons and t
 });
 
 test('bad Updates are rejected with the reason in words, and change nothing', async () => {
-  const contract = await newContract();
-  const p = contract.policyNo;
   await h.withWorker(async () => {
+    const contract = await newContract();
+    const p = contract.policyNo;
     await h.huifang.startCallback(contract);
     let before = await waitForState(h, p, (s) => s.stage === 'AWAITING_CALL', { what: 'AWAITING_CALL' });
 
@@ -290,9 +307,9 @@ test('bad Updates are rejected with the reason in words, and change nothing', as
 });
 
 test('a duplicate outcome delivery is harmless; a different outcome for a closed attempt is rejected', async () => {
-  const contract = await newContract();
-  const p = contract.policyNo;
   await h.withWorker(async () => {
+    const contract = await newContract();
+    const p = contract.policyNo;
     await h.huifang.startCallback(contract);
     const calling = await waitForCall(h, p, 1);
     const report = completedCall(calling);
@@ -301,7 +318,17 @@ test('a duplicate outcome delivery is harmless; a different outcome for a closed
     expect(first).toEqual({ attemptId: report.attemptId, stage: 'AWAITING_RECORDING', duplicate: false });
     const afterFirst = await h.huifang.getCallbackState(p);
 
-    const again = await h.huifang.recordCallOutcome(p, report);
+    // The same delivery again (a dialer retrying after a lost answer): the client sends the same
+    // update id, so the server answers with the first delivery's ack and the workflow sees nothing.
+    const retried = await h.huifang.recordCallOutcome(p, report);
+    expect(retried).toEqual(first);
+    expect(await h.huifang.getCallbackState(p)).toEqual(afterFirst);
+
+    // The same outcome delivered again by another sender (another update id): the workflow itself
+    // recognises it, says so, and changes nothing.
+    const again = await h.huifang
+      .handle(p)
+      .executeUpdate(recordCallOutcome, { args: [report], updateId: `redelivery-${report.attemptId}` });
     expect(again).toEqual({ attemptId: report.attemptId, stage: 'AWAITING_RECORDING', duplicate: true });
     const afterAgain = await h.huifang.getCallbackState(p);
     expect(afterAgain.attemptsMade).toBe(1);
@@ -314,9 +341,9 @@ test('a duplicate outcome delivery is harmless; a different outcome for a closed
 });
 
 test('a recording that fails the check is rejected and the callback keeps waiting; a correct one completes it', async () => {
-  const contract = await newContract();
-  const p = contract.policyNo;
   await h.withWorker(async () => {
+    const contract = await newContract();
+    const p = contract.policyNo;
     await h.huifang.startCallback(contract);
     const calling = await waitForCall(h, p, 1);
     const report = completedCall(calling);
@@ -345,7 +372,7 @@ test('a recording that fails the check is rejected and the callback keeps waitin
 
     const done = await h.huifang.uploadRecording(p, { reference, checksum: goodChecksum, uploadedBy: OPERATOR });
     expect(done.stage).toBe('COMPLETED');
-    const summary = await h.huifang.handle(p).result();
+    const summary = await workflowResult(h, p);
     expect(summary.stage).toBe('COMPLETED');
     expect(summary.recording).toMatchObject({ reference, checksum: goodChecksum, sizeBytes: stored.sizeBytes });
     expect(summary.closedAt).toBeDefined();
@@ -353,9 +380,7 @@ test('a recording that fails the check is rejected and the callback keeps waitin
 });
 
 test("an attempt without an outcome by its slot's end counts as not made; the next slot is used; search attributes follow", async () => {
-  const contract = await newContract();
-  const p = contract.policyNo;
-  const attrsOf = async () => {
+  const attrsOf = async (p: string) => {
     const attrs = (await h.huifang.handle(p).describe()).typedSearchAttributes;
     return {
       stage: attrs.get(sa.CallbackStage),
@@ -365,14 +390,19 @@ test("an attempt without an outcome by its slot's end counts as not made; the ne
   };
   const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined);
   await h.withWorker(async () => {
+    const contract = await newContract();
+    const p = contract.policyNo;
     await h.huifang.startCallback(contract);
     const waiting = await waitForState(h, p, (s) => s.stage === 'AWAITING_CALL', { what: 'AWAITING_CALL' });
-    const [slot1, slot2, slot3] = waiting.plan;
-    expect(await attrsOf()).toEqual({ stage: 'AWAITING_CALL', attempts: 0, next: iso(slot1.start) });
+    // The first slot has left the plan for nextAttemptAt; the rest are still planned.
+    const [slot2, slot3] = waiting.plan;
+    const slot1 = { start: waiting.nextAttemptAt! };
+    expect(await attrsOf(p)).toEqual({ stage: 'AWAITING_CALL', attempts: 0, next: iso(slot1.start) });
 
     const first = await waitForCall(h, p, 1);
-    expect(first.attempts[0].slot).toEqual(slot1);
-    expect(await attrsOf()).toEqual({ stage: 'CALLING', attempts: 0, next: iso(slot1.start) });
+    expect(first.attempts[0].slot.start).toBe(slot1.start);
+    expect(first.plan[0]).toEqual(slot2);
+    expect(await attrsOf(p)).toEqual({ stage: 'CALLING', attempts: 0, next: iso(slot1.start) });
 
     // Nobody reports anything; the slot ends.
     const missed: CallbackState = await waitForState(h, p, (s) => s.attempts[0]?.outcome === 'not-made', { what: 'attempt 1 not made' });
@@ -381,21 +411,21 @@ test("an attempt without an outcome by its slot's end counts as not made; the ne
     expect(missed.attempts[0].report).toBeUndefined();
     expect(missed.nextAttemptAt).toBe(slot2.start);
     expect(missed.stageHistory.at(-1)?.note).toMatch(/attempt 1 not made in its slot/);
-    expect(await attrsOf()).toEqual({ stage: 'AWAITING_CALL', attempts: 0, next: iso(slot2.start) });
+    expect(await attrsOf(p)).toEqual({ stage: 'AWAITING_CALL', attempts: 0, next: iso(slot2.start) });
 
     const second = await waitForCall(h, p, 2);
     expect(second.attempts[1].slot).toEqual(slot2);
-    expect(await attrsOf()).toEqual({ stage: 'CALLING', attempts: 0, next: iso(slot2.start) });
+    expect(await attrsOf(p)).toEqual({ stage: 'CALLING', attempts: 0, next: iso(slot2.start) });
 
     await h.huifang.recordCallOutcome(p, { attemptId: `${p}-2`, outcome: 'busy', operator: OPERATOR });
     const afterBusy = await h.huifang.getCallbackState(p);
     expect(afterBusy).toMatchObject({ stage: 'AWAITING_CALL', attemptsMade: 1, nextAttemptAt: slot3.start });
-    expect(await attrsOf()).toEqual({ stage: 'AWAITING_CALL', attempts: 1, next: iso(slot3.start) });
+    expect(await attrsOf(p)).toEqual({ stage: 'AWAITING_CALL', attempts: 1, next: iso(slot3.start) });
 
     const third = await waitForCall(h, p, 3);
     expect(third.attempts[2].slot).toEqual(slot3);
     await h.huifang.recordCallOutcome(p, completedCall(third));
-    expect(await attrsOf()).toEqual({ stage: 'AWAITING_RECORDING', attempts: 2, next: undefined });
+    expect(await attrsOf(p)).toEqual({ stage: 'AWAITING_RECORDING', attempts: 2, next: undefined });
     expect((await h.huifang.getCallbackState(p)).attempts.map((a) => a.outcome)).toEqual(['not-made', 'busy', 'completed']);
   });
 });

@@ -269,6 +269,8 @@ test('show lists every attempt with its slot and outcome, in Asia/Shanghai time'
     ],
     attemptsMade: 2,
     problems: [{ reason: 'contract-not-received', ticketType: 'level-2' }],
+    tickets: [],
+    phoneSource: 'contract',
     stageHistory: [{ stage: 'PROBLEM_FOUND', at: '2026-11-25T01:42:00Z' }],
   };
   expect(formatCallbackState(state)).toEqual([

@@ -5,6 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
+import { reasonLabelsOf } from '../activities/documents';
 import { buildApi } from '../api/server';
 import type { Contract } from '../domain/contract';
 import { aContract } from './helpers/contracts';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
   h = await createHarness(env, keyring);
-  api = buildApi({ huifang: h.huifang });
+  api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
 });
 afterAll(async () => {
   await api?.close();

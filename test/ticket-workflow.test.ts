@@ -81,7 +81,7 @@ async function expectFiresAt(ticketId: string, kind: string, instant: string, co
   await new Promise((r) => setTimeout(r, 500));
   expect(sentFor(ticketId, kind)).toHaveLength(0);
   await advanceTo(new Date(Date.parse(instant) + 1_000));
-  for (let i = 0; i < 100 && sentFor(ticketId, kind).length < count; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && sentFor(ticketId, kind).length < count; i++) await new Promise((r) => setTimeout(r, 50));
   const sent = sentFor(ticketId, kind);
   expect(sent).toHaveLength(count);
   for (const n of sent) expect(Date.parse(n.sentAt) - Date.parse(instant)).toBeLessThanOrEqual(1_000);

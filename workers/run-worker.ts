@@ -4,13 +4,16 @@
  *   HUIFANG_CALL_CENTER     'staff' (people record outcomes through the API) or 'simulated' (demo dialer)
  *   HUIFANG_DIALER_DELAY_MS simulated call duration (default 3000)
  *   HUIFANG_RECORDINGS_DIR  recording storage folder (default data/recordings)
+ *   HUIFANG_OUTPUT_DIR      registers and printable transfer orders (default output/)
+ *   HUIFANG_SMTP_HOST …     email notifications over SMTP (activities/smtp-notifier.ts); else a log transport
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { CallCenter } from '../activities/call-center';
 import { StaffedCallCenter } from '../activities/call-center';
-import { LogNotifier } from '../activities/notifier';
+import { LocalFolderDocumentStore } from '../activities/documents';
+import { notifierFromEnv } from '../activities/smtp-notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { SimulatedDialer } from '../activities/simulated-dialer';
 import { loadSettings } from '../config/settings';
@@ -29,6 +32,8 @@ export interface RunningWorker {
 }
 
 export const DEFAULT_RECORDINGS_DIR = resolve(__dirname, '..', 'data', 'recordings');
+/** Registers and printable orders (HUIFANG_OUTPUT_DIR, default output/). */
+export const DEFAULT_OUTPUT_DIR = process.env.HUIFANG_OUTPUT_DIR ?? resolve(__dirname, '..', 'output');
 
 export async function startWorker(temporal: TemporalSettings, keyring: PayloadKeyring, mode: CallCenterMode): Promise<RunningWorker> {
   const settings = loadSettings();
@@ -57,7 +62,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     keyring,
-    deps: { settings, callCenter, recordings, notifier: new LogNotifier() },
+    deps: { settings, callCenter, recordings, notifier: notifierFromEnv(settings.directory), documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR) },
   });
   const done = worker.run().finally(async () => {
     dialer?.close();

@@ -13,7 +13,6 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
   allHandlersFinished,
@@ -22,18 +21,25 @@ import type { Activities } from '../activities';
 import type { Assessment } from '../activities/assess-contract';
 import { callOutcomeSchema, recordingUploadSchema, UNREACHABLE_OUTCOMES, type CallOutcomeReport } from '../domain/call-outcome';
 import type { PlannedSlot } from '../domain/call-plan';
-import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary } from '../domain/callback-state';
+import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, TicketRef } from '../domain/callback-state';
+import type { TicketResult } from '../domain/ticket';
 import type { Contract } from '../domain/contract';
 import { problemsInAnswers, unansweredQuestions } from '../domain/questionnaire';
-import type { ReasonCode } from '../domain/transfer-reasons';
+import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import { parseOrThrow } from '../domain/validation';
 import { getCallbackState, recordCallOutcome, recordingUploaded, type OutcomeAck } from './messages';
+import { msUntil, nowIso, sleepUntil } from './clock';
+import { openTicket, ticketIdFor } from './open-ticket';
 import * as sa from './search-attributes';
 
 // Pure computation on configuration: a local activity keeps it to one history event.
 const { assessContract } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // A missing calendar year keeps failing until an operator adds it; the workflow waits, visibly.
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
+});
+const { planCallRound } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
 });
 const { placeCall } = proxyActivities<Activities>({
@@ -59,6 +65,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     attempts: [],
     attemptsMade: 0,
     problems: [],
+    tickets: [],
+    phoneSource: 'contract',
     stageHistory: [{ stage: 'ASSESSING', at: nowIso() }],
   };
   let assessment: Assessment | undefined;
@@ -98,8 +106,10 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
           throw recordingCheckFailure(upload.reference, err);
         });
         state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
-        state.closedAt = nowIso();
-        setStage('COMPLETED', `recording ${upload.reference}`);
+        // The callback closes once every ticket is closed too (level-2 tickets may still be out).
+        const openTickets = state.tickets.filter((t) => !t.closedAt).length;
+        if (openTickets === 0) state.closedAt = nowIso();
+        setStage(openTickets ? 'AWAITING_TICKET' : 'COMPLETED', `recording ${upload.reference}`);
         return state;
       } finally {
         verifying = false;
@@ -194,58 +204,133 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     setStage('NOT_REQUIRED', assessment.decision.reason);
     return summary(state);
   }
-  if (!contract.policyholder.phone) {
-    state.unreachableReason = 'no-number';
-    setStage('UNREACHABLE', 'no phone number on file');
-    return summary(state);
-  }
 
-  // --- Stage 2: call until reached, refused, or out of attempts ---------------------------------
-  while (state.stage === 'ASSESSING' || state.stage === 'AWAITING_CALL') {
-    const slot = state.plan.shift();
-    if (!slot || state.attemptsMade >= assessment.maxAttempts) {
-      state.unreachableReason = 'unreachable';
-      setStage('UNREACHABLE', slot ? `${state.attemptsMade} attempts made` : 'no slot left in the call plan');
+  // --- Stage 2: rounds of calls; problems go out as transfer tickets, and the branch calls again --
+  let phone = contract.policyholder.phone;
+  const ticketRuns: Promise<void>[] = [];
+  let failedCallbackTickets = 0;
+  let level1Tickets = 0;
+  for (;;) {
+    if (phone) {
+      await callRound(phone);
+    } else {
+      state.unreachableReason = 'no-number';
+      setStage('UNREACHABLE', 'no phone number on file');
+    }
+    if (state.stage === 'REFUSED' || state.stage === 'AWAITING_RECORDING') break;
+
+    const byType = groupProblems();
+    // Level-2 problems are the agent's to handle and archive; they do not hold up the call itself.
+    if (byType['level-2'].length) ticketRuns.push(runTicket('level-2', byType['level-2']).then(() => undefined));
+    if (state.stage === 'UNREACHABLE' || byType['failed-callback'].length) {
+      if (failedCallbackTickets >= assessment.maxFailedCallbackTickets) {
+        setStage('UNREACHABLE', `no working number after ${failedCallbackTickets} corrected numbers`);
+        break;
+      }
+      failedCallbackTickets++;
+      const reasons = state.stage === 'UNREACHABLE' ? [state.unreachableReason ?? 'unreachable'] : byType['failed-callback'];
+      const ticket = await runTicket('failed-callback', reasons);
+      phone = ticket.reply?.correctedPhone;
+      state.phoneSource = ticket.ticketId;
+    } else if (byType['level-1'].length) {
+      if (level1Tickets >= assessment.maxLevel1Tickets) {
+        setStage('PROBLEM_FOUND', `level-1 problems unresolved after ${level1Tickets} transfers: for the branch`);
+        break;
+      }
+      level1Tickets++;
+      await runTicket('level-1', byType['level-1']);
+    } else {
+      setStage('AWAITING_RECORDING', 'only level-2 problems: the call itself is complete');
       break;
     }
-    state.nextAttemptAt = slot.start;
-    setStage('AWAITING_CALL');
-    await sleepUntil(slot.start);
-
-    const attempt: CallAttempt = {
-      attemptId: `${policyNo}-${state.attempts.length + 1}`,
-      attemptNo: state.attempts.length + 1,
-      slot,
-      placedAt: nowIso(),
-    };
-    state.attempts.push(attempt);
-    openAttempt = attempt;
-    setStage('CALLING');
-    await placeCall({
-      policyNo,
-      workflowId: workflowInfo().workflowId,
-      attemptId: attempt.attemptId,
-      attemptNo: attempt.attemptNo,
-      windowStart: slot.start,
-      windowEnd: slot.end,
-      phone: contract.policyholder.phone,
-      questionIds: assessment.questions.map((q) => q.id),
-      late: slot.late,
-    });
-    const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end));
-    openAttempt = undefined;
-    if (!reported) {
-      attempt.outcome = 'not-made';
-      setStage('AWAITING_CALL', `attempt ${attempt.attemptNo} not made in its slot`);
-    }
+    // The agent has answered: the branch calls again (a new plan from now; late if past the period).
+    state.unreachableReason = undefined;
+    state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt });
   }
 
-  // --- Stage 3: the recording closes a completed call ------------------------------------------
-  if (state.stage === 'AWAITING_RECORDING') {
-    await condition(() => state.stage === 'COMPLETED');
+  // --- Stage 3: the recording, then every ticket closed, closes the callback ---------------------
+  if (state.stage === 'AWAITING_RECORDING') await condition(() => state.recording !== undefined);
+  if (ticketRuns.length) {
+    if (state.stage !== 'REFUSED' && state.stage !== 'UNREACHABLE' && state.stage !== 'PROBLEM_FOUND') setStage('AWAITING_TICKET', 'level-2 tickets open');
+    await Promise.all(ticketRuns);
+  }
+  if (state.recording) {
+    state.closedAt ??= nowIso();
+    setStage('COMPLETED', `recording ${state.recording.reference}`);
   }
   await condition(allHandlersFinished);
   return summary(state);
+
+  /** Calls the policyholder on `number` until reached, refused, the number fails, or the round is used up. */
+  async function callRound(number: string): Promise<void> {
+    let made = 0;
+    setStage('AWAITING_CALL');
+    while (state.stage === 'AWAITING_CALL') {
+      const slot = state.plan.shift();
+      if (!slot || made >= assessment!.maxAttempts) {
+        state.unreachableReason = 'unreachable';
+        setStage('UNREACHABLE', slot ? `${made} attempts made` : 'no slot left in the call plan');
+        return;
+      }
+      state.nextAttemptAt = slot.start;
+      setStage('AWAITING_CALL');
+      await sleepUntil(slot.start);
+
+      const attempt: CallAttempt = {
+        attemptId: `${policyNo}-${state.attempts.length + 1}`,
+        attemptNo: state.attempts.length + 1,
+        slot,
+        placedAt: nowIso(),
+      };
+      state.attempts.push(attempt);
+      openAttempt = attempt;
+      setStage('CALLING');
+      await placeCall({
+        policyNo,
+        workflowId: workflowInfo().workflowId,
+        attemptId: attempt.attemptId,
+        attemptNo: attempt.attemptNo,
+        windowStart: slot.start,
+        windowEnd: slot.end,
+        phone: number,
+        questionIds: assessment!.questions.map((q) => q.id),
+        late: slot.late,
+      });
+      const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end));
+      openAttempt = undefined;
+      if (reported) {
+        made++;
+      } else {
+        attempt.outcome = 'not-made';
+        setStage('AWAITING_CALL', `attempt ${attempt.attemptNo} not made in its slot`);
+      }
+    }
+  }
+
+  function groupProblems(): Record<TicketType, ReasonCode[]> {
+    const byType: Record<TicketType, ReasonCode[]> = { 'failed-callback': [], 'level-1': [], 'level-2': [] };
+    if (state.stage === 'PROBLEM_FOUND') for (const p of state.problems) byType[p.ticketType].push(p.reason);
+    return byType;
+  }
+
+  /** Opens a ticket, waits for it to close, and keeps its outcome in the policy's state. */
+  async function runTicket(type: TicketType, reasons: ReasonCode[]): Promise<TicketResult> {
+    const seq = state.tickets.length + 1;
+    const ref: TicketRef = { ticketId: ticketIdFor(policyNo, seq), type, reasons, openedAt: nowIso() };
+    state.tickets.push(ref);
+    if (type !== 'level-2') setStage('AWAITING_TICKET', `${type} ticket ${ref.ticketId}: ${reasons.join(', ')}`);
+    const lastAttempt = state.attempts.at(-1);
+    const finding = lastAttempt ? `attempt ${lastAttempt.attemptNo} (${lastAttempt.slot.start}): ${lastAttempt.outcome}` : 'no phone number on file';
+    const handle = await openTicket(contract, seq, type, reasons, finding);
+    const result = await handle.result();
+    ref.closedAt = result.closedAt;
+    ref.overdue = result.overdue;
+    if (result.reply) {
+      const { correctedPhone, ...rest } = result.reply;
+      ref.reply = { ...rest, correctedPhoneGiven: correctedPhone !== undefined };
+    }
+    return result;
+  }
 }
 
 /**
@@ -270,15 +355,5 @@ function summary(state: CallbackState): CallbackSummary {
   return rest;
 }
 
-function nowIso(): string {
-  return new Date(Date.now()).toISOString();
-}
 
-function msUntil(iso: string): number {
-  return Math.max(0, Date.parse(iso) - Date.now());
-}
 
-async function sleepUntil(iso: string): Promise<void> {
-  const ms = msUntil(iso);
-  if (ms > 0) await sleep(ms);
-}

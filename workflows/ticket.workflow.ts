@@ -18,7 +18,7 @@ const { ticketDeadlines } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
 });
-const { notify } = proxyActivities<Activities>({
+const { notify, writeTransferOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   // SMTP can be down for a while: keep trying, nothing is lost.
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
@@ -100,6 +100,8 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
   const send = (n: Notification) => void sending.push(notify(n));
 
   send(message('ticket-created', tier3, 'new transfer order to dispatch'));
+  // The printable order (转办单) in the output folder: now for the tier-3 handler to print, again when closed.
+  sending.push(writeTransferOrder({ ticket: { ...state } }).then(() => undefined));
   await condition(() => state.stage !== 'AWAITING_DISPATCH');
 
   // The reply's deadlines, each a durable timer that the reply cancels.
@@ -119,6 +121,7 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
     send(message('ticket-escalated', { role: 'branch', code: state.org.branch }, `still unanswered, overdue since ${state.dueAt}`));
   }
   await condition(() => state.stage === 'CLOSED');
+  sending.push(writeTransferOrder({ ticket: { ...state } }).then(() => undefined));
   await Promise.all(sending);
   await condition(allHandlersFinished);
   return { ticketId: state.ticketId, type: state.type, reply: state.reply, overdue: state.overdue, closedAt: state.closedAt };

@@ -12,6 +12,7 @@ import { loadSettings, type Settings } from '../../config/settings';
 import { LocalFolderRecordingStore } from '../../activities/recording-store';
 import type { CallCenter } from '../../activities/call-center';
 import { LogNotifier } from '../../activities/notifier';
+import { LocalFolderDocumentStore } from '../../activities/documents';
 import { generateKeyring, huifangDataConverter } from '../../client/payload-keys';
 import type { PayloadKeyring } from '../../client/encryption-codec';
 import { HuifangClient } from '../../client/huifang-client';
@@ -81,6 +82,7 @@ export async function createHarness(
 ): Promise<TestHarness> {
   const settings = options.settings ?? loadSettings();
   const recordingsDir = mkdtempSync(join(tmpdir(), 'huifang-recordings-'));
+  const outputDir = mkdtempSync(join(tmpdir(), 'huifang-output-'));
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
   const huifang = new HuifangClient(env.client, taskQueue);
   const defaultCallCenter: CallCenter = options.callCenter ?? { placeCall: async () => undefined };
@@ -100,7 +102,7 @@ export async function createHarness(
         taskQueue,
         keyring,
         workflowBundle: await workflowBundle(),
-        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir) },
+        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents: new LocalFolderDocumentStore(outputDir) },
         // No workflow cache: every task replays the history from the start (non-determinism shows up in
         // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
         // never times those out, so a restarted worker would not get the workflow back).

@@ -1,0 +1,103 @@
+/**
+ * What the printed documents (the transfer register, the transfer order) say about a ticket, in
+ * Chinese, the same way in both: type and step names, reason labels, local times, overdue flag, and
+ * the reply's content with personal data kept out.
+ */
+import { TZDate } from '@date-fns/tz';
+import { DEFAULT_TIME_ZONE } from '../../domain/local-time';
+import type { RecordedStep, TicketStage, TicketState, TicketStepName } from '../../domain/ticket';
+import type { ReasonCode, TicketType } from '../../domain/transfer-reasons';
+
+/** Chinese label of each reason code (config/transfer-reasons.json). */
+export type ReasonLabels = Record<ReasonCode, string>;
+
+export const TICKET_TYPE_LABELS: Record<TicketType, string> = {
+  'failed-callback': '回访不成功',
+  'level-1': '一级转办',
+  'level-2': '二级转办',
+};
+
+export const STEP_LABELS: Record<TicketStepName, string> = {
+  dispatch: '派发',
+  'hand-to-agent': '交业务员',
+  'sign-receipt': '业务员签收',
+  reply: '业务员回复',
+  collect: '四级机构收回',
+  archive: '归档',
+};
+
+export const STAGE_LABELS: Record<TicketStage, string> = {
+  AWAITING_DISPATCH: '待派发',
+  DISPATCHED: '已派发',
+  WITH_AGENT: '已交业务员',
+  SIGNED: '业务员已签收',
+  REPLIED: '已回复',
+  COLLECTED: '四级机构已收回',
+  CLOSED: '已结案',
+};
+
+export const ROLE_LABELS: Record<RecordedStep['actor']['role'], string> = {
+  branch: '分公司',
+  tier3: '三级机构',
+  tier4: '四级机构',
+  agent: '业务员',
+};
+
+/** What a failed-callback reply shows instead of the number itself (personal data). */
+export const CORRECTED_PHONE_TEXT = '更正电话已提供';
+
+/** An instant written `YYYY-MM-DD HH:mm` on the local wall clock; '' for none. */
+export function formatLocalDateTime(iso: string | undefined, timeZone = DEFAULT_TIME_ZONE): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const z = new TZDate(ms, timeZone);
+  return `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())} ${pad(z.getHours())}:${pad(z.getMinutes())}`;
+}
+
+/** The reasons in Chinese, joined with 、 (unknown codes appear as they are). */
+export function reasonText(reasons: readonly ReasonCode[], labels: ReasonLabels): string {
+  return reasons.map((r) => labels[r] ?? r).join('、');
+}
+
+/** When `step` was recorded (the first time, should it ever appear twice). */
+export function stepAt(ticket: Pick<TicketState, 'steps'>, step: TicketStepName): string | undefined {
+  return ticket.steps.find((s) => s.step === step)?.at;
+}
+
+/** Overdue: the due time passed without a reply, or the reply came after it. */
+export function isOverdue(ticket: Pick<TicketState, 'overdue' | 'reply'>): boolean {
+  return ticket.overdue || ticket.reply?.late === true;
+}
+
+/**
+ * The reply's content as printed: what the agent did, or that a corrected number was given; never
+ * the number itself.
+ */
+export function replyText(ticket: Pick<TicketState, 'reply'>): string {
+  const reply = ticket.reply;
+  if (!reply) return '';
+  const parts: string[] = [];
+  if (reply.correctedPhone) parts.push(CORRECTED_PHONE_TEXT);
+  if (reply.actionTaken) parts.push(redactPhones(reply.actionTaken));
+  return parts.join('；');
+}
+
+// A mainland mobile (11 digits from 13x-19x) or a landline with area code, not inside a longer run
+// of digits (policy numbers, dates).
+const MOBILE_RE = /(?<!\d)(1[3-9]\d)(?:[ -]?\d){4}((?:[ -]?\d){4})(?!\d)/g;
+const LANDLINE_RE = /(?<!\d)(0\d{2,3})-?\d{5,6}(\d{2})(?!\d)/g;
+
+/**
+ * Free text (notes, what the agent did) with any phone number in it masked (138****5678, 021-****78):
+ * staff write numbers into notes, and the documents leave the system.
+ */
+export function redactPhones(text: string): string {
+  return text
+    .replace(MOBILE_RE, (_m, head: string, tail: string) => `${head}****${tail.replace(/[ -]/g, '')}`)
+    .replace(LANDLINE_RE, (_m, area: string, tail: string) => `${area}-****${tail}`);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

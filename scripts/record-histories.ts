@@ -1,0 +1,19 @@
+/**
+ * Re-records the workflow histories the replay test (test/replay.test.ts) checks the workflow code
+ * against, from real runs on the time-skipping server (scenarios: test/helpers/replay-histories.ts).
+ *
+ *   npx tsx scripts/record-histories.ts
+ *
+ * Only after a deliberate workflow change that running workflows can live with (e.g. behind
+ * `patched()`), or to add a scenario: a replay failure otherwise means running workflows would break.
+ * Commit the changed test/histories/*.json with the workflow change.
+ */
+import { recordHistories } from '../test/helpers/replay-histories';
+
+recordHistories((line) => console.log(line)).then(
+  (files) => console.log(`recorded ${files.length} histories`),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,177 @@
+/**
+ * The three transfer flows of the deck, end to end on the time-skipping server: the callback
+ * workflow opens the ticket, the ticket goes tier-3 → tier-4 → agent and back, and the branch calls
+ * again; each loop included (a corrected number that fails again, a level-1 reply the customer does
+ * not confirm), and a level-2 ticket that must be archived before the policy closes.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { CallbackState } from '../domain/callback-state';
+import { localDateOf } from '../domain/local-time';
+import type { Actor, TicketStep } from '../domain/ticket';
+import {
+  aContractSignedDaysAgo,
+  completedCall,
+  OPERATOR,
+  openAttempt,
+  RecordingCallCenter,
+  skipToQuietTime,
+  storeRecording,
+  waitForCall,
+  waitForState,
+  workflowResult,
+} from './helpers/drive';
+import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
+import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+
+let env: TestWorkflowEnvironment;
+let h: TestHarness;
+const dialler = new RecordingCallCenter();
+
+const tier3: Actor = { role: 'tier3', id: 'T3-LI', office: 'SH-PD' };
+const tier4: Actor = { role: 'tier4', id: 'T4-ZHAO', office: 'SH-PD-03' };
+const agent: Actor = { role: 'agent', id: 'A10086' };
+
+beforeAll(async () => {
+  const keyring = generateKeyring();
+  env = await startTimeSkippingServer(keyring);
+  const today = localDateOf(new Date(await env.currentTimeMs()));
+  const settings = settingsWithCalendar(syntheticCalendar(today));
+  // Two corrected numbers and two level-1 rounds are enough to see each loop end.
+  h = await createHarness(env, keyring, {
+    settings: { ...settings, tickets: { ...settings.tickets, maxFailedCallbackTickets: 2, maxLevel1Tickets: 2 } },
+    callCenter: dialler,
+  });
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+beforeEach(() => skipToQuietTime(h));
+
+/** Waits for ticket number `n` of the policy to be open, and returns its id. */
+async function waitForTicket(policyNo: string, n: number): Promise<string> {
+  const state = await waitForState(h, policyNo, (s) => s.tickets.length >= n, { what: `ticket ${n}` });
+  return state.tickets[n - 1].ticketId;
+}
+
+/** The routing of one ticket up to the agent's reply (and, for level-2, collection and archiving). */
+async function routeTicket(ticketId: string, reply: Omit<Extract<TicketStep, { step: 'reply' }>, 'step' | 'actor'>, level2 = false) {
+  await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: tier3 });
+  await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4 });
+  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: agent });
+  await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: agent, ...reply });
+  if (level2) {
+    await h.huifang.advanceTicket(ticketId, { step: 'collect', actor: tier4 });
+    await h.huifang.advanceTicket(ticketId, { step: 'archive', actor: tier3 });
+  }
+}
+
+async function answerCall(policyNo: string, attemptNo: number, answers: Record<string, 'yes' | 'no'> = {}): Promise<CallbackState> {
+  const calling = await waitForCall(h, policyNo, attemptNo);
+  await h.huifang.recordCallOutcome(policyNo, completedCall(calling, answers));
+  return calling;
+}
+
+async function uploadRecording(policyNo: string, attemptNo: number): Promise<void> {
+  const stored = storeRecording(h, `recordings/${policyNo}-${attemptNo}.wav`);
+  await h.huifang.uploadRecording(policyNo, { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR });
+}
+
+test('failed callback: a wrong number becomes a ticket, the agent supplies the right number, the branch calls it, recording, closed', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    const first = await waitForCall(h, contract.policyNo, 1);
+    await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(first).attemptId, outcome: 'wrong-number', operator: OPERATOR });
+
+    const ticketId = await waitForTicket(contract.policyNo, 1);
+    const waiting = await h.huifang.getCallbackState(contract.policyNo);
+    expect(waiting).toMatchObject({ stage: 'AWAITING_TICKET', tickets: [{ ticketId, type: 'failed-callback', reasons: ['wrong-number'] }] });
+    await routeTicket(ticketId, { correctedPhone: '13700001111' });
+
+    await answerCall(contract.policyNo, 2);
+    expect(dialler.tasks.filter((t) => t.policyNo === contract.policyNo).map((t) => t.phone)).toEqual(['13912345678', '13700001111']);
+    await uploadRecording(contract.policyNo, 2);
+    const summary = await workflowResult(h, contract.policyNo);
+    expect(summary).toMatchObject({ stage: 'COMPLETED', phoneSource: ticketId });
+    expect(summary.tickets).toEqual([expect.objectContaining({ ticketId, closedAt: expect.any(String), reply: expect.objectContaining({ correctedPhoneGiven: true }) })]);
+    // The corrected number is personal data: it is not repeated in the policy's state.
+    expect(JSON.stringify(summary)).not.toContain('13700001111');
+  });
+});
+
+test('failed callback loop: a corrected number that fails again makes a new ticket, and the policy ends UNREACHABLE after the configured number of tickets', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    for (let round = 1; round <= 2; round++) {
+      const calling = await waitForCall(h, contract.policyNo, round);
+      await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(calling).attemptId, outcome: 'not-in-service', operator: OPERATOR });
+      await routeTicket(await waitForTicket(contract.policyNo, round), { correctedPhone: `1370000${1110 + round}` });
+    }
+    const third = await waitForCall(h, contract.policyNo, 3);
+    await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(third).attemptId, outcome: 'suspended', operator: OPERATOR });
+    const summary = await workflowResult(h, contract.policyNo);
+    expect(summary.stage).toBe('UNREACHABLE');
+    expect(summary.unreachableReason).toBe('suspended');
+    expect(summary.tickets.map((t) => [t.type, t.reasons])).toEqual([
+      ['failed-callback', ['not-in-service']],
+      ['failed-callback', ['not-in-service']],
+    ]);
+  });
+});
+
+test('level-1: a signature the customer denies goes to the agent; the branch calls to confirm, a match closes it', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await answerCall(contract.policyNo, 1, { 'signed-in-person': 'no' });
+    const ticketId = await waitForTicket(contract.policyNo, 1);
+    expect((await h.huifang.getCallbackState(contract.policyNo)).tickets[0]).toMatchObject({ type: 'level-1', reasons: ['not-signed-by-policyholder'] });
+    await routeTicket(ticketId, { actionTaken: '业务员上门核实，投保人本人补签并确认投保意愿' });
+
+    await answerCall(contract.policyNo, 2); // the confirming call: everything 'yes' now
+    await uploadRecording(contract.policyNo, 2);
+    const summary = await workflowResult(h, contract.policyNo);
+    expect(summary.stage).toBe('COMPLETED');
+    expect(summary.tickets).toEqual([expect.objectContaining({ type: 'level-1', reply: expect.objectContaining({ actionTaken: expect.stringContaining('补签') }) })]);
+  });
+});
+
+test('level-1 loop: when the confirming call does not match the reply, a new level-1 ticket goes out', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await answerCall(contract.policyNo, 1, { 'signed-in-person': 'no' });
+    await routeTicket(await waitForTicket(contract.policyNo, 1), { actionTaken: '已核实' });
+    await answerCall(contract.policyNo, 2, { 'signed-in-person': 'no' });
+    const second = await waitForTicket(contract.policyNo, 2);
+    const state = await h.huifang.getCallbackState(contract.policyNo);
+    expect(state.stage).toBe('AWAITING_TICKET');
+    expect(state.tickets.map((t) => t.type)).toEqual(['level-1', 'level-1']);
+    await routeTicket(second, { actionTaken: '投保人本人到柜面补签' });
+    await answerCall(contract.policyNo, 3);
+    await uploadRecording(contract.policyNo, 3);
+    expect((await workflowResult(h, contract.policyNo)).stage).toBe('COMPLETED');
+  });
+});
+
+test('level-2: the call is complete and its recording goes in, but the policy closes only once the agent has handled the ticket and tier-3 archived it', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await answerCall(contract.policyNo, 1, { 'contract-received': 'no' });
+    const ticketId = await waitForTicket(contract.policyNo, 1);
+    await waitForState(h, contract.policyNo, (s) => s.stage === 'AWAITING_RECORDING', { what: 'the recording stage' });
+    await uploadRecording(contract.policyNo, 1);
+    const afterRecording = await h.huifang.getCallbackState(contract.policyNo);
+    expect(afterRecording.stage).toBe('AWAITING_TICKET');
+    expect(afterRecording.closedAt).toBeUndefined();
+
+    await routeTicket(ticketId, { actionTaken: '已补寄保险合同，客户签收回执' }, true);
+    const summary = await workflowResult(h, contract.policyNo);
+    expect(summary.stage).toBe('COMPLETED');
+    expect(summary.tickets).toEqual([expect.objectContaining({ type: 'level-2', reasons: ['contract-not-received'], closedAt: expect.any(String) })]);
+    expect(summary.recording?.reference).toBe(`recordings/${contract.policyNo}-1.wav`);
+  });
+});
