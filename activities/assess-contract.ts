@@ -6,6 +6,7 @@
 import type { Settings } from '../config/settings';
 import type { Contract } from '../domain/contract';
 import { planAttempts, type PlannedSlot } from '../domain/call-plan';
+import type { CallingHours } from '../domain/calling-hours';
 import { decideCallback, type CallbackDecision } from '../domain/callback-rules';
 import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
 import { questionsFor, type Question } from '../domain/questionnaire';
@@ -31,24 +32,25 @@ export interface Assessment {
 }
 
 export function createAssessActivities(settings: Settings) {
-  const plan = (now: string, coolingOffEndsAt: string): PlannedSlot[] =>
+  const plan = (now: string, coolingOffEndsAt: string, preference?: CallingHours): PlannedSlot[] =>
     planAttempts({
       now: new Date(now),
       coolingOffEndsAt: new Date(coolingOffEndsAt),
       config: settings.callPlan,
       calendar: settings.calendar,
       timeZone: settings.timeZone,
+      preference,
     });
   return {
     /** A new round of attempts (a corrected number, or a call to confirm an agent's reply). */
-    async planCallRound({ now, coolingOffEndsAt }: { now: string; coolingOffEndsAt: string }): Promise<PlannedSlot[]> {
-      return plan(now, coolingOffEndsAt);
+    async planCallRound({ now, coolingOffEndsAt, preference }: { now: string; coolingOffEndsAt: string; preference?: CallingHours }): Promise<PlannedSlot[]> {
+      return plan(now, coolingOffEndsAt, preference);
     },
 
     async assessContract({ contract, now }: AssessContractInput): Promise<Assessment> {
       const decision = decideCallback(contract, settings.callbackRules);
       const coolingOff = coolingOffPeriod(contract, settings.coolingOff, settings.calendar, settings.timeZone);
-      const slots = decision.required ? plan(now, coolingOff.endsAt) : [];
+      const slots = decision.required ? plan(now, coolingOff.endsAt, contract.callPreference) : [];
       const ticketTypeOf = Object.fromEntries(
         Object.entries(settings.transferReasons.reasons).map(([code, r]) => [code, r.ticketType]),
       ) as Record<ReasonCode, TicketType>;

@@ -15,14 +15,15 @@ export interface ContractColumn {
   optional: boolean;
 }
 
-export const CONTRACT_COLUMNS: readonly ContractColumn[] = leaves(contractSchema, []);
+export const CONTRACT_COLUMNS: readonly ContractColumn[] = leaves(contractSchema, [], false);
 
-function leaves(schema: z.ZodObject, prefix: string[]): ContractColumn[] {
+/** A field inside an optional object (callPreference.from) is optional as a column too. */
+function leaves(schema: z.ZodObject, prefix: string[], parentOptional: boolean): ContractColumn[] {
   return Object.entries(schema.shape).flatMap(([key, field]) => {
     const path = [...prefix, key];
-    const optional = field instanceof z.ZodOptional;
-    const inner = optional ? (field as z.ZodOptional).unwrap() : field;
-    if (inner instanceof z.ZodObject) return leaves(inner, path);
+    const optional = parentOptional || field instanceof z.ZodOptional;
+    const inner = field instanceof z.ZodOptional ? (field as z.ZodOptional).unwrap() : field;
+    if (inner instanceof z.ZodObject) return leaves(inner, path, optional);
     return [{ name: path.join('.'), path, numeric: inner instanceof z.ZodNumber, optional }];
   });
 }

@@ -3,6 +3,7 @@
  * contract passes (API, CLI import, tests): anything it accepts is safe to start a workflow with.
  */
 import { z } from 'zod';
+import { callingHoursSchema } from './calling-hours';
 import { isValidLocalDate } from './local-time';
 
 export const CHANNELS = ['agency', 'bancassurance'] as const;
@@ -70,6 +71,8 @@ export const contractSchema = z
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema,
     }),
+    /** The policyholder's preferred calling window, if they gave one (local time, e.g. 19:00-20:30). */
+    callPreference: callingHoursSchema.optional(),
     policyholder: z.object({
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema.optional(),

@@ -217,7 +217,7 @@ test('the CSV reader: cells across lines, rows numbered by the line they start o
   expect(() => parseCsv('a,b\nx"y,2\n')).toThrow(/line 2/);
   // A row with the wrong number of cells is a rejected row, not a failed file.
   const header = CONTRACT_COLUMNS.map((c) => c.name).join(',');
-  expect(csvRows(`${header}\nP1,agency\n`)).toEqual([{ row: 2, policyNo: 'P1', error: expect.stringMatching(/2 cells, the header 20/) }]);
+  expect(csvRows(`${header}\nP1,agency\n`)).toEqual([{ row: 2, policyNo: 'P1', error: expect.stringContaining(`2 cells, the header ${CONTRACT_COLUMNS.length}`) }]);
 });
 
 test('a file that cannot be imported at all is a usage error (exit 2) and starts nothing', async () => {

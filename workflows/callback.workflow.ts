@@ -245,7 +245,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     }
     // The agent has answered: the branch calls again (a new plan from now; late if past the period).
     state.unreachableReason = undefined;
-    state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt });
+    state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference });
   }
 
   // --- Stage 3: the recording, then every ticket closed, closes the callback ---------------------
