@@ -1,7 +1,11 @@
-/** Starts the HTTP API from the environment (HUIFANG_API_HOST, HUIFANG_API_PORT, default 127.0.0.1:8080). */
+/**
+ * Starts the HTTP API from the environment (HUIFANG_API_HOST, HUIFANG_API_PORT, default 127.0.0.1:8080),
+ * with the Web UI's codec endpoint at /codec for the origins in HUIFANG_UI_ORIGINS.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
+import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
 import { reasonLabelsOf } from '../activities/documents';
 import { loadSettings } from '../config/settings';
@@ -15,7 +19,12 @@ export interface RunningApi {
 
 export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyring): Promise<RunningApi> {
   const huifang = await HuifangClient.connect(temporal, keyring);
-  const app = buildApi({ huifang, reasonLabels: reasonLabelsOf(loadSettings().transferReasons) });
+  const app = buildApi({
+    huifang,
+    reasonLabels: reasonLabelsOf(loadSettings().transferReasons),
+    // The Web UI decodes payloads through us; only its own origin may ask.
+    codec: { codec: new EncryptionCodec(keyring), allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',') },
+  });
   const host = process.env.HUIFANG_API_HOST ?? '127.0.0.1';
   const port = Number(process.env.HUIFANG_API_PORT ?? 8080);
   await app.listen({ host, port });

@@ -14,12 +14,16 @@ import { toFieldErrors, type FieldError } from '../domain/validation';
 import { isValidLocalDate } from '../domain/local-time';
 import type { ReasonCode } from '../domain/transfer-reasons';
 import { buildTransferRegister, renderTransferOrderHtml } from '../activities/documents';
+import type { PayloadCodec } from '@temporalio/common';
+import { registerCodecRoutes } from './codec-routes';
 import { HttpError } from './errors';
 
 export interface ApiOptions {
   huifang: HuifangClient;
   /** Chinese labels of the transfer reasons, for documents (config/transfer-reasons.json). */
   reasonLabels: Record<ReasonCode, string>;
+  /** When set, the remote codec endpoint for the Temporal Web UI is served at /codec. */
+  codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
   /** Largest request body accepted (a batch of contracts is the large case). */
   bodyLimitBytes?: number;
   maxBatchSize?: number;
@@ -35,6 +39,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url}`)));
 
   app.get('/healthz', async () => ({ ok: true }));
+  if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
 
   /** One contract (an object) or a batch (an array): a batch answers per row and never stops half-way. */
   app.post('/v1/contracts', async (req, reply) => {

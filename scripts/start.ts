@@ -100,7 +100,8 @@ function startDevServer(): ChildProcess {
     '--sqlite-pragma', 'journal_mode=wal',
     '--sqlite-pragma', 'synchronous=normal',
     '--log-level', 'warn',
-    ...(process.env.HUIFANG_UI_CODEC_ENDPOINT ? ['--ui-codec-endpoint', process.env.HUIFANG_UI_CODEC_ENDPOINT] : []),
+    // The UI decrypts payloads through the API's codec endpoint, so staff see clear text in their browser only.
+    '--ui-codec-endpoint', process.env.HUIFANG_UI_CODEC_ENDPOINT ?? `http://127.0.0.1:${process.env.HUIFANG_API_PORT ?? 8080}/codec`,
   ];
   say(`starting the Temporal dev server (${cli}), data in ${join(DATA, 'temporal.db')}`);
   // Its own process group: Ctrl-C reaches huifang only, which stops the worker first and the server last.

@@ -1,0 +1,45 @@
+/**
+ * The remote codec endpoint the Temporal Web UI calls (`--ui-codec-endpoint`), so ops staff see
+ * decrypted inputs, results and queries in their browser while the server stores only ciphertext.
+ * Protocol: POST {endpoint}/decode (and /encode) with `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }`.
+ * It answers only the origins given (the UI's), and decodes with the same keyring as the worker.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+
+interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+const fromJson = (p: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: p.data !== undefined ? Buffer.from(p.data, 'base64') : undefined,
+});
+
+const toJson = (p: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
+});
+
+export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, allowedOrigins: readonly string[]): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/codec/')) return;
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.includes(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-methods', 'POST, OPTIONS');
+      reply.header('access-control-allow-headers', 'content-type, x-namespace, authorization');
+      reply.header('access-control-allow-credentials', 'true');
+      reply.header('vary', 'origin');
+    }
+    if (req.method === 'OPTIONS') return reply.code(204).send();
+  });
+  for (const op of ['decode', 'encode'] as const) {
+    app.post<{ Body: { payloads?: JsonPayload[] } }>(`/codec/${op}`, async (req) => {
+      const payloads = (req.body?.payloads ?? []).map(fromJson);
+      return { payloads: (await codec[op](payloads)).map(toJson) };
+    });
+    app.options(`/codec/${op}`, async (_req, reply) => reply.code(204).send());
+  }
+}

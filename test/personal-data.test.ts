@@ -1,0 +1,91 @@
+/**
+ * Personal data (PIPL) never sits in clear text in Temporal: the stored history of a callback holds
+ * no name, phone number or ID number; keys can rotate and old histories still read; the Web UI's
+ * codec endpoint decrypts for the UI's origin.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { reasonLabelsOf } from '../activities/documents';
+import { buildApi } from '../api/server';
+import { EncryptionCodec, type PayloadKeyring } from '../client/encryption-codec';
+import { HuifangClient } from '../client/huifang-client';
+import { huifangDataConverter } from '../client/payload-keys';
+import { aContract } from './helpers/contracts';
+import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+
+let env: TestWorkflowEnvironment;
+let h: TestHarness;
+const oldKeys: PayloadKeyring = generateKeyring('k-2026-01');
+
+beforeAll(async () => {
+  env = await startDevServer(oldKeys);
+  h = await createHarness(env, oldKeys);
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const personalData = (c: ReturnType<typeof aContract>) => [c.policyholder.name, c.policyholder.phone!, c.policyholder.idNumber, c.agent.name, c.agent.phone];
+
+async function waitForStage(huifang: HuifangClient, policyNo: string, stage: string) {
+  for (let i = 0; i < 100; i++) {
+    const state = await huifang.getCallbackState(policyNo);
+    if (state.stage === stage) return state;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${policyNo} never reached ${stage}`);
+}
+
+test('the raw history stored by the server holds no name, phone number or ID number', async () => {
+  const contract = aContract({ policyholder: { name: '欧阳明月', phone: '13987654321', idNumber: '110101199003074514' } });
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await waitForStage(h.huifang, contract.policyNo, 'AWAITING_CALL');
+  });
+  // A client without our codec sees what the server stores.
+  const raw = new Client({ connection: env.connection });
+  const history = await raw.workflow.getHandle(`callback-${contract.policyNo}`).fetchHistory();
+  const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  expect(bytes.length).toBeGreaterThan(500);
+  for (const value of personalData(contract)) expect(bytes.includes(Buffer.from(value))).toBe(false);
+  // …while the business keys ops filter on are there in clear (search attributes).
+  expect(bytes.includes(Buffer.from(contract.policyNo))).toBe(true);
+});
+
+test('after a key rotation, new payloads use the new key and old histories still read', async () => {
+  const contract = aContract();
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await waitForStage(h.huifang, contract.policyNo, 'AWAITING_CALL');
+  });
+  const rotated: PayloadKeyring = { currentKeyId: 'k-2026-07', keys: new Map([...oldKeys.keys, ['k-2026-07', randomBytes(32)]]) };
+  const client = new Client({ connection: env.connection, dataConverter: huifangDataConverter(rotated) });
+  const history = await client.workflow.getHandle(`callback-${contract.policyNo}`).fetchHistory();
+  const input = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+  expect(Buffer.from(input.metadata!['encryption-key-id']!).toString()).toBe('k-2026-01');
+  const [decoded] = await new EncryptionCodec(rotated).decode([input]);
+  expect(JSON.parse(Buffer.from(decoded.data!).toString())).toMatchObject({ contract: { policyNo: contract.policyNo } });
+
+  const [fresh] = await new EncryptionCodec(rotated).encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{}') }]);
+  expect(Buffer.from(fresh.metadata!['encryption-key-id']!).toString()).toBe('k-2026-07');
+  // Without the old key, the old history cannot be read: keys are retired only with their histories.
+  await expect(new EncryptionCodec({ currentKeyId: 'k-2026-07', keys: new Map([['k-2026-07', randomBytes(32)]]) }).decode([input])).rejects.toThrow(/k-2026-01/);
+});
+
+test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other origins no CORS grant", async () => {
+  const codec = new EncryptionCodec(oldKeys);
+  const api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'] } });
+  const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"张三"}') }]);
+  const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
+
+  const res = await api.inject({ method: 'POST', url: '/codec/decode', headers: { origin: 'http://localhost:8233', 'x-namespace': 'default' }, payload: body });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['access-control-allow-origin']).toBe('http://localhost:8233');
+  expect(Buffer.from(res.json().payloads[0].data, 'base64').toString()).toBe('{"name":"张三"}');
+
+  const preflight = await api.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'https://evil.example.org', 'access-control-request-method': 'POST' } });
+  expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  await api.close();
+});
