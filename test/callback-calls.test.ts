@@ -113,16 +113,23 @@ test('nobody answers: every attempt inside calling hours and before the fallback
   const { maxAttempts, fallbackMarginDays } = h.settings.callPlan;
   await h.withWorker(async () => {
     const contract = await newContract();
-    const summary = await driveNoAnswer(h, contract);
+    const state = await driveNoAnswer(h, contract);
 
-    expect(summary.stage).toBe('UNREACHABLE');
-    expect(summary.unreachableReason).toBe('unreachable');
-    expect(summary.attemptsMade).toBeLessThanOrEqual(maxAttempts);
-    expect(summary.attemptsMade).toBe(maxAttempts); // the plan has more slots than attempts allowed
-    expect(summary.attempts.every((a) => a.outcome === 'no-answer')).toBe(true);
+    // The calls stop after maxAttempts: UNREACHABLE, 'unreachable'; the policy then goes to the
+    // failed-callback flow with that reason (followed further in transfer-flows.test.ts).
+    const lastCall = state.stageHistory.map((c) => c.stage).lastIndexOf('CALLING');
+    expect(state.stageHistory.slice(lastCall + 1).find((c) => c.stage !== 'AWAITING_CALL')).toMatchObject({
+      stage: 'UNREACHABLE',
+      note: `${maxAttempts} attempts made`,
+    });
+    expect(state.unreachableReason).toBe('unreachable');
+    expect(state.tickets).toEqual([expect.objectContaining({ type: 'failed-callback', reasons: ['unreachable'] })]);
+    expect(state.attemptsMade).toBeLessThanOrEqual(maxAttempts);
+    expect(state.attemptsMade).toBe(maxAttempts); // the plan has more slots than attempts allowed
+    expect(state.attempts.every((a) => a.outcome === 'no-answer')).toBe(true);
 
-    const phoneCutoff = Date.parse(summary.coolingOff!.endsAt) - fallbackMarginDays * 86_400_000;
-    for (const a of summary.attempts) {
+    const phoneCutoff = Date.parse(state.coolingOff!.endsAt) - fallbackMarginDays * 86_400_000;
+    for (const a of state.attempts) {
       expect({ attempt: a.attemptNo, slotStartInHours: inCallingHours(a.slot.start), placedInHours: inCallingHours(a.placedAt) }).toEqual({
         attempt: a.attemptNo,
         slotStartInHours: true,
@@ -134,7 +141,7 @@ test('nobody answers: every attempt inside calling hours and before the fallback
     }
     // No calls on public holidays (callOnPublicHolidays is off): the attempts step over the holiday
     // laid out in beforeAll, which falls inside their span.
-    const days = summary.attempts.map((a) => localDateOf(new Date(a.slot.start), h.settings.timeZone));
+    const days = state.attempts.map((a) => localDateOf(new Date(a.slot.start), h.settings.timeZone));
     const holidaysInSpan: string[] = [];
     for (let d = days[0]; d <= days.at(-1)!; d = addCalendarDays(d, 1)) {
       if (h.settings.calendar.isPublicHoliday(d)) holidaysInSpan.push(d);
@@ -142,11 +149,11 @@ test('nobody answers: every attempt inside calling hours and before the fallback
     expect(holidaysInSpan.length).toBeGreaterThan(0);
     expect(days.filter((d) => holidaysInSpan.includes(d))).toEqual([]);
     // One attempt per slot, in time order.
-    const starts = summary.attempts.map((a) => Date.parse(a.slot.start));
+    const starts = state.attempts.map((a) => Date.parse(a.slot.start));
     expect([...starts].sort((x, y) => x - y)).toEqual(starts);
     expect(new Set(starts).size).toBe(starts.length);
     // The call center was handed every attempt, with the same windows.
-    expect(callCenter.tasks.map((t) => t.windowStart)).toEqual(summary.attempts.map((a) => a.slot.start));
+    expect(callCenter.tasks.map((t) => t.windowStart)).toEqual(state.attempts.map((a) => a.slot.start));
   }, callCenter);
 });
 
@@ -210,7 +217,7 @@ test('a refusal closes the callback as REFUSED', async () => {
   });
 });
 
-describe('problem answers end as PROBLEM_FOUND with the configured reasons and ticket levels', () => {
+describe('problem answers are found (PROBLEM_FOUND) with the configured reasons and levels, and go out as tickets of those levels', () => {
   test.each<{ name: string; answers: Record<string, Answer>; reportedProblems?: ReasonCode[]; problems: Problem[] }>([
     {
       name: 'not signed in person',
@@ -239,12 +246,18 @@ describe('problem answers end as PROBLEM_FOUND with the configured reasons and t
       const ack = await h.huifang.recordCallOutcome(contract.policyNo, { ...completedCall(calling, answers), reportedProblems });
       expect(ack.stage).toBe('PROBLEM_FOUND');
 
-      const summary = await workflowResult(h, contract.policyNo);
-      expect(summary.stage).toBe('PROBLEM_FOUND');
-      expect(summary.problems).toEqual(problems);
+      const state = await waitForState(h, contract.policyNo, (s) => s.tickets.length > 0, { what: 'a transfer ticket' });
+      expect(state.stageHistory.map((c) => c.stage)).toContain('PROBLEM_FOUND');
+      expect(state.problems).toEqual(problems);
       // The levels are the configured ones (config/transfer-reasons.json), not the code's.
-      for (const p of summary.problems) expect(p.ticketType).toBe(h.settings.transferReasons.reasons[p.reason].ticketType);
-      expect(summary.recording).toBeUndefined();
+      for (const p of state.problems) expect(p.ticketType).toBe(h.settings.transferReasons.reasons[p.reason].ticketType);
+      // One ticket per level found, carrying that level's reasons.
+      const levels = [...new Set(problems.map((p) => p.ticketType))];
+      expect(state.tickets.map((t) => ({ type: t.type, reasons: t.reasons }))).toEqual(
+        levels.map((type) => ({ type, reasons: problems.filter((p) => p.ticketType === type).map((p) => p.reason) })),
+      );
+      expect(state.recording).toBeUndefined();
+      expect(state.closedAt).toBeUndefined();
     });
   });
 });

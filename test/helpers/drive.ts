@@ -100,24 +100,34 @@ export async function skip(h: TestHarness, ms: number, realTimeoutMs = 15_000): 
 }
 
 /**
- * Terminates a callback once nothing of it is in flight on the server (no activity, no workflow
- * task), with a worker running. Terminating it mid-task would leak the test server's time lock
- * (terminate does not release it), and every later `env.sleep` would crawl in real time.
+ * Terminates a callback (its open tickets first) once nothing of it is in flight on the server (no
+ * activity, no workflow task), with a worker running. Terminating it mid-task would leak the test
+ * server's time lock (terminate does not release it), and every later `env.sleep` would crawl in
+ * real time.
  */
 export async function terminateWhenIdle(h: TestHarness, policyNo: string, realTimeoutMs = 10_000): Promise<void> {
-  const handle = h.huifang.handle(policyNo);
-  const deadline = Date.now() + realTimeoutMs;
+  await terminateTreeWhenIdle(h, callbackWorkflowId(policyNo), Date.now() + realTimeoutMs);
+}
+
+async function terminateTreeWhenIdle(h: TestHarness, workflowId: string, deadline: number): Promise<void> {
+  const handle = h.huifang.temporal.workflow.getHandle(workflowId);
   for (;;) {
     const described = await handle.describe().catch(() => undefined);
     if (!described || described.status.name !== 'RUNNING') return;
-    const events = (await handle.fetchHistory()).events ?? [];
-    const last = events.at(-1)?.eventType;
-    const taskOpen = last === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
-    if ((described.raw.pendingActivities?.length ?? 0) === 0 && !taskOpen) {
+    const children = (described.raw.pendingChildren ?? []).map((c) => c.workflowId).filter((id): id is string => !!id);
+    for (const child of children) await terminateTreeWhenIdle(h, child, deadline);
+    // (The Java test server keeps a terminated child in its parent's pendingChildren.)
+    if (await isIdle(h, workflowId)) {
       await handle.terminate('test finished');
       return;
     }
-    if (Date.now() > deadline) throw new Error(`callback ${policyNo} never became idle; not terminating it mid-task`);
+    if (Date.now() > deadline) {
+      const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
+      throw new Error(
+        `${workflowId} never became idle; not terminating it mid-task (children ${children.join(', ') || 'none'}, ` +
+          `${described.raw.pendingActivities?.length ?? 0} pending activities, last event ${EventType[last ?? 0]})`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -156,7 +166,7 @@ export async function waitForState(
     const now = await h.env.currentTimeMs();
     const target = instantTheWorkflowAwaits(state);
     if (target !== undefined && target > now) {
-      // At most 12 hours a step: one long env.sleep was seen to hang in the Java test server.
+      // At most 12 hours a step, as test/helpers/clock.ts advises for the Java test server.
       const step = Math.min(target - now, 12 * 3_600_000);
       await skip(h, step);
       skipped += step;
@@ -231,19 +241,69 @@ export async function driveCleanCall(h: TestHarness, contract: Contract): Promis
   return workflowResult(h, contract.policyNo);
 }
 
-/** Nobody ever answers: 'no-answer' reported on every attempt until the workflow gives up. */
-export async function driveNoAnswer(h: TestHarness, contract: Contract): Promise<CallbackSummary> {
+/**
+ * Nobody ever answers: 'no-answer' on every attempt until the workflow stops calling. Returns the
+ * state at that moment (the callback goes on with a failed-callback ticket, see transfer-flows).
+ */
+export async function driveNoAnswer(h: TestHarness, contract: Contract): Promise<CallbackState> {
   await h.huifang.startCallback(contract);
-  for (let n = 1; ; n++) {
-    const state = await waitForState(
-      h,
-      contract.policyNo,
-      (s) => (s.stage !== 'AWAITING_CALL' && s.stage !== 'CALLING' && s.stage !== 'ASSESSING') || (s.stage === 'CALLING' && s.attempts.length === n),
-      { what: `call attempt ${n}, or the end of the calls` },
-    );
-    if (state.stage !== 'CALLING') break;
+  for (let n = 1; n <= 100; n++) {
+    const state = await waitForState(h, contract.policyNo, (s) => !isCalling(s) || (s.stage === 'CALLING' && s.attempts.length === n), {
+      what: `call attempt ${n}, or the end of the calls`,
+    });
+    if (!isCalling(state)) return state;
     await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(state).attemptId, outcome: 'no-answer', operator: OPERATOR });
-    if (n > 100) throw new Error('the workflow never gave up');
   }
-  return workflowResult(h, contract.policyNo);
+  throw new Error('the workflow never stopped calling');
+}
+
+/** Still deciding or calling (nothing else has happened yet). */
+export function isCalling(s: CallbackState): boolean {
+  return s.stage === 'ASSESSING' || s.stage === 'AWAITING_CALL' || s.stage === 'CALLING';
+}
+
+/** Tomorrow (in the business time zone, after `iso`) at 12:40, between two planned slots. */
+export function tomorrowAt1240(h: TestHarness, iso: string): string {
+  const day = addCalendarDays(localDateOf(new Date(iso), h.settings.timeZone), 1);
+  return instantAt(day, '12:40', h.settings.timeZone).toISOString();
+}
+
+/**
+ * The first attempt rings out (no outcome in its slot), the customer asks to be called back on the
+ * second, the call-back is clean, recording verified: COMPLETED.
+ */
+export async function driveMissedThenCallBack(h: TestHarness, contract: Contract): Promise<CallbackSummary> {
+  const p = contract.policyNo;
+  await h.huifang.startCallback(contract);
+  await waitForCall(h, p, 1);
+  const second = await waitForCall(h, p, 2);
+  await h.huifang.recordCallOutcome(p, {
+    attemptId: openAttempt(second).attemptId,
+    outcome: 'callback-later',
+    operator: OPERATOR,
+    callBackAt: tomorrowAt1240(h, second.attempts[1].placedAt!),
+  });
+  const third = await waitForCall(h, p, 3);
+  const report = completedCall(third);
+  await h.huifang.recordCallOutcome(p, report);
+  const stored = storeRecording(h, report.recordingRef!);
+  await h.huifang.uploadRecording(p, { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR });
+  return workflowResult(h, p);
+}
+
+/**
+ * Nothing of the workflow in flight on the server: no activity, no workflow task open, and the same
+ * for its running children (a callback's tickets), which a termination would take down with it.
+ */
+export async function isIdle(h: TestHarness, workflowId: string): Promise<boolean> {
+  const handle = h.huifang.temporal.workflow.getHandle(workflowId);
+  const described = await handle.describe();
+  if (described.status.name !== 'RUNNING') return true;
+  const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
+  const taskOpen = last === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
+  if (taskOpen || (described.raw.pendingActivities?.length ?? 0) > 0) return false;
+  for (const child of described.raw.pendingChildren ?? []) {
+    if (child.workflowId && !(await isIdle(h, child.workflowId))) return false;
+  }
+  return true;
 }

@@ -1,6 +1,6 @@
 /**
  * The workflow histories the replay test checks the workflow code against (test/histories/*.json),
- * and how they are recorded: real runs on the time-skipping server, driven like the call-calls tests,
+ * and how they are recorded: real runs on the time-skipping server, driven like test/callback-calls.test.ts,
  * with payloads encrypted by the fixed test-only key (replay-keyring.ts).
  *
  * Re-record (only after a deliberate, compatible change of the workflow, or to add a scenario):
@@ -13,7 +13,8 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import type { CallbackSummary } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import { localDateOf } from '../../domain/local-time';
-import { aContractSignedDaysAgo, driveCleanCall, driveNoAnswer, skipToQuietTime } from './drive';
+import { callbackWorkflowId } from '../../workflows/messages';
+import { aContractSignedDaysAgo, driveCleanCall, driveMissedThenCallBack, driveNoAnswer, isIdle, skipToQuietTime } from './drive';
 import { historyFromJSON, historyToJSON } from './history-json';
 import { replayTestKeyring } from './replay-keyring';
 import { createHarness, startTimeSkippingServer, type TestHarness } from './temporal-env';
@@ -25,9 +26,11 @@ export interface Scenario {
   /** File name (without .json) under test/histories/. */
   name: string;
   description: string;
-  /** The stage the recorded run ended in (checked when recording, and when replaying). */
+  /** The stage the recorded run was left in (checked when recording, and in the history itself). */
   expectedStage: CallbackSummary['stage'];
-  drive(h: TestHarness, contract: Contract): Promise<CallbackSummary>;
+  /** Whether the workflow had ended when recorded (else the history stops at an idle point). */
+  finished: boolean;
+  drive(h: TestHarness, contract: Contract): Promise<Pick<CallbackSummary, 'stage'>>;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -35,12 +38,21 @@ export const SCENARIOS: Scenario[] = [
     name: 'clean-call',
     description: 'first call answered with all yes, recording uploaded and verified: COMPLETED',
     expectedStage: 'COMPLETED',
+    finished: true,
     drive: driveCleanCall,
   },
   {
+    name: 'missed-then-call-back',
+    description: 'attempt 1 rings out (not made), attempt 2 asks to be called back, the call-back is clean, recording: COMPLETED',
+    expectedStage: 'COMPLETED',
+    finished: true,
+    drive: driveMissedThenCallBack,
+  },
+  {
     name: 'no-answer',
-    description: "'no-answer' on every attempt until maxAttempts: UNREACHABLE",
-    expectedStage: 'UNREACHABLE',
+    description: "'no-answer' on every attempt until maxAttempts: UNREACHABLE, then a failed-callback ticket (left open)",
+    expectedStage: 'AWAITING_TICKET',
+    finished: false,
     drive: driveNoAnswer,
   },
 ];
@@ -67,7 +79,14 @@ export async function recordHistories(log: (line: string) => void = () => undefi
         if (summary.stage !== scenario.expectedStage) {
           throw new Error(`scenario ${scenario.name} ended in ${summary.stage}, expected ${scenario.expectedStage}`);
         }
+        // A history that stops mid-way must stop at a quiet point (no task or activity in flight).
+        for (let i = 0; !(await isIdle(h, callbackWorkflowId(contract.policyNo))); i++) {
+          if (i > 400) throw new Error(`scenario ${scenario.name} never became idle`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
         const history = await h.huifang.handle(contract.policyNo).fetchHistory();
+        const ended = history.events?.at(-1)?.workflowExecutionCompletedEventAttributes != null;
+        if (ended !== scenario.finished) throw new Error(`scenario ${scenario.name}: finished=${ended}, expected ${scenario.finished}`);
         const file = join(HISTORIES_DIR, `${scenario.name}.json`);
         writeFileSync(file, historyToJSON(history) + '\n');
         written.push(file);
