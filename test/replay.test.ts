@@ -14,10 +14,31 @@ import { loadHistories, SCENARIOS } from './helpers/replay-histories';
 import { replayTestKeyring } from './helpers/replay-keyring';
 import { workflowBundle } from './helpers/temporal-env';
 
-const histories = loadHistories();
+const all = loadHistories();
+const histories = all.filter((r) => r.workflowType === 'callbackWorkflow');
+const ticketHistories = all.filter((r) => r.workflowType === 'transferTicketWorkflow');
 
-test('every scenario has a committed history', () => {
+test('every scenario has a committed history, and those that record tickets have their tickets too', () => {
   expect(histories.map((r) => r.name).sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
+  expect(all.length).toBe(histories.length + ticketHistories.length);
+  for (const s of SCENARIOS.filter((sc) => sc.recordTickets)) expect(ticketHistories.some((t) => t.scenario === s.name)).toBe(true);
+});
+
+describe.each(ticketHistories)('ticket history $name', ({ workflowId, history }) => {
+  test('is a closed transfer ticket', () => {
+    const stages = (history.events ?? [])
+      .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TicketStage)
+      .filter((p) => p != null)
+      .map((p) => defaultPayloadConverter.fromPayload<string>(p));
+    expect(stages.at(-1)).toBe('CLOSED');
+    expect(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+  });
+
+  test('replays deterministically with the current workflow code', async () => {
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: huifangDataConverter(replayTestKeyring()) }, history, workflowId),
+    ).resolves.toBeUndefined();
+  });
 });
 
 describe.each(histories)('history $name', ({ name, workflowId, history }) => {

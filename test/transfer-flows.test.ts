@@ -7,13 +7,14 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CallbackState } from '../domain/callback-state';
 import { localDateOf } from '../domain/local-time';
-import type { Actor, TicketStep } from '../domain/ticket';
 import {
   aContractSignedDaysAgo,
   completedCall,
   OPERATOR,
   openAttempt,
   RecordingCallCenter,
+  routeTicket as routeTicketOf,
+  waitForTicket as waitForTicketOf,
   skipToQuietTime,
   storeRecording,
   waitForCall,
@@ -27,9 +28,6 @@ let env: TestWorkflowEnvironment;
 let h: TestHarness;
 const dialler = new RecordingCallCenter();
 
-const tier3: Actor = { role: 'tier3', id: 'T3-LI', office: 'SH-PD' };
-const tier4: Actor = { role: 'tier4', id: 'T4-ZHAO', office: 'SH-PD-03' };
-const agent: Actor = { role: 'agent', id: 'A10086' };
 
 beforeAll(async () => {
   const keyring = generateKeyring();
@@ -48,23 +46,8 @@ afterAll(async () => {
 
 beforeEach(() => skipToQuietTime(h));
 
-/** Waits for ticket number `n` of the policy to be open, and returns its id. */
-async function waitForTicket(policyNo: string, n: number): Promise<string> {
-  const state = await waitForState(h, policyNo, (s) => s.tickets.length >= n, { what: `ticket ${n}` });
-  return state.tickets[n - 1].ticketId;
-}
-
-/** The routing of one ticket up to the agent's reply (and, for level-2, collection and archiving). */
-async function routeTicket(ticketId: string, reply: Omit<Extract<TicketStep, { step: 'reply' }>, 'step' | 'actor'>, level2 = false) {
-  await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: tier3 });
-  await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4 });
-  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: agent });
-  await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: agent, ...reply });
-  if (level2) {
-    await h.huifang.advanceTicket(ticketId, { step: 'collect', actor: tier4 });
-    await h.huifang.advanceTicket(ticketId, { step: 'archive', actor: tier3 });
-  }
-}
+const waitForTicket = (policyNo: string, n: number) => waitForTicketOf(h, policyNo, n);
+const routeTicket = (...args: Parameters<typeof routeTicketOf> extends [unknown, ...infer R] ? R : never) => routeTicketOf(h, ...args);
 
 async function answerCall(policyNo: string, attemptNo: number, answers: Record<string, 'yes' | 'no'> = {}): Promise<CallbackState> {
   const calling = await waitForCall(h, policyNo, attemptNo);

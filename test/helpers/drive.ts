@@ -15,6 +15,7 @@ import { huifangDataConverter } from '../../client/payload-keys';
 import type { CallOutcomeReport } from '../../domain/call-outcome';
 import type { CallbackState, CallbackSummary } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
+import type { Actor, TicketStep } from '../../domain/ticket';
 import { addCalendarDays, instantAt, localDateOf } from '../../domain/local-time';
 import { callbackWorkflowId } from '../../workflows/messages';
 import { aContract } from './contracts';
@@ -306,4 +307,46 @@ export async function isIdle(h: TestHarness, workflowId: string): Promise<boolea
     if (child.workflowId && !(await isIdle(h, child.workflowId))) return false;
   }
   return true;
+}
+
+// --- Transfer tickets, as tier-3, tier-4 and the agent would take them -----------------------------
+
+export const TIER3: Actor = { role: 'tier3', id: 'T3-LI', office: 'SH-PD' };
+export const TIER4: Actor = { role: 'tier4', id: 'T4-ZHAO', office: 'SH-PD-03' };
+export const AGENT: Actor = { role: 'agent', id: 'A10086' };
+
+/** Waits for ticket number `n` of the policy to be open, and returns its id. */
+export async function waitForTicket(h: TestHarness, policyNo: string, n: number): Promise<string> {
+  const state = await waitForState(h, policyNo, (s) => s.tickets.length >= n, { what: `ticket ${n}` });
+  return state.tickets[n - 1].ticketId;
+}
+
+/** A ticket's routing up to the agent's reply; for level-2 also collection and archiving. */
+export async function routeTicket(
+  h: TestHarness,
+  ticketId: string,
+  reply: Omit<Extract<TicketStep, { step: 'reply' }>, 'step' | 'actor'>,
+  level2 = false,
+): Promise<void> {
+  await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: TIER3 });
+  await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: TIER4 });
+  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: AGENT });
+  await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: AGENT, ...reply });
+  if (level2) {
+    await h.huifang.advanceTicket(ticketId, { step: 'collect', actor: TIER4 });
+    await h.huifang.advanceTicket(ticketId, { step: 'archive', actor: TIER3 });
+  }
+}
+
+/** Contract not received: a level-2 ticket; the recording goes in, the agent handles it, tier-3 archives it: COMPLETED. */
+export async function driveLevel2Ticket(h: TestHarness, contract: Contract): Promise<CallbackSummary> {
+  await h.huifang.startCallback(contract);
+  const calling = await waitForCall(h, contract.policyNo, 1);
+  const report = completedCall(calling, { 'contract-received': 'no' });
+  await h.huifang.recordCallOutcome(contract.policyNo, report);
+  const ticketId = await waitForTicket(h, contract.policyNo, 1);
+  const stored = storeRecording(h, report.recordingRef!);
+  await h.huifang.uploadRecording(contract.policyNo, { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR });
+  await routeTicket(h, ticketId, { actionTaken: '已补寄保险合同，客户签收回执' }, true);
+  return workflowResult(h, contract.policyNo);
 }

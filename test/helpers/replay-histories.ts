@@ -14,7 +14,8 @@ import type { CallbackSummary } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import { localDateOf } from '../../domain/local-time';
 import { callbackWorkflowId } from '../../workflows/messages';
-import { aContractSignedDaysAgo, driveCleanCall, driveMissedThenCallBack, driveNoAnswer, isIdle, skipToQuietTime } from './drive';
+import { aContractSignedDaysAgo, driveCleanCall, driveLevel2Ticket, driveMissedThenCallBack, driveNoAnswer, isIdle, skipToQuietTime } from './drive';
+import { ticketWorkflowId } from '../../workflows/ticket-messages';
 import { historyFromJSON, historyToJSON } from './history-json';
 import { replayTestKeyring } from './replay-keyring';
 import { createHarness, startTimeSkippingServer, type TestHarness } from './temporal-env';
@@ -30,6 +31,8 @@ export interface Scenario {
   expectedStage: CallbackSummary['stage'];
   /** Whether the workflow had ended when recorded (else the history stops at an idle point). */
   finished: boolean;
+  /** Also record the histories of the policy's transfer tickets (`<name>.ticket-T<n>.json`). */
+  recordTickets?: boolean;
   drive(h: TestHarness, contract: Contract): Promise<Pick<CallbackSummary, 'stage'>>;
 }
 
@@ -55,10 +58,21 @@ export const SCENARIOS: Scenario[] = [
     finished: false,
     drive: driveNoAnswer,
   },
+  {
+    name: 'level-2-ticket',
+    description: 'contract not received: a level-2 ticket routed tier-3 → tier-4 → agent → archived, the recording in: COMPLETED',
+    expectedStage: 'COMPLETED',
+    finished: true,
+    recordTickets: true,
+    drive: driveLevel2Ticket,
+  },
 ];
 
 export interface RecordedHistory {
   name: string;
+  /** The scenario it belongs to (a ticket history is `<scenario>.ticket-T<n>`). */
+  scenario: string;
+  workflowType: string;
   workflowId: string;
   history: History;
 }
@@ -91,6 +105,15 @@ export async function recordHistories(log: (line: string) => void = () => undefi
         writeFileSync(file, historyToJSON(history) + '\n');
         written.push(file);
         log(`${scenario.name}: ${history.events?.length ?? 0} events, ${summary.stage} -> ${file}`);
+        if (scenario.recordTickets) {
+          for (const ticket of (await h.huifang.getCallbackState(contract.policyNo)).tickets) {
+            const ticketHistory = await h.env.client.workflow.getHandle(ticketWorkflowId(ticket.ticketId)).fetchHistory();
+            const ticketFile = join(HISTORIES_DIR, `${scenario.name}.ticket-${ticket.ticketId.split('-').at(-1)}.json`);
+            writeFileSync(ticketFile, historyToJSON(ticketHistory) + '\n');
+            written.push(ticketFile);
+            log(`${scenario.name} ${ticket.ticketId}: ${ticketHistory.events?.length ?? 0} events -> ${ticketFile}`);
+          }
+        }
       });
     }
   } finally {
@@ -107,6 +130,7 @@ export function loadHistories(): RecordedHistory[] {
     .map((f) => {
       const name = f.replace(/\.json$/, '');
       const history = historyFromJSON(readFileSync(join(HISTORIES_DIR, f), 'utf8'));
-      return { name, workflowId: `replay-${name}`, history };
+      const workflowType = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '';
+      return { name, scenario: name.split('.')[0], workflowType, workflowId: `replay-${name}`, history };
     });
 }
