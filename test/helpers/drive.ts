@@ -106,7 +106,7 @@ export async function skip(h: TestHarness, ms: number, realTimeoutMs = 15_000): 
  * server's time lock (terminate does not release it), and every later `env.sleep` would crawl in
  * real time.
  */
-export async function terminateWhenIdle(h: TestHarness, policyNo: string, realTimeoutMs = 10_000): Promise<void> {
+export async function terminateWhenIdle(h: TestHarness, policyNo: string, realTimeoutMs = 30_000): Promise<void> {
   await terminateTreeWhenIdle(h, callbackWorkflowId(policyNo), Date.now() + realTimeoutMs);
 }
 
