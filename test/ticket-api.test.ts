@@ -10,9 +10,7 @@ import { buildApi } from '../api/server';
 import { localDateOf } from '../domain/local-time';
 import type { TicketInput } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
-import * as sa from '../workflows/search-attributes';
-import { ticketWorkflowId } from '../workflows/ticket-messages';
-import { transferTicketWorkflow } from '../workflows/ticket.workflow';
+import { startTicket as startTicketOf } from './helpers/drive';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -43,24 +41,7 @@ function aTicket(n: number, type: TicketType, centralSubBranch: string): TicketI
   };
 }
 
-async function start(t: TicketInput) {
-  await env.client.workflow.start(transferTicketWorkflow, {
-    workflowId: ticketWorkflowId(t.ticketId),
-    taskQueue: h.taskQueue,
-    args: [t],
-    typedSearchAttributes: [
-      { key: sa.PolicyNo, value: t.policyNo },
-      { key: sa.Branch, value: t.org.branch },
-      { key: sa.CentralSubBranch, value: t.org.centralSubBranch },
-      { key: sa.Tier4Office, value: t.org.tier4Office },
-      { key: sa.AgentCode, value: t.agentCode },
-      { key: sa.TicketType, value: t.type },
-      { key: sa.TicketLevel, value: t.type === 'level-1' ? 1 : 2 },
-      { key: sa.TicketStage, value: 'AWAITING_DISPATCH' },
-      { key: sa.Overdue, value: false },
-    ],
-  });
-}
+const start = (t: TicketInput) => startTicketOf(h, t);
 
 /** Visibility is eventually consistent: ask until the expected tickets show up. */
 async function listUntil(query: string, expectedIds: string[]) {

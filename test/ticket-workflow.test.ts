@@ -9,9 +9,8 @@ import { addCalendarDays, instantAt, localDateOf, type LocalDate } from '../doma
 import type { Actor, TicketInput, TicketStep } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
 import * as sa from '../workflows/search-attributes';
-import { transferTicketWorkflow } from '../workflows/ticket.workflow';
-import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { advanceTo as advanceToInstant, waitUntilClosed } from './helpers/clock';
+import { startTicket as startTicketOf } from './helpers/drive';
 import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
 import { nextWeekday, settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 
@@ -54,18 +53,7 @@ function aTicket(type: TicketType): TicketInput {
   };
 }
 
-async function startTicket(input: TicketInput) {
-  return env.client.workflow.start(transferTicketWorkflow, {
-    workflowId: ticketWorkflowId(input.ticketId),
-    taskQueue: h.taskQueue,
-    args: [input],
-    typedSearchAttributes: [
-      { key: sa.PolicyNo, value: input.policyNo },
-      { key: sa.TicketType, value: input.type },
-      { key: sa.TicketStage, value: 'AWAITING_DISPATCH' },
-    ],
-  });
-}
+const startTicket = (t: TicketInput) => startTicketOf(h, t);
 
 const advanceTo = (instant: Date) => advanceToInstant(env, instant);
 

@@ -3,6 +3,7 @@
  * sequence number (a retried start is the same ticket), and it carries the policy's org fields as
  * search attributes, so ops can list e.g. the overdue level-1 tickets of one central sub-branch.
  */
+import type { SearchAttributePair } from '@temporalio/common';
 import { ParentClosePolicy, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
 import { ticketLevel, type TicketInput } from '../domain/ticket';
@@ -13,6 +14,21 @@ import { transferTicketWorkflow } from './ticket.workflow';
 
 export function ticketIdFor(policyNo: string, seq: number): string {
   return `${policyNo}-T${seq}`;
+}
+
+/** The search attributes a ticket starts with: its kind and stage, and the policy's org fields. */
+export function ticketSearchAttributes(input: TicketInput): SearchAttributePair[] {
+  return [
+    { key: sa.PolicyNo, value: input.policyNo },
+    { key: sa.Branch, value: input.org.branch },
+    { key: sa.CentralSubBranch, value: input.org.centralSubBranch },
+    { key: sa.Tier4Office, value: input.org.tier4Office },
+    { key: sa.AgentCode, value: input.agentCode },
+    { key: sa.TicketType, value: input.type },
+    { key: sa.TicketLevel, value: ticketLevel[input.type] },
+    { key: sa.TicketStage, value: 'AWAITING_DISPATCH' },
+    { key: sa.Overdue, value: false },
+  ];
 }
 
 export async function openTicket(
@@ -36,16 +52,6 @@ export async function openTicket(
     args: [input],
     // A callback that is closed or cancelled takes its open tickets with it, visibly.
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    typedSearchAttributes: [
-      { key: sa.PolicyNo, value: contract.policyNo },
-      { key: sa.Branch, value: contract.org.branch },
-      { key: sa.CentralSubBranch, value: contract.org.centralSubBranch },
-      { key: sa.Tier4Office, value: contract.org.tier4Office },
-      { key: sa.AgentCode, value: contract.agent.code },
-      { key: sa.TicketType, value: type },
-      { key: sa.TicketLevel, value: ticketLevel[type] },
-      { key: sa.TicketStage, value: 'AWAITING_DISPATCH' },
-      { key: sa.Overdue, value: false },
-    ],
+    typedSearchAttributes: ticketSearchAttributes(input),
   });
 }

@@ -15,7 +15,10 @@ import { huifangDataConverter } from '../../client/payload-keys';
 import type { CallOutcomeReport } from '../../domain/call-outcome';
 import type { CallbackState, CallbackSummary } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
-import type { Actor, TicketStep } from '../../domain/ticket';
+import type { Actor, TicketInput, TicketStep } from '../../domain/ticket';
+import { ticketSearchAttributes } from '../../workflows/open-ticket';
+import { ticketWorkflowId } from '../../workflows/ticket-messages';
+import { transferTicketWorkflow } from '../../workflows/ticket.workflow';
 import { addCalendarDays, instantAt, localDateOf } from '../../domain/local-time';
 import { callbackWorkflowId } from '../../workflows/messages';
 import { aContract } from './contracts';
@@ -349,4 +352,14 @@ export async function driveLevel2Ticket(h: TestHarness, contract: Contract): Pro
   await h.huifang.uploadRecording(contract.policyNo, { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR });
   await routeTicket(h, ticketId, { actionTaken: '已补寄保险合同，客户签收回执' }, true);
   return workflowResult(h, contract.policyNo);
+}
+
+/** Starts a ticket on its own (as the callback workflow would), with the same search attributes. */
+export async function startTicket(h: TestHarness, input: TicketInput) {
+  return h.env.client.workflow.start(transferTicketWorkflow, {
+    workflowId: ticketWorkflowId(input.ticketId),
+    taskQueue: h.taskQueue,
+    args: [input],
+    typedSearchAttributes: ticketSearchAttributes(input),
+  });
 }
