@@ -42,7 +42,8 @@ const { planCallRound } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
 });
-const { placeCall } = proxyActivities<Activities>({
+// Handing a call to the call center is quick I/O: a local activity keeps it to one history event.
+const { placeCall } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -73,14 +74,20 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   let openAttempt: CallAttempt | undefined;
   let verifying = false;
 
+  /** Moves the stage and publishes it; one search-attribute event, and none when nothing changed. */
+  let published = '';
   const setStage = (stage: CallbackStage, note?: string): void => {
     if (stage !== state.stage) state.stageHistory.push({ stage, at: nowIso(), note });
     state.stage = stage;
     state.nextAttemptAt = stage === 'AWAITING_CALL' || stage === 'CALLING' ? state.nextAttemptAt : undefined;
+    const attrs = JSON.stringify([stage, state.attemptsMade, state.nextAttemptAt ?? null, state.coolingOff?.endsAt ?? null]);
+    if (attrs === published) return;
+    published = attrs;
     upsertSearchAttributes([
       { key: sa.CallbackStage, value: stage },
       { key: sa.AttemptCount, value: state.attemptsMade },
       { key: sa.NextAttemptAt, value: state.nextAttemptAt ? new Date(state.nextAttemptAt) : null },
+      ...(state.coolingOff ? [{ key: sa.CoolingOffEnd, value: new Date(state.coolingOff.endsAt) }] : []),
     ]);
   };
 
@@ -197,7 +204,6 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   state.coolingOff = assessment.coolingOff;
   state.questions = assessment.questions.map(({ id, text }) => ({ id, text }));
   state.plan = assessment.plan;
-  upsertSearchAttributes([{ key: sa.CoolingOffEnd, value: new Date(assessment.coolingOff.endsAt) }]);
 
   if (!assessment.decision.required) {
     state.closedAt = nowIso();
@@ -264,8 +270,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   /** Calls the policyholder on `number` until reached, refused, the number fails, or the round is used up. */
   async function callRound(number: string): Promise<void> {
     let made = 0;
-    setStage('AWAITING_CALL');
-    while (state.stage === 'AWAITING_CALL') {
+    for (;;) {
       const slot = state.plan.shift();
       if (!slot || made >= assessment!.maxAttempts) {
         state.unreachableReason = 'unreachable';
@@ -304,6 +309,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
         attempt.outcome = 'not-made';
         setStage('AWAITING_CALL', `attempt ${attempt.attemptNo} not made in its slot`);
       }
+      if (state.stage !== 'AWAITING_CALL') return; // reached, refused, or the number failed
     }
   }
 
