@@ -1,0 +1,53 @@
+/** Messages between the bench (bench/children.ts) and its child processes (bench/child.ts). */
+import type { PayloadKeyring } from '../client/encryption-codec';
+import type { CallCenterStats } from './call-center';
+import type { PlanMode } from './settings';
+
+export interface WorkerTuning {
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentActivityTaskExecutions: number;
+  maxCachedWorkflows: number;
+}
+
+export interface EncodedKeyring {
+  currentKeyId: string;
+  keys: [string, string][];
+}
+
+export interface ChildConfig {
+  role: 'worker-huifang' | 'worker-bare' | 'api';
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  keyring: EncodedKeyring;
+  bundlePath: string;
+  planMode: PlanMode;
+  callCenter: 'bench' | 'staff';
+  tuning: WorkerTuning;
+  recordingsDir: string;
+  outputDir: string;
+}
+
+export interface ChildSample {
+  rss: number;
+  peakRss: number;
+  heapUsed: number;
+  /** CPU time (user + system) of the child since it started. */
+  cpuMs: number;
+  callCenter?: CallCenterStats;
+}
+
+export type ToChild = { type: 'start'; config: ChildConfig } | { type: 'sample'; id: number } | { type: 'stop' };
+export type ToParent =
+  | { type: 'ready'; url?: string }
+  | { type: 'sample'; id: number; sample: ChildSample }
+  | { type: 'stopped'; sample: ChildSample }
+  | { type: 'fatal'; error: string };
+
+export function encodeKeyring(k: PayloadKeyring): EncodedKeyring {
+  return { currentKeyId: k.currentKeyId, keys: [...k.keys].map(([id, key]) => [id, key.toString('base64')]) };
+}
+
+export function decodeKeyring(k: EncodedKeyring): PayloadKeyring {
+  return { currentKeyId: k.currentKeyId, keys: new Map(k.keys.map(([id, b64]) => [id, Buffer.from(b64, 'base64')])) };
+}
