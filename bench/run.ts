@@ -564,7 +564,7 @@ async function runScale(
 
       // Let every started policy reach its sleep, so the probes measure a quiet system with `open` policies.
       const settleStart = performance.now();
-      const settleDeadline = Date.now() + Math.max(120_000, fillCount * 20);
+      const settleDeadline = Date.now() + Math.max(120_000, fillCount * 100); // at least 10 policies/s
       for (let lastLog = 0; ; ) {
         const { count } = await client.workflow.count(`TaskQueue = '${queue}' AND CallbackStage = 'AWAITING_CALL'`);
         if (count >= open) break;
