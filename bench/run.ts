@@ -436,7 +436,7 @@ async function main(): Promise<void> {
       targets,
     };
 
-    printSummary(results.lifecycle, results.bare, happyCounts, level1Callback, level1Ticket, results.intake, scale, targets, happyStopped);
+    printSummary(results.lifecycle, results.bare, happyCounts, level1Callback, level1Ticket, results.intake, scale, targets);
     mkdirSync(RESULTS_DIR, { recursive: true });
     const json = JSON.stringify(results, null, 2) + '\n';
     mkdirSync(resolve(flags.out, '..'), { recursive: true });
@@ -661,7 +661,6 @@ function printSummary(
   intake: { contractsPerSecond: number; latencyMs: Percentiles; apiMemory: ReturnType<typeof memoryOf> },
   scale: ScaleResult | undefined,
   targets: { what: string; target: string; value: string; pass: boolean | null }[],
-  _happyStopped: ChildSample,
 ): void {
   const line = (k: string, v: string) => console.log(`  ${k.padEnd(34)} ${v}`);
   console.log('\n=== huifang benchmark ===');
