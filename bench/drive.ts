@@ -104,19 +104,6 @@ export function mergeRuns(runs: LifecycleRun[]): LifecycleResult {
   };
 }
 
-/** The typed search attributes the callback start sets (client/huifang-client.ts), for the bare start. */
-export function startAttributes(contract: Contract) {
-  return [
-    { key: sa.PolicyNo, value: contract.policyNo },
-    { key: sa.Channel, value: contract.channel },
-    { key: sa.ProductType, value: contract.productType },
-    { key: sa.Branch, value: contract.org.branch },
-    { key: sa.CentralSubBranch, value: contract.org.centralSubBranch },
-    { key: sa.Tier4Office, value: contract.org.tier4Office },
-    { key: sa.AgentCode, value: contract.agent.code },
-    { key: sa.CallbackStage, value: 'ASSESSING' },
-  ];
-}
 
 export function huifangDriven(huifang: HuifangClient, contract: Contract): Driven {
   return {
@@ -140,7 +127,7 @@ export function bareDriven(client: Client, taskQueue: string, contract: Contract
         args: [{ payload: { contract }, shape }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: startAttributes(contract),
+        typedSearchAttributes: sa.callbackStartAttributes(contract), // as the callback start sets them
       });
     },
     result: (signal) => client.withAbortSignal(signal, () => client.workflow.getHandle(workflowId).result()),

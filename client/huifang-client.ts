@@ -87,16 +87,7 @@ export class HuifangClient {
         args: [{ contract }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: sa.PolicyNo, value: contract.policyNo },
-          { key: sa.Channel, value: contract.channel },
-          { key: sa.ProductType, value: contract.productType },
-          { key: sa.Branch, value: contract.org.branch },
-          { key: sa.CentralSubBranch, value: contract.org.centralSubBranch },
-          { key: sa.Tier4Office, value: contract.org.tier4Office },
-          { key: sa.AgentCode, value: contract.agent.code },
-          { key: sa.CallbackStage, value: 'ASSESSING' },
-        ],
+        typedSearchAttributes: sa.callbackStartAttributes(contract),
       });
       return { policyNo: contract.policyNo, workflowId, runId: handle.firstExecutionRunId };
     } catch (err) {

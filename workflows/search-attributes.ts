@@ -3,7 +3,8 @@
  * Business keys and stages only, never personal data (names, phone numbers, ID numbers).
  * Registered on the server by `client/register-search-attributes.ts` (and `npm start`).
  */
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
+import type { Contract } from '../domain/contract';
 
 export const PolicyNo = defineSearchAttributeKey('PolicyNo', 'KEYWORD');
 export const Channel = defineSearchAttributeKey('Channel', 'KEYWORD');
@@ -43,3 +44,17 @@ export const ALL_SEARCH_ATTRIBUTES = [
   Overdue,
 ];
 
+
+/** The search attributes a callback starts with: its business keys and org, before the first stage. */
+export function callbackStartAttributes(contract: Contract): SearchAttributePair[] {
+  return [
+    { key: PolicyNo, value: contract.policyNo },
+    { key: Channel, value: contract.channel },
+    { key: ProductType, value: contract.productType },
+    { key: Branch, value: contract.org.branch },
+    { key: CentralSubBranch, value: contract.org.centralSubBranch },
+    { key: Tier4Office, value: contract.org.tier4Office },
+    { key: AgentCode, value: contract.agent.code },
+    { key: CallbackStage, value: 'ASSESSING' },
+  ];
+}
