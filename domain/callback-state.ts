@@ -22,8 +22,6 @@ export const CALLBACK_STAGES = [
 ] as const;
 export type CallbackStage = (typeof CALLBACK_STAGES)[number];
 
-export const CLOSED_STAGES: readonly CallbackStage[] = ['NOT_REQUIRED', 'REFUSED', 'COMPLETED'];
-
 export interface QuestionView {
   id: string;
   text: string;
