@@ -4,6 +4,7 @@ import { createAssessActivities } from './assess-contract';
 import { createCallCenterActivities, type CallCenter } from './call-center';
 import { createDocumentActivities, reasonLabelsOf, type DocumentStore } from './documents';
 import { createNotifierActivities, type Notifier } from './notifier';
+import { createProjectionActivities, type ProjectionStore } from './projection';
 import { createRecordingActivities, type RecordingStore } from './recording-store';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
 
@@ -13,6 +14,7 @@ export interface ActivityDeps {
   recordings: RecordingStore;
   notifier: Notifier;
   documents: DocumentStore;
+  projection: ProjectionStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -22,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordingActivities(deps.recordings),
     ...createTicketDeadlineActivities(deps.settings),
     ...createNotifierActivities(deps.notifier),
+    ...createProjectionActivities(deps.projection),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

@@ -3,10 +3,12 @@
  * production, so its memory and CPU are its own. Driven by bench/children.ts over IPC.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { StaffedCallCenter, type CallCenter } from '../activities/call-center';
 import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/documents';
+import { LocalFolderProjectionStore } from '../activities/projection';
 import { LogNotifier } from '../activities/notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { buildApi } from '../api/server';
@@ -78,6 +80,7 @@ async function start(cfg: ChildConfig): Promise<void> {
         recordings,
         notifier: new LogNotifier(),
         documents: new LocalFolderDocumentStore(cfg.outputDir),
+        projection: new LocalFolderProjectionStore(join(cfg.outputDir, 'projection')),
       },
       tuning: cfg.tuning,
     });

@@ -5,6 +5,7 @@
  *   HUIFANG_DIALER_DELAY_MS simulated call duration (default 3000)
  *   HUIFANG_RECORDINGS_DIR  recording storage folder (default data/recordings)
  *   HUIFANG_OUTPUT_DIR      registers and printable transfer orders (default output/)
+ *   HUIFANG_PROJECTION_DIR  the projection read by compliance figures and daily lists (default data/projection)
  *   HUIFANG_SMTP_HOST …     email notifications over SMTP (activities/smtp-notifier.ts); else a log transport
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { CallCenter } from '../activities/call-center';
 import { StaffedCallCenter } from '../activities/call-center';
 import { LocalFolderDocumentStore } from '../activities/documents';
+import { LocalFolderProjectionStore } from '../activities/projection';
 import { notifierFromEnv } from '../activities/smtp-notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { SimulatedDialer } from '../activities/simulated-dialer';
@@ -34,6 +36,8 @@ export interface RunningWorker {
 export const DEFAULT_RECORDINGS_DIR = resolve(__dirname, '..', 'data', 'recordings');
 /** Registers and printable orders (HUIFANG_OUTPUT_DIR, default output/). */
 export const DEFAULT_OUTPUT_DIR = process.env.HUIFANG_OUTPUT_DIR ?? resolve(__dirname, '..', 'output');
+/** The projection of callbacks and tickets (HUIFANG_PROJECTION_DIR, default data/projection). */
+export const DEFAULT_PROJECTION_DIR = process.env.HUIFANG_PROJECTION_DIR ?? resolve(__dirname, '..', 'data', 'projection');
 
 export async function startWorker(temporal: TemporalSettings, keyring: PayloadKeyring, mode: CallCenterMode): Promise<RunningWorker> {
   const settings = loadSettings();
@@ -62,7 +66,14 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     keyring,
-    deps: { settings, callCenter, recordings, notifier: notifierFromEnv(settings.directory), documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR) },
+    deps: {
+      settings,
+      callCenter,
+      recordings,
+      notifier: notifierFromEnv(settings.directory),
+      documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
+      projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR),
+    },
   });
   const done = worker.run().finally(async () => {
     dialer?.close();

@@ -13,6 +13,7 @@ import { LocalFolderRecordingStore } from '../../activities/recording-store';
 import type { CallCenter } from '../../activities/call-center';
 import { LogNotifier } from '../../activities/notifier';
 import { LocalFolderDocumentStore } from '../../activities/documents';
+import { LocalFolderProjectionStore } from '../../activities/projection';
 import { generateKeyring, huifangDataConverter } from '../../client/payload-keys';
 import type { PayloadKeyring } from '../../client/encryption-codec';
 import { HuifangClient } from '../../client/huifang-client';
@@ -66,6 +67,10 @@ export interface TestHarness {
   settings: Settings;
   keyring: PayloadKeyring;
   recordingsDir: string;
+  /** The projection the workflows write (compliance figures, daily lists read it). */
+  projection: LocalFolderProjectionStore;
+  /** Where documents (registers, orders, letters) are written. */
+  documents: LocalFolderDocumentStore;
   taskQueue: string;
   /** Every notification the workflows sent (the log transport keeps them). */
   notifier: LogNotifier;
@@ -87,12 +92,16 @@ export async function createHarness(
   const huifang = new HuifangClient(env.client, taskQueue);
   const defaultCallCenter: CallCenter = options.callCenter ?? { placeCall: async () => undefined };
   const notifier = new LogNotifier(true);
+  const projection = new LocalFolderProjectionStore(mkdtempSync(join(tmpdir(), 'huifang-projection-')));
+  const documents = new LocalFolderDocumentStore(outputDir);
   return {
     env,
     huifang,
     settings,
     keyring,
     recordingsDir,
+    projection,
+    documents,
     taskQueue,
     notifier,
     async withWorker(fn, callCenter = defaultCallCenter) {
@@ -102,7 +111,7 @@ export async function createHarness(
         taskQueue,
         keyring,
         workflowBundle: await workflowBundle(),
-        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents: new LocalFolderDocumentStore(outputDir) },
+        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection },
         // No workflow cache: every task replays the history from the start (non-determinism shows up in
         // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
         // never times those out, so a restarted worker would not get the workflow back).
