@@ -29,6 +29,8 @@ export interface Assessment {
   callBackWindowMinutes: number;
   maxFailedCallbackTickets: number;
   maxLevel1Tickets: number;
+  /** No further phone round when the cooling-off period ends sooner than this (then letter / on-site). */
+  minHoursForPhoneRound: number;
 }
 
 export function createAssessActivities(settings: Settings) {
@@ -64,6 +66,7 @@ export function createAssessActivities(settings: Settings) {
         callBackWindowMinutes: settings.callPlan.callBackWindowMinutes,
         maxFailedCallbackTickets: settings.tickets.maxFailedCallbackTickets,
         maxLevel1Tickets: settings.tickets.maxLevel1Tickets,
+        minHoursForPhoneRound: settings.fallback.minHoursForPhoneRound,
       };
     },
   };

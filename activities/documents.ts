@@ -110,6 +110,18 @@ export function createDocumentActivities({ store, labels, timeZone = DEFAULT_TIM
       });
     },
 
+    /** A scanned document (waiver statement, receipt) is in the store: a definite "no" when it is not. */
+    async checkDocument({ path }: { path: string }): Promise<{ sizeBytes: number }> {
+      return rejectDefinitely(async () => {
+        try {
+          return { sizeBytes: (await store.read(path)).length };
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DocumentPathRejected(`document '${path}' is not in the document store; upload it first`);
+          throw err;
+        }
+      });
+    },
+
     /** The printable order of one ticket. */
     async writeTransferOrder({ ticket, policyholderMasked }: { ticket: TicketState; policyholderMasked?: string }): Promise<{ path: string }> {
       return rejectDefinitely(async () => {

@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings';
 import { createAssessActivities } from './assess-contract';
 import { createCallCenterActivities, type CallCenter } from './call-center';
 import { createDocumentActivities, reasonLabelsOf, type DocumentStore } from './documents';
+import { createFallbackActivities, type FallbackQuotaGateway } from './fallback';
 import { createNotifierActivities, type Notifier } from './notifier';
 import { createProjectionActivities, type ProjectionStore } from './projection';
 import { createRecordingActivities, type RecordingStore } from './recording-store';
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   notifier: Notifier;
   documents: DocumentStore;
   projection: ProjectionStore;
+  /** The monthly letter/on-site cap per office (a Temporal client to the quota workflows). */
+  fallbackQuota: FallbackQuotaGateway;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketDeadlineActivities(deps.settings),
     ...createNotifierActivities(deps.notifier),
     ...createProjectionActivities(deps.projection),
+    ...createFallbackActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, quota: deps.fallbackQuota }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

@@ -13,7 +13,7 @@ export interface Recipient {
 }
 
 export interface Notification {
-  kind: 'ticket-created' | 'ticket-reminder' | 'ticket-overdue' | 'ticket-escalated' | 'exemption-list';
+  kind: 'ticket-created' | 'ticket-reminder' | 'ticket-overdue' | 'ticket-escalated' | 'exemption-list' | 'fallback-task' | 'callback-escalated';
   to: Recipient;
   subject: string;
   body: string;

@@ -12,6 +12,7 @@ import { LocalFolderProjectionStore } from '../activities/projection';
 import { LogNotifier } from '../activities/notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { buildApi } from '../api/server';
+import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';
 import { huifangDataConverter } from '../client/payload-keys';
 import { createHuifangWorker } from '../workers/create-worker';
@@ -81,6 +82,7 @@ async function start(cfg: ChildConfig): Promise<void> {
         notifier: new LogNotifier(),
         documents: new LocalFolderDocumentStore(cfg.outputDir),
         projection: new LocalFolderProjectionStore(join(cfg.outputDir, 'projection')),
+        fallbackQuota: new TemporalFallbackQuota(client, cfg.taskQueue),
       },
       tuning: cfg.tuning,
     });

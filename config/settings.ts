@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { callPlanConfigSchema, type CallPlanConfig } from '../domain/call-plan';
 import { callbackRulesConfigSchema, type CallbackRulesConfig } from '../domain/callback-rules';
 import { coolingOffConfigSchema, type CoolingOffConfig } from '../domain/cooling-off';
+import { fallbackConfigSchema, type FallbackConfig } from '../domain/fallback';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
 import { STAFF_DIRECTORY_FILE, staffDirectorySchema, type StaffDirectory } from '../domain/staff-directory';
@@ -28,6 +29,7 @@ export interface Settings {
   questionnaire: QuestionnaireConfig;
   transferReasons: TransferReasonsConfig;
   tickets: TicketsConfig;
+  fallback: FallbackConfig;
   directory: StaffDirectory;
   calendar: WorkingDayCalendar;
 }
@@ -58,6 +60,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     questionnaire: readConfigFile(dir, 'questionnaire.json', questionnaireConfigSchema),
     transferReasons: readConfigFile(dir, 'transfer-reasons.json', transferReasonsConfigSchema),
     tickets: readConfigFile(dir, 'tickets.json', ticketsConfigSchema),
+    fallback: readConfigFile(dir, 'fallback.json', fallbackConfigSchema),
     directory: readConfigFile(dir, STAFF_DIRECTORY_FILE, staffDirectorySchema),
     calendar: WorkingDayCalendar.fromDirectory(join(dir, 'calendar'), timeZone),
   };

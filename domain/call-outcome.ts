@@ -28,7 +28,7 @@ export const UNREACHABLE_OUTCOMES: Partial<Record<CallOutcome, ReasonCode>> = {
   'no-number': 'no-number',
 };
 
-const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00+08:00' });
+export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00+08:00' });
 
 export const callOutcomeSchema = z
   .object({

@@ -5,8 +5,9 @@
  * only. Each write carries a revision that only grows within a run, so a retried older write never
  * replaces a newer one.
  */
-import type { ActorRole } from './ticket';
-import type { CallbackStage } from './callback-state';
+import type { ActorRole, TicketState } from './ticket';
+import type { CallbackStage, CallbackState } from './callback-state';
+import type { Contract } from './contract';
 import type { ReasonCode, TicketType } from './transfer-reasons';
 
 export type FallbackKind = 'letter' | 'onsite';
@@ -29,7 +30,8 @@ export interface WaiverRecord {
 
 /** A letter or on-site callback: granted under the cap, or refused (region, cap) and escalated. */
 export interface FallbackRecord {
-  kind: FallbackKind;
+  /** Absent when the region allows neither kind. */
+  kind?: FallbackKind;
   /** Why phone could not do it (the last unreachable reason, or the cooling-off end too close). */
   trigger: string;
   requestedAt: string;
@@ -89,4 +91,57 @@ export interface TicketRecord {
   closedAt?: string;
   revision: number;
   updatedAt: string;
+}
+
+/** The projection row of a policy, from its workflow's state (no personal data is copied). */
+export function callbackRecordOf(contract: Contract, state: CallbackState, written: { startedAt: string; revision: number; at: string }): CallbackRecord {
+  const { startedAt, revision, at } = written;
+  const completedCall = state.attempts.find((a) => a.outcome === 'completed');
+  return {
+    policyNo: contract.policyNo,
+    channel: contract.channel,
+    productType: contract.productType,
+    regionCode: contract.regionCode,
+    branch: contract.org.branch,
+    centralSubBranch: contract.org.centralSubBranch,
+    tier4Office: contract.org.tier4Office,
+    agentCode: contract.agent.code,
+    startedAt,
+    required: state.decision?.required ?? false,
+    decisionReason: state.decision?.reason ?? '',
+    coolingOffEndsAt: state.coolingOff?.endsAt,
+    stage: state.stage,
+    completedCallAt: completedCall?.recordedAt,
+    completedBy: state.completedBy,
+    attemptsMade: state.attemptsMade,
+    fallback: state.fallback,
+    waiver: state.waiver,
+    ticketIds: state.tickets.map((t) => t.ticketId),
+    closedAt: state.closedAt,
+    revision,
+    updatedAt: at,
+  };
+}
+
+/** The projection row of a ticket, from its workflow's state. */
+export function ticketRecordOf(state: TicketState, written: { revision: number; at: string }): TicketRecord {
+  return {
+    ticketId: state.ticketId,
+    policyNo: state.policyNo,
+    type: state.type,
+    reasons: state.reasons,
+    branch: state.org.branch,
+    centralSubBranch: state.org.centralSubBranch,
+    tier4Office: state.org.tier4Office,
+    agentCode: state.agentCode,
+    openedAt: state.createdAt,
+    dispatchedAt: state.steps.find((s) => s.step === 'dispatch')?.at,
+    dueAt: state.dueAt,
+    repliedAt: state.reply?.at,
+    replyLate: state.reply?.late,
+    overdue: state.overdue,
+    closedAt: state.closedAt,
+    revision: written.revision,
+    updatedAt: written.at,
+  };
 }

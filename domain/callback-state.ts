@@ -6,6 +6,7 @@ import type { CallbackDecision } from './callback-rules';
 import type { CallOutcome, CallOutcomeReport } from './call-outcome';
 import type { PlannedSlot } from './call-plan';
 import type { CoolingOffPeriod } from './cooling-off';
+import type { FallbackKind, FallbackRecord, WaiverRecord } from './callback-record';
 import type { ReasonCode, TicketType } from './transfer-reasons';
 
 export const CALLBACK_STAGES = [
@@ -17,6 +18,8 @@ export const CALLBACK_STAGES = [
   'PROBLEM_FOUND', // the answers revealed problems that stay unresolved (transfer loop exhausted)
   'AWAITING_TICKET', // a transfer ticket is out: waiting for the agent's reply or its archiving
   'UNREACHABLE', // the phone cannot reach or complete the callback, corrected numbers included
+  'AWAITING_RECEIPT', // a letter or on-site callback is out: waiting for the policyholder's signed receipt
+  'WAIVED', // closed: the policyholder signed a waiver and the tier-3 handler accepted it
   'REFUSED', // closed: the policyholder refused the callback (a legitimate exclusion)
   'COMPLETED', // closed: recording uploaded and verified
 ] as const;
@@ -87,6 +90,15 @@ export interface CallbackState {
   /** 'contract', or the ticket whose reply gave the number now dialled. */
   phoneSource: string;
   recording?: RecordingRef;
+  /** The letter or on-site callback, granted or refused. */
+  fallback?: FallbackRecord;
+  waiver?: WaiverRecord;
+  /** Earlier waivers of this policy, rejected by the tier-3 handler. */
+  rejectedWaivers?: WaiverRecord[];
+  /** How the callback was done, once it was. */
+  completedBy?: 'phone' | FallbackKind;
+  /** Set when the case went up to the branch (fallback refused, no receipt): why. */
+  escalation?: { to: 'branch'; at: string; reason: string };
   stageHistory: StageChange[];
   closedAt?: string;
 }

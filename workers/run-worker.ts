@@ -21,6 +21,7 @@ import { SimulatedDialer } from '../activities/simulated-dialer';
 import { loadSettings } from '../config/settings';
 import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
+import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';
 import { createHuifangWorker } from './create-worker';
 
@@ -45,10 +46,11 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
   mkdirSync(recordingsDir, { recursive: true });
   const recordings = new LocalFolderRecordingStore(recordingsDir);
 
+  // The activities' own client: the simulated dialer reports outcomes, fallback requests reach the office quotas.
+  const huifang = await HuifangClient.connect(temporal, keyring);
   let callCenter: CallCenter = new StaffedCallCenter();
   let dialer: SimulatedDialer | undefined;
   if (mode === 'simulated') {
-    const huifang = await HuifangClient.connect(temporal, keyring);
     dialer = new SimulatedDialer(huifang, {
       delayMs: Number(process.env.HUIFANG_DIALER_DELAY_MS ?? 3000),
       recordings,
@@ -73,6 +75,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       notifier: notifierFromEnv(settings.directory),
       documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
       projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR),
+      fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),
     },
   });
   const done = worker.run().finally(async () => {

@@ -4,12 +4,18 @@
  *
  *   ASSESSING → NOT_REQUIRED
  *             → AWAITING_CALL ⇄ CALLING → AWAITING_RECORDING → COMPLETED
- *                                       → REFUSED | PROBLEM_FOUND | UNREACHABLE
+ *                                       → REFUSED | PROBLEM_FOUND
+ *                                       → UNREACHABLE → AWAITING_RECEIPT (letter / on-site) → COMPLETED
+ *                                                     → (region forbids, cap reached) escalated to the branch
+ *   any open stage before a completed call → WAIVED (signed waiver accepted by the tier-3 handler)
  */
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -18,16 +24,27 @@ import {
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { Notification } from '../activities/notifier';
 import type { Assessment } from '../activities/assess-contract';
 import { callOutcomeSchema, recordingUploadSchema, UNREACHABLE_OUTCOMES, type CallOutcomeReport } from '../domain/call-outcome';
 import type { PlannedSlot } from '../domain/call-plan';
 import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, TicketRef } from '../domain/callback-state';
 import type { TicketResult } from '../domain/ticket';
 import type { Contract } from '../domain/contract';
+import { callbackRecordOf } from '../domain/callback-record';
+import {
+  fallbackReceiptSchema,
+  receiptEntererRejection,
+  waiverDecisionSchema,
+  waiverDeciderRejection,
+  waiverReporterRejection,
+  waiverReportSchema,
+  type PolicyOrg,
+} from '../domain/waiver';
 import { problemsInAnswers, unansweredQuestions } from '../domain/questionnaire';
 import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import { parseOrThrow } from '../domain/validation';
-import { getCallbackState, recordCallOutcome, recordingUploaded, type OutcomeAck } from './messages';
+import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, type OutcomeAck } from './messages';
 import { msUntil, nowIso, sleepUntil } from './clock';
 import { openTicket, ticketIdFor } from './open-ticket';
 import * as sa from './search-attributes';
@@ -47,6 +64,16 @@ const { placeCall } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+// The projection row, the fallback permission, a document check: quick, one history event each.
+const { recordCallback, planFallback, checkDocument } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+// The quota, the letter or visit task, the register, the branch's notice: keep trying, nothing is lost.
+const { reserveFallback, writeFallbackDocument, writeFallbackRegister, notify } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
 const { verifyRecording } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   // Bounded: the uploader is waiting on the Update and can try again if storage stays down.
@@ -57,8 +84,18 @@ export interface CallbackWorkflowInput {
   contract: Contract;
 }
 
+/**
+ * Letter / on-site fallback, waivers and the projection rows came with this change. Runs started before
+ * it carry no marker and finish exactly as they began (test/histories holds their recorded histories).
+ */
+export const FALLBACK_AND_WAIVERS_PATCH = 'fallback-and-waivers-v1';
+
+const OPEN_STAGES_FOR_WAIVER = new Set<CallbackStage>(['AWAITING_CALL', 'CALLING', 'UNREACHABLE', 'AWAITING_TICKET', 'AWAITING_RECEIPT']);
+
 export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Promise<CallbackSummary> {
+  const current = patched(FALLBACK_AND_WAIVERS_PATCH);
   const policyNo = contract.policyNo;
+  const org: PolicyOrg = { ...contract.org, agentCode: contract.agent.code };
   const state: CallbackState = {
     policyNo,
     stage: 'ASSESSING',
@@ -73,6 +110,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   let assessment: Assessment | undefined;
   let openAttempt: CallAttempt | undefined;
   let verifying = false;
+  let reportingWaiver = false;
 
   /** Moves the stage and publishes it; one search-attribute event, and none when nothing changed. */
   let published = '';
@@ -91,7 +129,105 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     ]);
   };
 
+  /** Writes the policy's projection row (compliance figures, cap, daily lists read it). */
+  let revision = 0;
+  const startedAt = workflowInfo().startTime.toISOString();
+  const record = async (): Promise<void> => {
+    if (current) await recordCallback(callbackRecordOf(contract, state, { startedAt, revision: ++revision, at: nowIso() }));
+  };
+  // Stage 2 onwards runs in this scope, so an accepted waiver can stop whatever it is waiting on.
+  const mainScope = new CancellationScope();
+
   setHandler(getCallbackState, () => state);
+
+  setHandler(
+    reportWaiver,
+    async (report) => {
+      const parsed = waiverReportSchema.parse(report);
+      reportingWaiver = true;
+      try {
+        // The statement must be in the document store: the 08:30 list attaches it.
+        await checkDocument({ path: parsed.statementRef }).catch((err: unknown) => {
+          throw ApplicationFailure.create({ message: failureMessage(err), type: 'WaiverRejected', nonRetryable: true });
+        });
+      } finally {
+        reportingWaiver = false;
+      }
+      if (state.waiver) (state.rejectedWaivers ??= []).push(state.waiver);
+      state.waiver = { statementRef: parsed.statementRef, reportedBy: parsed.actor, reportedAt: nowIso(), note: parsed.note };
+      state.stageHistory.push({ stage: state.stage, at: nowIso(), note: `waiver reported by ${parsed.actor.role} ${parsed.actor.id}` });
+      await record();
+      return state;
+    },
+    {
+      validator: (report) => {
+        if (!current) throw new Error(`policy ${policyNo} started before waivers were supported; ask ops to close it by hand`);
+        const parsed = parseOrThrow(waiverReportSchema, report);
+        const why = waiverReporterRejection(parsed.actor, org) ?? waiverRejection();
+        if (why) throw new Error(why);
+        if (reportingWaiver) throw new Error('another waiver is being reported for this policy; try again');
+        if (state.waiver && !state.waiver.decision) throw new Error(`a waiver reported at ${state.waiver.reportedAt} is waiting for the tier-3 handler`);
+      },
+    },
+  );
+
+  setHandler(
+    decideWaiver,
+    async (decision) => {
+      const parsed = waiverDecisionSchema.parse(decision);
+      const waiver = state.waiver!;
+      waiver.decision = { accepted: parsed.accepted, by: parsed.actor, at: nowIso(), reason: parsed.reason };
+      if (parsed.accepted) {
+        state.closedAt = nowIso();
+        setStage('WAIVED', `waiver ${waiver.statementRef} accepted by ${parsed.actor.id}`);
+        mainScope.cancel();
+      } else {
+        state.stageHistory.push({ stage: state.stage, at: nowIso(), note: `waiver rejected by ${parsed.actor.id}: ${parsed.reason}` });
+      }
+      await record();
+      return state;
+    },
+    {
+      validator: (decision) => {
+        if (!current) throw new Error(`policy ${policyNo} started before waivers were supported`);
+        const parsed = parseOrThrow(waiverDecisionSchema, decision);
+        const why = waiverDeciderRejection(parsed.actor, org);
+        if (why) throw new Error(why);
+        if (!state.waiver || state.waiver.decision) throw new Error(`no waiver is waiting for a decision on policy ${policyNo}`);
+        const closed = waiverRejection();
+        if (closed) throw new Error(closed);
+      },
+    },
+  );
+
+  setHandler(
+    recordFallbackReceipt,
+    async (receipt) => {
+      const parsed = fallbackReceiptSchema.parse(receipt);
+      await checkDocument({ path: parsed.receiptRef }).catch((err: unknown) => {
+        throw ApplicationFailure.create({ message: failureMessage(err), type: 'ReceiptRejected', nonRetryable: true });
+      });
+      if (state.fallback!.receipt) return state; // entered meanwhile by a repeated request
+      state.fallback!.receipt = { reference: parsed.receiptRef, signedBy: parsed.signedBy, signedAt: parsed.signedAt, enteredAt: nowIso() };
+      return state;
+    },
+    {
+      validator: (receipt) => {
+        const parsed = parseOrThrow(fallbackReceiptSchema, receipt);
+        if (state.stage !== 'AWAITING_RECEIPT') throw new Error(`no signed receipt is expected in stage ${state.stage}`);
+        const why = receiptEntererRejection(parsed.actor, org);
+        if (why) throw new Error(why);
+      },
+    },
+  );
+
+  /** Why a waiver cannot be taken now (undefined when it can): only before a completed call, while open. */
+  function waiverRejection(): string | undefined {
+    if (state.closedAt) return `the callback of policy ${policyNo} is closed (${state.stage})`;
+    if (state.attempts.some((a) => a.outcome === 'completed')) return `the policyholder was already called successfully; a waiver no longer applies`;
+    if (!OPEN_STAGES_FOR_WAIVER.has(state.stage)) return `no waiver is taken in stage ${state.stage}`;
+    return undefined;
+  }
 
   setHandler(
     recordCallOutcome,
@@ -208,64 +344,152 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   if (!assessment.decision.required) {
     state.closedAt = nowIso();
     setStage('NOT_REQUIRED', assessment.decision.reason);
+    await record();
     return summary(state);
   }
+  await record();
 
-  // --- Stage 2: rounds of calls; problems go out as transfer tickets, and the branch calls again --
-  let phone = contract.policyholder.phone;
-  const ticketRuns: Promise<void>[] = [];
-  let failedCallbackTickets = 0;
-  let level1Tickets = 0;
-  for (;;) {
-    if (phone) {
-      await callRound(phone);
-    } else {
-      state.unreachableReason = 'no-number';
-      setStage('UNREACHABLE', 'no phone number on file');
-    }
-    if (state.stage === 'REFUSED' || state.stage === 'AWAITING_RECORDING') break;
-
-    const byType = groupProblems();
-    // Level-2 problems are the agent's to handle and archive; they do not hold up the call itself.
-    if (byType['level-2'].length) ticketRuns.push(runTicket('level-2', byType['level-2']).then(() => undefined));
-    if (state.stage === 'UNREACHABLE' || byType['failed-callback'].length) {
-      if (failedCallbackTickets >= assessment.maxFailedCallbackTickets) {
-        setStage('UNREACHABLE', `no working number after ${failedCallbackTickets} corrected numbers`);
-        break;
-      }
-      failedCallbackTickets++;
-      const reasons = state.stage === 'UNREACHABLE' ? [state.unreachableReason ?? 'unreachable'] : byType['failed-callback'];
-      const ticket = await runTicket('failed-callback', reasons);
-      phone = ticket.reply?.correctedPhone;
-      state.phoneSource = ticket.ticketId;
-    } else if (byType['level-1'].length) {
-      if (level1Tickets >= assessment.maxLevel1Tickets) {
-        setStage('PROBLEM_FOUND', `level-1 problems unresolved after ${level1Tickets} transfers: for the branch`);
-        break;
-      }
-      level1Tickets++;
-      await runTicket('level-1', byType['level-1']);
-    } else {
-      setStage('AWAITING_RECORDING', 'only level-2 problems: the call itself is complete');
-      break;
-    }
-    // The agent has answered: the branch calls again (a new plan from now; late if past the period).
-    state.unreachableReason = undefined;
-    state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference });
-  }
-
-  // --- Stage 3: the recording, then every ticket closed, closes the callback ---------------------
-  if (state.stage === 'AWAITING_RECORDING') await condition(() => state.recording !== undefined);
-  if (ticketRuns.length) {
-    if (state.stage !== 'REFUSED' && state.stage !== 'UNREACHABLE' && state.stage !== 'PROBLEM_FOUND') setStage('AWAITING_TICKET', 'level-2 tickets open');
-    await Promise.all(ticketRuns);
-  }
-  if (state.recording) {
-    state.closedAt ??= nowIso();
-    setStage('COMPLETED', `recording ${state.recording.reference}`);
+  try {
+    await mainScope.run(callAndClose);
+  } catch (err) {
+    // An accepted waiver cancels whatever stage 2 was waiting on (a timer, a ticket, a receipt).
+    if (!(state.stage === 'WAIVED' && isCancellation(err))) throw err;
   }
   await condition(allHandlersFinished);
+  if (current) state.closedAt ??= nowIso(); // escalated or unresolved: the workflow's part ends here
+  await record();
   return summary(state);
+
+  async function callAndClose(): Promise<void> {
+    // --- Stage 2: rounds of calls; problems go out as transfer tickets, and the branch calls again --
+    let phone = contract.policyholder.phone;
+    const ticketRuns: Promise<void>[] = [];
+    let failedCallbackTickets = 0;
+    let level1Tickets = 0;
+    for (;;) {
+      if (phone) {
+        await callRound(phone);
+      } else {
+        state.unreachableReason = 'no-number';
+        setStage('UNREACHABLE', 'no phone number on file');
+      }
+      if (state.stage === 'REFUSED' || state.stage === 'AWAITING_RECORDING') break;
+
+      const byType = groupProblems();
+      // Level-2 problems are the agent's to handle and archive; they do not hold up the call itself.
+      if (byType['level-2'].length) ticketRuns.push(runTicket('level-2', byType['level-2']).then(() => undefined));
+      if (state.stage === 'UNREACHABLE' || byType['failed-callback'].length) {
+        if (failedCallbackTickets >= assessment!.maxFailedCallbackTickets) {
+          setStage('UNREACHABLE', `no working number after ${failedCallbackTickets} corrected numbers`);
+          break;
+        }
+        failedCallbackTickets++;
+        const reasons = state.stage === 'UNREACHABLE' ? [state.unreachableReason ?? 'unreachable'] : byType['failed-callback'];
+        const ticket = await runTicket('failed-callback', reasons);
+        phone = ticket.reply?.correctedPhone;
+        state.phoneSource = ticket.ticketId;
+        if (current && msUntil(state.coolingOff!.endsAt) < assessment!.minHoursForPhoneRound * HOUR) {
+          state.unreachableReason ??= reasons[0];
+          setStage('UNREACHABLE', `the cooling-off period ends within ${assessment!.minHoursForPhoneRound} h: no time for another phone round`);
+          break;
+        }
+      } else if (byType['level-1'].length) {
+        if (level1Tickets >= assessment!.maxLevel1Tickets) {
+          setStage('PROBLEM_FOUND', `level-1 problems unresolved after ${level1Tickets} transfers: for the branch`);
+          break;
+        }
+        level1Tickets++;
+        await runTicket('level-1', byType['level-1']);
+      } else {
+        setStage('AWAITING_RECORDING', 'only level-2 problems: the call itself is complete');
+        break;
+      }
+      // The agent has answered: the branch calls again (a new plan from now; late if past the period).
+      state.unreachableReason = undefined;
+      state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference });
+    }
+
+    // Phone could not do it: a letter or an on-site visit where allowed and within the cap.
+    if (current && state.stage === 'UNREACHABLE') await fallBack(state.stageHistory.at(-1)?.note ?? 'unreachable by phone');
+
+    // --- Stage 3: the recording, then every ticket closed, closes the callback ---------------------
+    if (state.stage === 'AWAITING_RECORDING') await condition(() => state.recording !== undefined);
+    if (ticketRuns.length) {
+      if (state.stage !== 'REFUSED' && state.stage !== 'UNREACHABLE' && state.stage !== 'PROBLEM_FOUND' && !state.completedBy) {
+        setStage('AWAITING_TICKET', 'level-2 tickets open');
+      }
+      await Promise.all(ticketRuns);
+    }
+    if (state.recording) {
+      state.closedAt ??= nowIso();
+      state.completedBy = current ? 'phone' : undefined;
+      setStage('COMPLETED', `recording ${state.recording.reference}`);
+    }
+  }
+
+  /**
+   * Letter or on-site callback: the region must allow it and the office's monthly share stay within
+   * the cap; otherwise the case goes up to the branch, with every failure on record.
+   */
+  async function fallBack(trigger: string): Promise<void> {
+    const plan = await planFallback({ regionCode: contract.regionCode, startedAt });
+    const requestedAt = nowIso();
+    const kind = plan.allowed[0];
+    if (!kind) {
+      const refusal = `region ${contract.regionCode} (${plan.source}) allows neither letter nor on-site callbacks`;
+      state.fallback = { trigger, requestedAt, granted: false, refusal };
+      return escalate(refusal);
+    }
+    const decision = await reserveFallback({ office: contract.org.tier4Office, month: plan.month, policyNo, kind, maxShare: plan.maxShare });
+    state.fallback = {
+      kind,
+      trigger,
+      requestedAt,
+      granted: decision.granted,
+      refusal: decision.refusal,
+      shareAtDecision: { fallbacks: decision.fallbacks, callbacks: decision.callbacks, cap: decision.maxShare },
+    };
+    if (!decision.granted) return escalate(decision.refusal!);
+
+    const { documentRef } = await writeFallbackDocument({ kind, contract, questions: state.questions ?? [], coolingOffEndsAt: state.coolingOff!.endsAt });
+    state.fallback.documentRef = documentRef;
+    setStage('AWAITING_RECEIPT', `${kind === 'letter' ? 'letter' : 'on-site visit'} ${documentRef}`);
+    await record();
+    await notify(
+      fallbackNotice(
+        kind === 'letter' ? { role: 'branch', code: contract.org.branch } : { role: 'tier4', code: contract.org.tier4Office },
+        kind === 'letter' ? `letter callback to print and send: ${documentRef}` : `on-site callback to make: ${documentRef}`,
+        'fallback-task',
+      ),
+    );
+    const received = await condition(() => state.fallback!.receipt !== undefined, plan.receiptWaitDays * DAY);
+    if (!received) return escalate(`no signed receipt within ${plan.receiptWaitDays} days of the ${kind} callback`);
+
+    state.completedBy = kind;
+    state.closedAt = nowIso();
+    setStage('COMPLETED', `signed receipt ${state.fallback.receipt!.reference}`);
+    // The register is rebuilt from the projection: the row goes in first.
+    await record();
+    await writeFallbackRegister({ tier4Office: contract.org.tier4Office, requestedAt, kind });
+  }
+
+  async function escalate(reason: string): Promise<void> {
+    state.escalation = { to: 'branch', at: nowIso(), reason };
+    setStage('UNREACHABLE', `escalated to branch ${contract.org.branch}: ${reason}`);
+    await record();
+    await notify(fallbackNotice({ role: 'branch', code: contract.org.branch }, `callback cannot be completed, for the branch: ${reason}`, 'callback-escalated'));
+  }
+
+  function fallbackNotice(to: Notification['to'], subject: string, kind: Notification['kind']): Notification {
+    return {
+      kind,
+      to,
+      subject: `${policyNo} ${subject}`,
+      body: `保单 ${policyNo}：${subject}。电话回访记录：${state.attempts.map((a) => `第${a.attemptNo}次 ${a.outcome ?? ''}`).join('；') || '无'}。`,
+      policyNo,
+      sentAt: nowIso(),
+    };
+  }
 
   /** Calls the policyholder on `number` until reached, refused, the number fails, or the round is used up. */
   async function callRound(number: string): Promise<void> {
@@ -354,6 +578,14 @@ function recordingCheckFailure(reference: string, err: unknown): unknown {
     type: 'RecordingCheckUnavailable',
     nonRetryable: true,
   });
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 function summary(state: CallbackState): CallbackSummary {

@@ -1,3 +1,4 @@
 /** The workflows this worker runs (the bundle's entry point). */
 export { callbackWorkflow } from './callback.workflow';
 export { transferTicketWorkflow } from './ticket.workflow';
+export { fallbackQuotaWorkflow } from './fallback-quota.workflow';

@@ -5,6 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
+import type { FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
 
 export const getCallbackState = defineQuery<CallbackState>('getCallbackState');
 
@@ -20,6 +21,15 @@ export const recordCallOutcome = defineUpdate<OutcomeAck, [CallOutcomeReport]>('
 
 /** The call recording is in storage; verified before the callback closes. */
 export const recordingUploaded = defineUpdate<CallbackState, [RecordingUpload]>('recordingUploaded');
+
+/** A tier-4 office or the agent reports the policyholder's signed waiver statement (免回访). */
+export const reportWaiver = defineUpdate<CallbackState, [WaiverReport]>('reportWaiver');
+
+/** The tier-3 handler accepts (the callback closes as waived) or rejects (with a reason) the reported waiver. */
+export const decideWaiver = defineUpdate<CallbackState, [WaiverDecision]>('decideWaiver');
+
+/** The policyholder's signed receipt of a letter or on-site callback is in: the callback completes. */
+export const recordFallbackReceipt = defineUpdate<CallbackState, [FallbackReceipt]>('recordFallbackReceipt');
 
 export function callbackWorkflowId(policyNo: string): string {
   return `callback-${policyNo}`;

@@ -5,16 +5,17 @@
  * a reminder on the due day, overdue and escalated to the tier-3 handler at the due time, escalated to
  * the branch later; a late reply is still accepted and marked late.
  */
-import { condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, allHandlersFinished } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Notification, Recipient } from '../activities/notifier';
+import { ticketRecordOf } from '../domain/callback-record';
 import { STEP_RULES, stepRejection, ticketStepSchema, type TicketInput, type TicketStep, type TicketResult, type TicketState } from '../domain/ticket';
 import { parseOrThrow } from '../domain/validation';
 import { msUntil, nowIso } from './clock';
 import * as sa from './search-attributes';
 import { advanceTicket, getTicketState } from './ticket-messages';
 
-const { ticketDeadlines } = proxyLocalActivities<Activities>({
+const { ticketDeadlines, recordTicket } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
 });
@@ -24,7 +25,11 @@ const { notify, writeTransferOrder } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
 });
 
+/** Tickets started before this change wrote no projection rows; they finish as they began. */
+export const TICKET_PROJECTION_PATCH = 'ticket-projection-v1';
+
 export async function transferTicketWorkflow(input: TicketInput): Promise<TicketResult> {
+  const projected = patched(TICKET_PROJECTION_PATCH);
   const state: TicketState = {
     ...input,
     stage: 'AWAITING_DISPATCH',
@@ -81,6 +86,7 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
     state.stage = done ? 'CLOSED' : STEP_RULES[step.step].to;
     if (done) state.closedAt = at;
     publish();
+    project();
     return state;
   }
 
@@ -98,6 +104,12 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
   // Sent in the background: a slow mail server must not push the next deadline back.
   const sending: Promise<void>[] = [];
   const send = (n: Notification) => void sending.push(notify(n));
+  // The compliance figures' row of this ticket, rewritten at each change (in the background, like mail).
+  let revision = 0;
+  function project(): void {
+    if (projected) sending.push(recordTicket(ticketRecordOf(state, { revision: ++revision, at: nowIso() })));
+  }
+  project();
 
   send(message('ticket-created', tier3, 'new transfer order to dispatch'));
   // The printable order (转办单) in the output folder: now for the tier-3 handler to print, again when closed.
@@ -114,6 +126,7 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
     state.overdue = true;
     state.escalations.push({ to: 'tier3', at: nowIso() });
     publish();
+    project();
     send(message('ticket-overdue', tier3, `overdue since ${state.dueAt}`));
   }
   if (!replied() && !(await condition(replied, msUntil(escalateToBranchAt!)))) {

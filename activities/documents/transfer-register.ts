@@ -6,8 +6,7 @@
  * The same tickets and options always give the same bytes: workbook dates and zip entry dates come
  * from `opts.date`, never from the clock.
  */
-import { Workbook, type Borders, type Worksheet } from 'exceljs';
-import { DEFAULT_TIME_ZONE, instantAt, isValidLocalDate, localDateOf, type LocalDate } from '../../domain/local-time';
+import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf, type LocalDate } from '../../domain/local-time';
 import type { TicketState } from '../../domain/ticket';
 import {
   TICKET_TYPE_LABELS,
@@ -18,7 +17,7 @@ import {
   stepAt,
   type ReasonLabels,
 } from './format';
-import { withZipEntryDates } from './zip';
+import { buildRegisterWorkbook, HEADER_ROW, type RegisterColumn } from './register-sheet';
 
 export interface TransferRegisterOptions {
   centralSubBranch: string;
@@ -32,32 +31,25 @@ export const REGISTER_TITLE = '业务人员转办单明细簿';
 export const REGISTER_SHEET_NAME = '转办单明细';
 
 /** The register's columns, left to right: header and width (in characters). */
-export const REGISTER_COLUMNS = [
-  { header: '序号', width: 6 },
+export const REGISTER_COLUMNS: readonly RegisterColumn[] = [
+  { header: '序号', width: 6, align: 'center' },
   { header: '转办单号', width: 20 },
   { header: '保单号', width: 20 },
   { header: '转办类型', width: 11 },
-  { header: '问题原因', width: 22 },
+  { header: '问题原因', width: 22, wrap: true },
   { header: '四级机构', width: 12 },
   { header: '业务员代码', width: 12 },
   { header: '派发时间', width: 17 },
   { header: '交业务员时间', width: 17 },
   { header: '业务员签收时间', width: 17 },
   { header: '回复时间', width: 17 },
-  { header: '回复内容', width: 36 },
-  { header: '是否逾期', width: 9 },
+  { header: '回复内容', width: 36, wrap: true },
+  { header: '是否逾期', width: 9, align: 'center' },
   { header: '归档时间', width: 17 },
-] as const;
+];
 
 /** Row of the header; data start on the next row. */
-export const REGISTER_HEADER_ROW = 2;
-
-const THIN: Partial<Borders> = {
-  top: { style: 'thin' },
-  left: { style: 'thin' },
-  bottom: { style: 'thin' },
-  right: { style: 'thin' },
-};
+export const REGISTER_HEADER_ROW = HEADER_ROW;
 
 /** The tickets of the register: of this sub-branch, created or dispatched on `date`, in dispatch order. */
 export function registerTickets(tickets: readonly TicketState[], centralSubBranch: string, date: LocalDate, timeZone = DEFAULT_TIME_ZONE): TicketState[] {
@@ -73,33 +65,14 @@ export async function buildTransferRegister(tickets: TicketState[], opts: Transf
   const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   if (!isValidLocalDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
   const rows = registerTickets(tickets, centralSubBranch, date, timeZone);
-
-  const workbook = new Workbook();
-  const stamp = instantAt(date, '00:00', timeZone);
-  workbook.creator = 'huifang';
-  workbook.lastModifiedBy = 'huifang';
-  workbook.created = stamp;
-  workbook.modified = stamp;
-  workbook.title = `${REGISTER_TITLE} ${centralSubBranch} ${date}`;
-
-  const sheet = workbook.addWorksheet(REGISTER_SHEET_NAME, {
-    views: [{ state: 'frozen', xSplit: 0, ySplit: REGISTER_HEADER_ROW, activeCell: `A${REGISTER_HEADER_ROW + 1}` }],
-    pageSetup: {
-      paperSize: 9, // A4
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      printTitlesRow: `1:${REGISTER_HEADER_ROW}`,
-    },
-  });
-  sheet.columns = REGISTER_COLUMNS.map((c) => ({ width: c.width }));
-
-  writeTitle(sheet, `《${REGISTER_TITLE}》　中心支公司：${centralSubBranch}　日期：${date}　共 ${rows.length} 件`);
-  writeHeader(sheet);
-  rows.forEach((t, i) => {
-    const overdue = isOverdue(t);
-    const row = sheet.addRow([
+  return buildRegisterWorkbook({
+    title: `${REGISTER_TITLE} ${centralSubBranch} ${date}`,
+    sheetName: REGISTER_SHEET_NAME,
+    heading: `《${REGISTER_TITLE}》　中心支公司：${centralSubBranch}　日期：${date}　共 ${rows.length} 件`,
+    columns: REGISTER_COLUMNS,
+    date,
+    timeZone,
+    rows: rows.map((t, i) => [
       i + 1,
       t.ticketId,
       t.policyNo,
@@ -112,41 +85,12 @@ export async function buildTransferRegister(tickets: TicketState[], opts: Transf
       formatLocalDateTime(stepAt(t, 'sign-receipt'), timeZone),
       formatLocalDateTime(t.reply?.at, timeZone),
       replyText(t),
-      overdue ? '是' : '否',
+      isOverdue(t) ? '是' : '否',
       formatLocalDateTime(stepAt(t, 'archive'), timeZone),
-    ]);
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cell.border = THIN;
-      cell.alignment = { vertical: 'middle', horizontal: col === 1 || col === 13 ? 'center' : 'left', wrapText: col === 5 || col === 12 };
-    });
-    if (overdue) row.getCell(13).font = { bold: true, color: { argb: 'FFC00000' } };
-  });
-  if (rows.length > 0) {
-    sheet.autoFilter = { from: { row: REGISTER_HEADER_ROW, column: 1 }, to: { row: REGISTER_HEADER_ROW + rows.length, column: REGISTER_COLUMNS.length } };
-  }
-
-  const written = await workbook.xlsx.writeBuffer();
-  return withZipEntryDates(Buffer.from(written as unknown as ArrayBuffer), date);
-}
-
-function writeTitle(sheet: Worksheet, text: string): void {
-  sheet.mergeCells(1, 1, 1, REGISTER_COLUMNS.length);
-  const cell = sheet.getCell(1, 1);
-  cell.value = text;
-  cell.font = { bold: true, size: 14 };
-  cell.alignment = { horizontal: 'center', vertical: 'middle' };
-  sheet.getRow(1).height = 28;
-}
-
-function writeHeader(sheet: Worksheet): void {
-  const row = sheet.getRow(REGISTER_HEADER_ROW);
-  row.values = REGISTER_COLUMNS.map((c) => c.header);
-  row.height = 22;
-  row.eachCell((cell) => {
-    cell.font = { bold: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.border = THIN;
+    ]),
+    decorate: (row, i) => {
+      if (isOverdue(rows[i])) row.getCell(13).font = { bold: true, color: { argb: 'FFC00000' } };
+    },
   });
 }
 

@@ -14,6 +14,7 @@ import type { CallCenter } from '../../activities/call-center';
 import { LogNotifier } from '../../activities/notifier';
 import { LocalFolderDocumentStore } from '../../activities/documents';
 import { LocalFolderProjectionStore } from '../../activities/projection';
+import { TemporalFallbackQuota } from '../../client/fallback-quota-gateway';
 import { generateKeyring, huifangDataConverter } from '../../client/payload-keys';
 import type { PayloadKeyring } from '../../client/encryption-codec';
 import { HuifangClient } from '../../client/huifang-client';
@@ -111,7 +112,7 @@ export async function createHarness(
         taskQueue,
         keyring,
         workflowBundle: await workflowBundle(),
-        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection },
+        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue) },
         // No workflow cache: every task replays the history from the start (non-determinism shows up in
         // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
         // never times those out, so a restarted worker would not get the workflow back).
