@@ -7,7 +7,8 @@ import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
-import { reasonLabelsOf } from '../activities/documents';
+import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/documents';
+import { DEFAULT_OUTPUT_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import { buildApi } from './server';
 
@@ -22,6 +23,8 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
   const app = buildApi({
     huifang,
     reasonLabels: reasonLabelsOf(loadSettings().transferReasons),
+    // The same store the worker checks waiver statements and receipts in.
+    documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
     // The Web UI decodes payloads through us; only its own origin may ask.
     codec: { codec: new EncryptionCodec(keyring), allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',') },
   });

@@ -13,7 +13,8 @@ import { TICKET_TYPES } from '../domain/transfer-reasons';
 import { toFieldErrors, type FieldError } from '../domain/validation';
 import { isValidLocalDate } from '../domain/local-time';
 import type { ReasonCode } from '../domain/transfer-reasons';
-import { buildTransferRegister, renderTransferOrderHtml } from '../activities/documents';
+import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } from '../activities/documents';
+import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 import type { PayloadCodec } from '@temporalio/common';
 import { registerCodecRoutes } from './codec-routes';
 import { HttpError } from './errors';
@@ -24,6 +25,8 @@ export interface ApiOptions {
   reasonLabels: Record<ReasonCode, string>;
   /** When set, the remote codec endpoint for the Temporal Web UI is served at /codec. */
   codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
+  /** Where scanned waiver statements and receipts are uploaded (the worker's document store). */
+  documents?: DocumentStore;
   /** Largest request body accepted (a batch of contracts is the large case). */
   bodyLimitBytes?: number;
   maxBatchSize?: number;
@@ -86,6 +89,51 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     return huifang.uploadRecording(policyNo, upload);
   });
 
+  /** A tier-4 office or the agent reports a waiver: { statementRef, actor, note }. */
+  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/waiver', async (req) => {
+    const policyNo = parsePolicyNo(req.params.policyNo);
+    return huifang.reportWaiver(policyNo, parseBody(waiverReportSchema, req.body, 'invalid waiver report'));
+  });
+
+  /** The tier-3 handler's decision: { accepted, actor, reason } (a reason is required to reject). */
+  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/waiver/decision', async (req) => {
+    const policyNo = parsePolicyNo(req.params.policyNo);
+    return huifang.decideWaiver(policyNo, parseBody(waiverDecisionSchema, req.body, 'invalid waiver decision'));
+  });
+
+  /** The signed receipt of a letter or on-site callback: { receiptRef, signedBy, signedAt, actor }. */
+  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/fallback-receipt', async (req) => {
+    const policyNo = parsePolicyNo(req.params.policyNo);
+    return huifang.recordFallbackReceipt(policyNo, parseBody(fallbackReceiptSchema, req.body, 'invalid receipt'));
+  });
+
+  /** An office's letter/on-site count against the cap for a month: /v1/fallback-quota/SH-PD-03/2026-11 */
+  app.get<{ Params: { office: string; month: string } }>('/v1/fallback-quota/:office/:month', async (req) => {
+    const { office, month } = parseBody(quotaParamsSchema, req.params, 'invalid quota request');
+    const snapshot = await huifang.fallbackQuota(office, month);
+    if (!snapshot) return { office, month, fallbacks: 0, granted: [], note: 'no letter or on-site callback requested this month' };
+    const share = snapshot.callbacks ? snapshot.fallbacks / snapshot.callbacks : 0;
+    return { ...snapshot, share };
+  });
+
+  /**
+   * Uploads a scanned document (waiver statement, signed receipt) as the raw body; answers the
+   * reference to give in the waiver or receipt. PUT /v1/documents/statements/P2026.../waiver.pdf
+   */
+  const documents = opts.documents;
+  if (documents) {
+    app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    app.put<{ Params: { kind: string; policyNo: string; name: string } }>('/v1/documents/:kind/:policyNo/:name', async (req, reply) => {
+      const { kind, policyNo, name } = parseBody(documentParamsSchema, req.params, 'invalid document path');
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw new HttpError(415, 'send the scanned document as the raw body (application/pdf, image/jpeg, image/png)', [{ field: '(body)', message: 'required' }]);
+      }
+      const reference = `${kind}/${policyNo}/${name}`;
+      await documents.save(reference, req.body);
+      return reply.code(201).send({ reference, sizeBytes: req.body.length });
+    });
+  }
+
   const officeCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be an office or agent code');
   const ticketFilterSchema = z
     .object({
@@ -142,6 +190,17 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
 const registerParamsSchema = z.object({
   centralSubBranch: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a central sub-branch code'),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.xlsx)?$/, 'must be a date written YYYY-MM-DD').refine((d) => isValidLocalDate(d.slice(0, 10)), 'must be a calendar date'),
+});
+
+const quotaParamsSchema = z.object({
+  office: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a tier-4 office code'),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'),
+});
+
+const documentParamsSchema = z.object({
+  kind: z.enum(['statements', 'receipts']),
+  policyNo: policyNoSchema,
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(pdf|jpg|jpeg|png)$/, 'must be a file name ending .pdf, .jpg or .png'),
 });
 
 function parseTicketId(raw: string): string {

@@ -11,7 +11,19 @@ import type { TicketType } from '../domain/transfer-reasons';
 import { advanceTicket, getTicketState, ticketWorkflowId } from '../workflows/ticket-messages';
 import type { Contract } from '../domain/contract';
 import { callbackWorkflow } from '../workflows/callback.workflow';
-import { callbackWorkflowId, getCallbackState, recordCallOutcome, recordingUploaded, type OutcomeAck } from '../workflows/messages';
+import {
+  callbackWorkflowId,
+  decideWaiver,
+  getCallbackState,
+  recordCallOutcome,
+  recordFallbackReceipt,
+  recordingUploaded,
+  reportWaiver,
+  type OutcomeAck,
+} from '../workflows/messages';
+import type { FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
+import { TemporalFallbackQuota } from './fallback-quota-gateway';
+import type { QuotaSnapshot } from '../workflows/fallback-quota-messages';
 import * as sa from '../workflows/search-attributes';
 import type { TemporalSettings } from './connection-settings';
 import { huifangDataConverter } from './payload-keys';
@@ -115,6 +127,23 @@ export class HuifangClient {
 
   async uploadRecording(policyNo: string, upload: RecordingUpload): Promise<CallbackState> {
     return this.call(policyNo, (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
+  }
+
+  async reportWaiver(policyNo: string, report: WaiverReport): Promise<CallbackState> {
+    return this.call(policyNo, (h) => h.executeUpdate(reportWaiver, { args: [report] }));
+  }
+
+  async decideWaiver(policyNo: string, decision: WaiverDecision): Promise<CallbackState> {
+    return this.call(policyNo, (h) => h.executeUpdate(decideWaiver, { args: [decision] }));
+  }
+
+  async recordFallbackReceipt(policyNo: string, receipt: FallbackReceipt): Promise<CallbackState> {
+    return this.call(policyNo, (h) => h.executeUpdate(recordFallbackReceipt, { args: [receipt] }));
+  }
+
+  /** An office's letter/on-site count for a month (YYYY-MM), or undefined when none was asked for. */
+  async fallbackQuota(office: string, month: string): Promise<QuotaSnapshot | undefined> {
+    return new TemporalFallbackQuota(this.temporal, this.taskQueue).snapshot(office, month);
   }
 
   /** Tickets as visibility sees them (search attributes only: fast, no personal data). */

@@ -18,6 +18,7 @@ import { LocalFolderProjectionStore } from '../activities/projection';
 import { notifierFromEnv } from '../activities/smtp-notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { SimulatedDialer } from '../activities/simulated-dialer';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
@@ -34,15 +35,9 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-export const DEFAULT_RECORDINGS_DIR = resolve(__dirname, '..', 'data', 'recordings');
-/** Registers and printable orders (HUIFANG_OUTPUT_DIR, default output/). */
-export const DEFAULT_OUTPUT_DIR = process.env.HUIFANG_OUTPUT_DIR ?? resolve(__dirname, '..', 'output');
-/** The projection of callbacks and tickets (HUIFANG_PROJECTION_DIR, default data/projection). */
-export const DEFAULT_PROJECTION_DIR = process.env.HUIFANG_PROJECTION_DIR ?? resolve(__dirname, '..', 'data', 'projection');
-
 export async function startWorker(temporal: TemporalSettings, keyring: PayloadKeyring, mode: CallCenterMode): Promise<RunningWorker> {
   const settings = loadSettings();
-  const recordingsDir = process.env.HUIFANG_RECORDINGS_DIR ?? DEFAULT_RECORDINGS_DIR;
+  const recordingsDir = DEFAULT_RECORDINGS_DIR;
   mkdirSync(recordingsDir, { recursive: true });
   const recordings = new LocalFolderRecordingStore(recordingsDir);
 
@@ -97,3 +92,5 @@ export function callCenterModeFromEnv(fallback: CallCenterMode): CallCenterMode 
   if (mode !== 'staff' && mode !== 'simulated') throw new Error(`HUIFANG_CALL_CENTER must be 'staff' or 'simulated', not '${mode}'`);
   return mode;
 }
+
+export { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';

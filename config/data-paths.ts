@@ -1,0 +1,11 @@
+/** Where a local run keeps its files; each can be moved by its environment variable (a shared volume on a cluster). */
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+
+/** Call recordings (HUIFANG_RECORDINGS_DIR, default data/recordings). */
+export const DEFAULT_RECORDINGS_DIR = process.env.HUIFANG_RECORDINGS_DIR ?? resolve(ROOT, 'data', 'recordings');
+/** Registers, printable orders, letters, uploaded statements and receipts (HUIFANG_OUTPUT_DIR, default output/). */
+export const DEFAULT_OUTPUT_DIR = process.env.HUIFANG_OUTPUT_DIR ?? resolve(ROOT, 'output');
+/** The projection of callbacks and tickets (HUIFANG_PROJECTION_DIR, default data/projection). */
+export const DEFAULT_PROJECTION_DIR = process.env.HUIFANG_PROJECTION_DIR ?? resolve(ROOT, 'data', 'projection');
