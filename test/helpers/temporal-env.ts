@@ -84,7 +84,18 @@ let queueSeq = 0;
 export async function createHarness(
   env: TestWorkflowEnvironment,
   keyring: PayloadKeyring,
-  options: { settings?: Settings; callCenter?: CallCenter } = {},
+  options: {
+    settings?: Settings;
+    callCenter?: CallCenter;
+    /**
+     * Keep workflows cached in the worker (as in production). Only for files whose workflows never
+     * outlive one `withWorker` with work pending: the Java test server never times out a stopped
+     * worker's sticky queue. Needed where Update handlers run local activities: with an uncached
+     * worker we saw the local activity report to an evicted run ("Tried to complete untracked local
+     * activity") and the workflow task time out, 10 s each time.
+     */
+    workflowCache?: boolean;
+  } = {},
 ): Promise<TestHarness> {
   const settings = options.settings ?? loadSettings();
   const recordingsDir = mkdtempSync(join(tmpdir(), 'huifang-recordings-'));
@@ -116,7 +127,7 @@ export async function createHarness(
         // No workflow cache: every task replays the history from the start (non-determinism shows up in
         // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
         // never times those out, so a restarted worker would not get the workflow back).
-        tuning: { maxCachedWorkflows: 0 },
+        tuning: options.workflowCache ? {} : { maxCachedWorkflows: 0 },
       });
       return worker.runUntil(fn(worker));
     },

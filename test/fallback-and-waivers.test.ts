@@ -1,0 +1,221 @@
+/**
+ * When phone cannot do it: a letter or on-site callback where the region allows it and the office's
+ * monthly share stays under the cap, else the branch; and waivers (免回访) reported by the tier-4
+ * office or the agent and decided by the tier-3 handler. End to end on the time-skipping server, with
+ * the projection, the documents and the office quota workflow all real.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Workbook } from 'exceljs';
+import { monthOf, fallbackRegisterPath } from '../activities/fallback';
+import type { Contract } from '../domain/contract';
+import { localDateOf } from '../domain/local-time';
+import type { Actor } from '../domain/ticket';
+import {
+  AGENT,
+  aContractSignedDaysAgo,
+  completedCall,
+  RecordingCallCenter,
+  skipToQuietTime,
+  terminateWhenIdle,
+  TIER3,
+  waitForCall,
+  waitForState,
+  waitForTicket,
+  workflowResult,
+} from './helpers/drive';
+import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
+import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+
+let env: TestWorkflowEnvironment;
+let h: TestHarness;
+const dialler = new RecordingCallCenter();
+
+beforeAll(async () => {
+  const keyring = generateKeyring();
+  env = await startTimeSkippingServer(keyring);
+  const today = localDateOf(new Date(await env.currentTimeMs()));
+  const settings = settingsWithCalendar(syntheticCalendar(today));
+  h = await createHarness(env, keyring, {
+    // One corrected number, and no second phone round this close to the cooling-off end: after the
+    // failed-callback ticket the policy goes straight to the fallback, which is what these tests look at.
+    settings: {
+      ...settings,
+      tickets: { ...settings.tickets, maxFailedCallbackTickets: 1 },
+      fallback: { ...settings.fallback, minHoursForPhoneRound: 24 * 30 },
+    },
+    callCenter: dialler,
+    workflowCache: true,
+  });
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+beforeEach(() => skipToQuietTime(h));
+
+const BRANCH_CC: Actor = { role: 'branch', id: 'CC-SH-01', office: 'SH' };
+const tier4Of = (office: string): Actor => ({ role: 'tier4', id: 'T4-ZHAO', office });
+
+/** A policy with no phone number on file, in `office`: the branch cannot call it at all. */
+async function unreachablePolicy(office: string, overrides: Partial<Contract> = {}): Promise<Contract> {
+  const base = await aContractSignedDaysAgo(h, 1, overrides);
+  return { ...base, org: { ...base.org, tier4Office: office }, policyholder: { ...base.policyholder, phone: undefined } };
+}
+
+/** The failed-callback ticket goes round; the agent's number comes back too late for another round. */
+async function answerFailedCallbackTicket(contract: Contract): Promise<void> {
+  const ticketId = await waitForTicket(h, contract.policyNo, 1);
+  const office = contract.org.tier4Office;
+  await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: TIER3 });
+  await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4Of(office) });
+  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: AGENT });
+  await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: AGENT, correctedPhone: '13700002222' });
+}
+
+/** Policies of `office` that need a call and sit waiting for it: the cap's denominator. */
+async function ordinaryPolicies(office: string, n: number): Promise<Contract[]> {
+  const contracts: Contract[] = [];
+  for (let i = 0; i < n; i++) {
+    const base = await aContractSignedDaysAgo(h, 1);
+    const contract = { ...base, org: { ...base.org, tier4Office: office } };
+    await h.huifang.startCallback(contract);
+    contracts.push(contract);
+  }
+  for (const c of contracts) await waitForState(h, c.policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
+  return contracts;
+}
+
+async function saveScan(path: string): Promise<string> {
+  await h.documents.save(path, Buffer.from(`%PDF-1.4 scanned ${path}`));
+  return path;
+}
+
+async function xlsxRows(path: string): Promise<string[][]> {
+  const workbook = new Workbook();
+  await workbook.xlsx.readFile(h.documents.pathOf(path));
+  const rows: string[][] = [];
+  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  return rows;
+}
+
+test('fallback under the cap: a letter with the questionnaire, the signed receipt closes it, the register lists it; the next one would pass 15% and goes to the branch', async () => {
+  const office = 'SH-PD-05';
+  const first = await unreachablePolicy(office);
+  const second = await unreachablePolicy(office);
+  await h.withWorker(async () => {
+    const waiting = await ordinaryPolicies(office, 6);
+    // 1 letter of 7 callbacks (14.3%) fits under the cap.
+    await h.huifang.startCallback(first);
+    await answerFailedCallbackTicket(first);
+    const out = await waitForState(h, first.policyNo, (s) => s.stage === 'AWAITING_RECEIPT', { what: 'the letter' });
+    expect(out.fallback).toMatchObject({ kind: 'letter', granted: true, documentRef: `letters/${first.policyNo}.html`, shareAtDecision: { fallbacks: 1, callbacks: 7, cap: 0.15 } });
+    const letter = (await h.documents.read(out.fallback!.documentRef!)).toString('utf8');
+    expect(letter).toContain('信函回访函');
+    for (const q of out.questions!) expect(letter).toContain(q.text.replace(/&/g, '&amp;'));
+    expect(h.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'fallback-task', to: { role: 'branch', code: 'SH' }, policyNo: first.policyNo }));
+
+    // The receipt: only the branch (letters) or the tier-4 office (visits), and only once it is uploaded.
+    const receipt = { receiptRef: `receipts/${first.policyNo}/receipt.pdf`, signedBy: 'policyholder' as const, signedAt: new Date(await env.currentTimeMs()).toISOString() };
+    await expect(h.huifang.recordFallbackReceipt(first.policyNo, { ...receipt, actor: AGENT })).rejects.toThrow(/entered by the branch or the tier-4 office, not agent/);
+    await expect(h.huifang.recordFallbackReceipt(first.policyNo, { ...receipt, actor: BRANCH_CC })).rejects.toThrow(/not in the document store/);
+    await saveScan(receipt.receiptRef);
+    await h.huifang.recordFallbackReceipt(first.policyNo, { ...receipt, actor: BRANCH_CC });
+    const done = await workflowResult(h, first.policyNo);
+    expect(done).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', fallback: { receipt: { reference: receipt.receiptRef, signedBy: 'policyholder' } } });
+    expect(done.closedAt).toEqual(expect.any(String));
+
+    const month = monthOf(done.fallback!.requestedAt, h.settings.timeZone);
+    const rows = await xlsxRows(fallbackRegisterPath(office, month, 'letter'));
+    expect(rows[0][0]).toContain('信函回访记录');
+    expect(rows.slice(2).map((r) => [r[1], r[7]])).toEqual([[first.policyNo, receipt.receiptRef]]);
+    expect(await h.projection.getCallback(first.policyNo)).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', required: true });
+
+    // 2 of 8 (25%) would pass the cap: refused, escalated to the branch, nothing silently exceeded.
+    await h.huifang.startCallback(second);
+    await answerFailedCallbackTicket(second);
+    const refused = await workflowResult(h, second.policyNo);
+    expect(refused.stage).toBe('UNREACHABLE');
+    expect(refused.fallback).toMatchObject({ kind: 'letter', granted: false, shareAtDecision: { fallbacks: 1, callbacks: 8 } });
+    expect(refused.fallback!.refusal).toMatch(/2 letter\/on-site callbacks of 8 .*25\.0%.*above the cap of 15%/);
+    expect(refused.escalation).toMatchObject({ to: 'branch', reason: refused.fallback!.refusal });
+    expect(h.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'callback-escalated', to: { role: 'branch', code: 'SH' }, policyNo: second.policyNo }));
+    expect(await h.huifang.fallbackQuota(office, month)).toMatchObject({ fallbacks: 1, callbacks: 8, maxShare: 0.15, granted: [{ policyNo: first.policyNo, kind: 'letter' }] });
+
+    for (const c of waiting) await terminateWhenIdle(h, c.policyNo);
+  }, dialler);
+});
+
+test('a region that forbids letter and on-site callbacks: the case goes to the branch with every failure on record', async () => {
+  // config/fallback.json forbids both under region prefix 44.
+  const contract = await unreachablePolicy('GD-SZ-01', { regionCode: '440300' });
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await answerFailedCallbackTicket(contract);
+    const summary = await workflowResult(h, contract.policyNo);
+    expect(summary).toMatchObject({ stage: 'UNREACHABLE', unreachableReason: 'no-number', fallback: { granted: false }, escalation: { to: 'branch' } });
+    expect(summary.fallback!.refusal).toMatch(/region 440300 \(region 44 .*\) allows neither letter nor on-site callbacks/);
+    expect(summary.tickets).toEqual([expect.objectContaining({ type: 'failed-callback', reasons: ['no-number'], closedAt: expect.any(String) })]);
+    expect(summary.stageHistory.map((s) => s.stage)).toEqual(['ASSESSING', 'UNREACHABLE', 'AWAITING_TICKET', 'UNREACHABLE']);
+    expect(await h.projection.getCallback(contract.policyNo)).toMatchObject({ stage: 'UNREACHABLE', fallback: { granted: false }, closedAt: expect.any(String) });
+  }, dialler);
+});
+
+test('waivers: checked reporter, statement and decider; a rejection keeps the calls going; an acceptance closes the policy as waived', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  const { policyNo } = contract;
+  const statementRef = `statements/${policyNo}/waiver.pdf`;
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await waitForState(h, policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
+
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(/not in the document store; upload it first/);
+    await saveScan(statementRef);
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: { role: 'agent', id: 'A99999' } })).rejects.toThrow(/agent A99999 is not the agent of this policy/);
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: TIER3 })).rejects.toThrow(/reported by the tier-4 office or the agent/);
+    const reported = await h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT, note: '客户本人手写声明' });
+    expect(reported.waiver).toMatchObject({ statementRef, reportedBy: AGENT });
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(/is waiting for the tier-3 handler/);
+
+    await expect(h.huifang.decideWaiver(policyNo, { accepted: true, actor: tier4Of('SH-PD-03') })).rejects.toThrow(/accepted or rejected by the tier-3 handler/);
+    await expect(h.huifang.decideWaiver(policyNo, { accepted: false, actor: TIER3 })).rejects.toThrow(/reason: a rejection must give a reason/);
+    const rejected = await h.huifang.decideWaiver(policyNo, { accepted: false, actor: TIER3, reason: '声明非投保人亲笔签名' });
+    expect(rejected).toMatchObject({ stage: 'AWAITING_CALL', waiver: { decision: { accepted: false, reason: '声明非投保人亲笔签名' } } });
+    expect(await h.projection.getCallback(policyNo)).toMatchObject({ waiver: { decision: { accepted: false } } });
+
+    const again = `statements/${policyNo}/waiver-2.pdf`;
+    await saveScan(again);
+    await h.huifang.reportWaiver(policyNo, { statementRef: again, actor: tier4Of('SH-PD-03') });
+    const accepted = await h.huifang.decideWaiver(policyNo, { accepted: true, actor: TIER3 });
+    expect(accepted.stage).toBe('WAIVED');
+
+    const summary = await workflowResult(h, policyNo);
+    expect(summary).toMatchObject({ stage: 'WAIVED', attempts: [], waiver: { statementRef: again, decision: { accepted: true, by: TIER3 } } });
+    expect(summary.rejectedWaivers).toEqual([expect.objectContaining({ statementRef, decision: expect.objectContaining({ accepted: false }) })]);
+    expect(dialler.tasks.filter((t) => t.policyNo === policyNo)).toEqual([]);
+    expect(await h.projection.getCallback(policyNo)).toMatchObject({ stage: 'WAIVED', closedAt: expect.any(String), waiver: { decision: { accepted: true } } });
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(/is closed/);
+  }, dialler);
+});
+
+test('a waiver accepted while a failed-callback ticket is out cancels the ticket; after a completed call no waiver is taken', async () => {
+  const unreachable = await unreachablePolicy('SH-PD-03');
+  const called = await aContractSignedDaysAgo(h, 1);
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(unreachable);
+    const ticketId = await waitForTicket(h, unreachable.policyNo, 1);
+    const statementRef = await saveScan(`statements/${unreachable.policyNo}/waiver.pdf`);
+    await h.huifang.reportWaiver(unreachable.policyNo, { statementRef, actor: AGENT });
+    await h.huifang.decideWaiver(unreachable.policyNo, { accepted: true, actor: TIER3 });
+    expect(await workflowResult(h, unreachable.policyNo)).toMatchObject({ stage: 'WAIVED' });
+    const ticket = await h.huifang.temporal.workflow.getHandle(`ticket-${ticketId}`).describe();
+    expect(ticket.status.name).toBe('CANCELLED');
+
+    await h.huifang.startCallback(called);
+    const calling = await waitForCall(h, called.policyNo, 1);
+    await h.huifang.recordCallOutcome(called.policyNo, completedCall(calling));
+    const scan = await saveScan(`statements/${called.policyNo}/waiver.pdf`);
+    await expect(h.huifang.reportWaiver(called.policyNo, { statementRef: scan, actor: AGENT })).rejects.toThrow(/already called successfully/);
+    await terminateWhenIdle(h, called.policyNo);
+  }, dialler);
+});
+
