@@ -32,10 +32,12 @@ function quietRuntime(): void {
 
 export async function startTimeSkippingServer(keyring: PayloadKeyring): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: toolchainPaths().testServer }, extraArgs: ['--enable-time-skipping'] },
-    client: { dataConverter: huifangDataConverter(keyring) },
-  });
+  const env = await retryServerStart(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: toolchainPaths().testServer }, extraArgs: ['--enable-time-skipping'] },
+      client: { dataConverter: huifangDataConverter(keyring) },
+    }),
+  );
   // The test server knows no custom search attributes until they are registered, like a real cluster.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   // The server starts unlocked and would skip ahead whenever it is idle: lock it, so time moves only
@@ -46,13 +48,30 @@ export async function startTimeSkippingServer(keyring: PayloadKeyring): Promise<
 
 export async function startDevServer(keyring: PayloadKeyring): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: toolchainPaths().temporalCli },
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-    },
-    client: { dataConverter: huifangDataConverter(keyring) },
-  });
+  return retryServerStart(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: toolchainPaths().temporalCli },
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      },
+      client: { dataConverter: huifangDataConverter(keyring) },
+    }),
+  );
+}
+
+/**
+ * The SDK gives a starting server a fixed 5 s to accept connections (sdk-core ephemeral_server). A JVM
+ * starting on a busy 2-core machine can take longer; that says nothing about our code, so start again.
+ */
+async function retryServerStart<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test(String(err))) throw err;
+      console.warn(`test server did not start in time (attempt ${attempt} of ${attempts}); starting it again`);
+    }
+  }
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
