@@ -5,6 +5,7 @@
  */
 import { log } from '@temporalio/activity';
 import type { ActorRole } from '../domain/ticket';
+import type { MailWithAttachments, SentMail } from './smtp-notifier';
 
 export interface Recipient {
   role: ActorRole;
@@ -36,6 +37,24 @@ export class LogNotifier implements Notifier {
   async send(n: Notification): Promise<void> {
     if (this.keep) this.sent.push(n);
     log.info(`notify ${n.to.role} ${n.to.code}: ${n.subject}`, { kind: n.kind, policyNo: n.policyNo, ticketId: n.ticketId });
+  }
+}
+
+/** Mail with files attached (the 08:30 exemption list): SmtpNotifier, or LogMailer where no SMTP is set up. */
+export interface Mailer {
+  sendWithAttachments(message: MailWithAttachments): Promise<SentMail>;
+}
+
+/** Logs what would have been mailed (no SMTP configured); `keep` remembers it (tests). */
+export class LogMailer implements Mailer {
+  readonly mailed: MailWithAttachments[] = [];
+
+  constructor(private readonly keep = false) {}
+
+  async sendWithAttachments(m: MailWithAttachments): Promise<SentMail> {
+    if (this.keep) this.mailed.push(m);
+    log.info(`no SMTP configured: not mailed "${m.subject}" to ${m.to.join(', ')} (${m.attachments.length} attachment(s))`);
+    return { messageId: m.messageId ?? '(not mailed)', accepted: [] };
   }
 }
 

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createTransport, type Transporter } from 'nodemailer';
 import { resolveRecipients, type StaffDirectory } from '../domain/staff-directory';
-import { LogNotifier, type Notification, type Notifier } from './notifier';
+import { LogMailer, LogNotifier, type Mailer, type Notification, type Notifier } from './notifier';
 
 export interface SmtpSettings {
   host: string;
@@ -42,6 +42,7 @@ export interface MailAttachment {
 
 export interface MailWithAttachments {
   to: string[];
+  cc?: string[];
   subject: string;
   text: string;
   attachments: MailAttachment[];
@@ -74,7 +75,7 @@ function currentLog(): Log {
   }
 }
 
-export class SmtpNotifier implements Notifier {
+export class SmtpNotifier implements Notifier, Mailer {
   private readonly transport: Transporter;
   private readonly from: string;
 
@@ -144,6 +145,7 @@ export class SmtpNotifier implements Notifier {
     const info = await this.transport.sendMail({
       from: this.from,
       to: message.to,
+      cc: message.cc,
       subject: subject.text,
       text: text.text,
       messageId: message.messageId,
@@ -247,6 +249,11 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpS
   if (!/@[^@\s>]+>?$/.test(from)) throw new SmtpSettingsError(`HUIFANG_SMTP_FROM: must name an email address, not "${from}"`);
 
   return { host, port, secure: secure ?? port === 465, auth: user && pass ? { user, pass } : undefined, from };
+}
+
+/** The mailer of the exemption list: the SMTP notifier itself when there is one, else a log. */
+export function mailerFor(notifier: Notifier): Mailer {
+  return notifier instanceof SmtpNotifier ? notifier : new LogMailer();
 }
 
 /** Email when HUIFANG_SMTP_HOST is set, else notifications are only logged. */

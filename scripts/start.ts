@@ -3,17 +3,20 @@
  *   1. the Temporal dev server (persisting to data/temporal.db, SQLite in WAL mode) with its Web UI
  *      on http://localhost:8233 — unless TEMPORAL_ADDRESS names a cluster, which is then used as is;
  *   2. huifang's search attributes, registered idempotently;
- *   3. the worker and the HTTP API (http://127.0.0.1:8080).
+ *   3. the worker and the HTTP API (http://127.0.0.1:8080);
+ *   4. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
  * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
  * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { startApi, type RunningApi } from '../api/run-api';
 import { temporalSettingsFromEnv } from '../client/connection-settings';
-import { keyringFromEnv } from '../client/payload-keys';
+import { ensureExemptionListSchedule } from '../client/exemption-list-schedule';
+import { huifangDataConverter, keyringFromEnv } from '../client/payload-keys';
+import { loadSettings } from '../config/settings';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
 import { toolchainPaths } from './toolchain-paths';
@@ -59,9 +62,14 @@ async function main(): Promise<void> {
     const connection = await connectWithRetry(temporal.address, temporal);
     const added = await ensureSearchAttributes(connection, temporal.namespace);
     say(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
-    await connection.close();
 
     const keyring = keyringFromEnv(process.env, !temporal.external);
+    const { exemptionList } = loadSettings();
+    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: huifangDataConverter(keyring) });
+    const schedule = await ensureExemptionListSchedule(client, { taskQueue: temporal.taskQueue, config: exemptionList });
+    say(`exemption list schedule '${exemptionList.scheduleId}' ${schedule}: every day at ${exemptionList.runAt} ${exemptionList.timeZone}, working days only`);
+    await connection.close();
+
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
     worker = await startWorker(temporal, keyring, mode);
     worker.done.catch((err) => {

@@ -15,7 +15,7 @@ import type { CallCenter } from '../activities/call-center';
 import { StaffedCallCenter } from '../activities/call-center';
 import { LocalFolderDocumentStore } from '../activities/documents';
 import { LocalFolderProjectionStore } from '../activities/projection';
-import { notifierFromEnv } from '../activities/smtp-notifier';
+import { mailerFor, notifierFromEnv } from '../activities/smtp-notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { SimulatedDialer } from '../activities/simulated-dialer';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
@@ -58,6 +58,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     tls: temporal.connection.tls,
     apiKey: typeof temporal.connection.apiKey === 'string' ? temporal.connection.apiKey : undefined,
   });
+  const notifier = notifierFromEnv(settings.directory);
   const worker = await createHuifangWorker({
     connection,
     namespace: temporal.namespace,
@@ -67,7 +68,8 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       settings,
       callCenter,
       recordings,
-      notifier: notifierFromEnv(settings.directory),
+      notifier,
+      mailer: mailerFor(notifier),
       documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
       projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR),
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),
