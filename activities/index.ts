@@ -5,7 +5,7 @@ import { createCallCenterActivities, type CallCenter } from './call-center';
 import { createDocumentActivities, reasonLabelsOf, type DocumentStore } from './documents';
 import { createExemptionListActivities } from './exemption-list';
 import { createFallbackActivities, type FallbackQuotaGateway } from './fallback';
-import { createNotifierActivities, LogMailer, type Mailer, type Notifier } from './notifier';
+import { createNotifierActivities, LogNotifier, type Mailer, type Notifier } from './notifier';
 import { createProjectionActivities, type ProjectionStore } from './projection';
 import { createRecordingActivities, type RecordingStore } from './recording-store';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
@@ -32,7 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifierActivities(deps.notifier),
     ...createProjectionActivities(deps.projection),
     ...createFallbackActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, quota: deps.fallbackQuota }),
-    ...createExemptionListActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, mailer: deps.mailer ?? new LogMailer() }),
+    ...createExemptionListActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

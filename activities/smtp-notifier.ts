@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createTransport, type Transporter } from 'nodemailer';
 import { resolveRecipients, type StaffDirectory } from '../domain/staff-directory';
-import { LogMailer, LogNotifier, type Mailer, type Notification, type Notifier } from './notifier';
+import { LogNotifier, type Mailer, type Notification, type Notifier } from './notifier';
 
 export interface SmtpSettings {
   host: string;
@@ -251,13 +251,8 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpS
   return { host, port, secure: secure ?? port === 465, auth: user && pass ? { user, pass } : undefined, from };
 }
 
-/** The mailer of the exemption list: the SMTP notifier itself when there is one, else a log. */
-export function mailerFor(notifier: Notifier): Mailer {
-  return notifier instanceof SmtpNotifier ? notifier : new LogMailer();
-}
-
 /** Email when HUIFANG_SMTP_HOST is set, else notifications are only logged. */
-export function notifierFromEnv(directory: StaffDirectory, env: NodeJS.ProcessEnv = process.env): Notifier {
+export function notifierFromEnv(directory: StaffDirectory, env: NodeJS.ProcessEnv = process.env): Notifier & Mailer {
   const settings = smtpSettingsFromEnv(env);
   return settings ? new SmtpNotifier(settings, directory) : new LogNotifier();
 }

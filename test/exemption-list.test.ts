@@ -7,7 +7,6 @@
  * another.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Workbook } from 'exceljs';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { SmtpNotifier } from '../activities/smtp-notifier';
 import { ensureExemptionListSchedule } from '../client/exemption-list-schedule';
@@ -20,6 +19,7 @@ import { aContract } from './helpers/contracts';
 import { AGENT, TIER3 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { xlsxRows } from './helpers/xlsx';
 
 const TZ = 'Asia/Shanghai';
 const FROM = '"回访系统" <huifang@example.com>';
@@ -270,12 +270,4 @@ test('end to end: a waiver accepted through the callback workflow today is in th
 
 function ofToday(messages: ParsedMail[]): ParsedMail[] {
   return messages.filter((m) => m.subject?.startsWith(`免回访清单 ${today} `));
-}
-
-async function xlsxRows(content: Buffer): Promise<string[][]> {
-  const workbook = new Workbook();
-  await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
-  return rows;
 }

@@ -5,7 +5,6 @@
  * the projection, the documents and the office quota workflow all real.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Workbook } from 'exceljs';
 import { monthOf, fallbackRegisterPath } from '../activities/fallback';
 import type { Contract } from '../domain/contract';
 import { localDateOf } from '../domain/local-time';
@@ -32,6 +31,7 @@ import {
 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { xlsxRows } from './helpers/xlsx';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -97,13 +97,6 @@ async function saveScan(path: string): Promise<string> {
   return path;
 }
 
-async function xlsxRows(path: string): Promise<string[][]> {
-  const workbook = new Workbook();
-  await workbook.xlsx.readFile(h.documents.pathOf(path));
-  const rows: string[][] = [];
-  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
-  return rows;
-}
 
 test('fallback under the cap: a letter with the questionnaire, the signed receipt closes it, the register lists it; the next one would pass 15% and goes to the branch', async () => {
   const office = 'SH-PD-05';
@@ -132,7 +125,7 @@ test('fallback under the cap: a letter with the questionnaire, the signed receip
     expect(done.closedAt).toEqual(expect.any(String));
 
     const month = monthOf(done.fallback!.requestedAt, h.settings.timeZone);
-    const rows = await xlsxRows(fallbackRegisterPath(office, month, 'letter'));
+    const rows = await xlsxRows(await h.documents.read(fallbackRegisterPath(office, month, 'letter')));
     expect(rows[0][0]).toContain('信函回访记录');
     expect(rows.slice(2).map((r) => [r[1], r[7]])).toEqual([[first.policyNo, receipt.receiptRef]]);
     expect(await h.projection.getCallback(first.policyNo)).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', required: true });
@@ -285,6 +278,17 @@ test('compliance figures through the API, from the rows these workflows wrote: t
       tickets: { opened: 2, byType: { 'failed-callback': 2, 'level-1': 0, 'level-2': 0 }, repliedOnTime: { count: 2, of: 2 }, overdue: 0 },
     });
     expect(await figures('GD-SZ-01')).toMatchObject({ policies: 1, unsuccessful: 1, fallback: { count: 0, refused: 1 }, tickets: { opened: 1 } });
+
+    // The month's letter register of the cap office, built from the same rows: the one letter, with its receipt.
+    const [letter] = (await h.projection.listCallbacks({ tier4Office: 'SH-PD-05' })).filter((r) => r.fallback?.granted);
+    const month = monthOf(letter.fallback!.requestedAt, h.settings.timeZone);
+    const register = await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/letter.xlsx` });
+    expect(register.statusCode).toBe(200);
+    expect(register.headers['content-disposition']).toBe(`attachment; filename="letter-register-SH-PD-05-${month}.xlsx"`);
+    const rows = await xlsxRows(register.rawPayload);
+    expect(rows[0][0]).toBe(`《信函回访记录》　四级机构：SH-PD-05　月份：${month}　共 1 件`);
+    expect(rows.slice(2).map((r) => [r[1], r[7], r[8]])).toEqual([[letter.policyNo, letter.fallback!.receipt!.reference, '投保人']]);
+    expect((await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/fax` })).json().fields).toEqual([{ field: 'kind', message: expect.any(String) }]);
   } finally {
     await api.close();
   }

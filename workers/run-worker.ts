@@ -15,7 +15,7 @@ import type { CallCenter } from '../activities/call-center';
 import { StaffedCallCenter } from '../activities/call-center';
 import { LocalFolderDocumentStore } from '../activities/documents';
 import { LocalFolderProjectionStore } from '../activities/projection';
-import { mailerFor, notifierFromEnv } from '../activities/smtp-notifier';
+import { notifierFromEnv } from '../activities/smtp-notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
 import { SimulatedDialer } from '../activities/simulated-dialer';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
@@ -69,7 +69,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       callCenter,
       recordings,
       notifier,
-      mailer: mailerFor(notifier),
+      mailer: notifier,
       documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
       projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR),
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),
