@@ -7,6 +7,9 @@
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { ExemptionListConfig } from '../domain/exemption-list';
+import type { TemporalSettings } from './connection-settings';
+import type { PayloadKeyring } from './encryption-codec';
+import { HuifangClient } from './huifang-client';
 import { minutesOfDay } from '../domain/local-time';
 import { exemptionListWorkflow } from '../workflows/exemption-list.workflow';
 
@@ -56,4 +59,15 @@ export async function ensureExemptionListSchedule(client: Client, options: Exemp
     policies: { ...previous.policies, ...schedule.policies },
   }));
   return 'updated';
+}
+
+/** At start-up (`npm start`, `npm run worker`): connects, ensures the Schedule, says what it did. */
+export async function ensureExemptionListScheduleOn(temporal: TemporalSettings, keyring: PayloadKeyring, config: ExemptionListConfig): Promise<string> {
+  const huifang = await HuifangClient.connect(temporal, keyring);
+  try {
+    const done = await ensureExemptionListSchedule(huifang.temporal, { taskQueue: temporal.taskQueue, config });
+    return `exemption list schedule '${config.scheduleId}' ${done}: every day at ${config.runAt} ${config.timeZone}, working days only`;
+  } finally {
+    await huifang.temporal.connection.close();
+  }
 }

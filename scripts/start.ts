@@ -11,11 +11,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { startApi, type RunningApi } from '../api/run-api';
 import { temporalSettingsFromEnv } from '../client/connection-settings';
-import { ensureExemptionListSchedule } from '../client/exemption-list-schedule';
-import { huifangDataConverter, keyringFromEnv } from '../client/payload-keys';
+import { ensureExemptionListScheduleOn } from '../client/exemption-list-schedule';
+import { keyringFromEnv } from '../client/payload-keys';
 import { loadSettings } from '../config/settings';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
@@ -62,14 +62,10 @@ async function main(): Promise<void> {
     const connection = await connectWithRetry(temporal.address, temporal);
     const added = await ensureSearchAttributes(connection, temporal.namespace);
     say(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
-
-    const keyring = keyringFromEnv(process.env, !temporal.external);
-    const { exemptionList } = loadSettings();
-    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: huifangDataConverter(keyring) });
-    const schedule = await ensureExemptionListSchedule(client, { taskQueue: temporal.taskQueue, config: exemptionList });
-    say(`exemption list schedule '${exemptionList.scheduleId}' ${schedule}: every day at ${exemptionList.runAt} ${exemptionList.timeZone}, working days only`);
     await connection.close();
 
+    const keyring = keyringFromEnv(process.env, !temporal.external);
+    say(await ensureExemptionListScheduleOn(temporal, keyring, loadSettings().exemptionList));
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
     worker = await startWorker(temporal, keyring, mode);
     worker.done.catch((err) => {
