@@ -3,8 +3,9 @@ import type { Settings } from '../config/settings';
 import { createAssessActivities } from './assess-contract';
 import { createCallCenterActivities, type CallCenter } from './call-center';
 import { createDocumentActivities, reasonLabelsOf, type DocumentStore } from './documents';
+import { createExemptionListActivities } from './exemption-list';
 import { createFallbackActivities, type FallbackQuotaGateway } from './fallback';
-import { createNotifierActivities, type Notifier } from './notifier';
+import { createNotifierActivities, LogNotifier, type Mailer, type Notifier } from './notifier';
 import { createProjectionActivities, type ProjectionStore } from './projection';
 import { createRecordingActivities, type RecordingStore } from './recording-store';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   projection: ProjectionStore;
   /** The monthly letter/on-site cap per office (a Temporal client to the quota workflows). */
   fallbackQuota: FallbackQuotaGateway;
+  /** Mail with attachments (the 08:30 exemption list); only logged when absent. */
+  mailer?: Mailer;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -29,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifierActivities(deps.notifier),
     ...createProjectionActivities(deps.projection),
     ...createFallbackActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, quota: deps.fallbackQuota }),
+    ...createExemptionListActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

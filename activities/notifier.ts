@@ -5,6 +5,7 @@
  */
 import { log } from '@temporalio/activity';
 import type { ActorRole } from '../domain/ticket';
+import type { MailWithAttachments, SentMail } from './smtp-notifier';
 
 export interface Recipient {
   role: ActorRole;
@@ -27,8 +28,9 @@ export interface Notifier {
   send(notification: Notification): Promise<void>;
 }
 
-export class LogNotifier implements Notifier {
+export class LogNotifier implements Notifier, Mailer {
   readonly sent: Notification[] = [];
+  readonly mailed: MailWithAttachments[] = [];
 
   /** `keep`: remember what was sent (tests); a long-running worker only logs. */
   constructor(private readonly keep = false) {}
@@ -37,6 +39,18 @@ export class LogNotifier implements Notifier {
     if (this.keep) this.sent.push(n);
     log.info(`notify ${n.to.role} ${n.to.code}: ${n.subject}`, { kind: n.kind, policyNo: n.policyNo, ticketId: n.ticketId });
   }
+
+  /** No SMTP configured: the message is logged, not mailed. */
+  async sendWithAttachments(m: MailWithAttachments): Promise<SentMail> {
+    if (this.keep) this.mailed.push(m);
+    log.info(`not mailed (no SMTP configured): "${m.subject}" to ${m.to.join(', ')}, ${m.attachments.length} attachment(s)`);
+    return { messageId: m.messageId ?? '(not mailed)', accepted: [] };
+  }
+}
+
+/** Mail with files attached (the 08:30 exemption list): SmtpNotifier, or LogNotifier where no SMTP is set up. */
+export interface Mailer {
+  sendWithAttachments(message: MailWithAttachments): Promise<SentMail>;
 }
 
 export function createNotifierActivities(notifier: Notifier) {

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createTransport, type Transporter } from 'nodemailer';
 import { resolveRecipients, type StaffDirectory } from '../domain/staff-directory';
-import { LogNotifier, type Notification, type Notifier } from './notifier';
+import { LogNotifier, type Mailer, type Notification, type Notifier } from './notifier';
 
 export interface SmtpSettings {
   host: string;
@@ -42,6 +42,7 @@ export interface MailAttachment {
 
 export interface MailWithAttachments {
   to: string[];
+  cc?: string[];
   subject: string;
   text: string;
   attachments: MailAttachment[];
@@ -74,7 +75,7 @@ function currentLog(): Log {
   }
 }
 
-export class SmtpNotifier implements Notifier {
+export class SmtpNotifier implements Notifier, Mailer {
   private readonly transport: Transporter;
   private readonly from: string;
 
@@ -144,6 +145,7 @@ export class SmtpNotifier implements Notifier {
     const info = await this.transport.sendMail({
       from: this.from,
       to: message.to,
+      cc: message.cc,
       subject: subject.text,
       text: text.text,
       messageId: message.messageId,
@@ -250,7 +252,7 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpS
 }
 
 /** Email when HUIFANG_SMTP_HOST is set, else notifications are only logged. */
-export function notifierFromEnv(directory: StaffDirectory, env: NodeJS.ProcessEnv = process.env): Notifier {
+export function notifierFromEnv(directory: StaffDirectory, env: NodeJS.ProcessEnv = process.env): Notifier & Mailer {
   const settings = smtpSettingsFromEnv(env);
   return settings ? new SmtpNotifier(settings, directory) : new LogNotifier();
 }

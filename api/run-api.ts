@@ -8,7 +8,8 @@ import type { PayloadKeyring } from '../client/encryption-codec';
 import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
 import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/documents';
-import { DEFAULT_OUTPUT_DIR } from '../config/data-paths';
+import { LocalFolderProjectionStore } from '../activities/projection';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import { buildApi } from './server';
 
@@ -20,9 +21,12 @@ export interface RunningApi {
 
 export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyring): Promise<RunningApi> {
   const huifang = await HuifangClient.connect(temporal, keyring);
+  const settings = loadSettings();
   const app = buildApi({
     huifang,
-    reasonLabels: reasonLabelsOf(loadSettings().transferReasons),
+    reasonLabels: reasonLabelsOf(settings.transferReasons),
+    // The projection the worker writes: compliance figures are computed from it.
+    compliance: { projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR), timeZone: settings.timeZone, maxShare: settings.fallback.maxShare },
     // The same store the worker checks waiver statements and receipts in.
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
     // The Web UI decodes payloads through us; only its own origin may ask.

@@ -17,6 +17,7 @@ import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } fr
 import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 import type { PayloadCodec } from '@temporalio/common';
 import { registerCodecRoutes } from './codec-routes';
+import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { HttpError } from './errors';
 
 export interface ApiOptions {
@@ -27,6 +28,8 @@ export interface ApiOptions {
   codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
   /** Where scanned waiver statements and receipts are uploaded (the worker's document store). */
   documents?: DocumentStore;
+  /** When set, compliance figures are served from this projection (api/compliance-routes.ts). */
+  compliance?: ComplianceRouteOptions;
   /** Largest request body accepted (a batch of contracts is the large case). */
   bodyLimitBytes?: number;
   maxBatchSize?: number;
@@ -43,6 +46,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ ok: true }));
   if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
+  if (opts.compliance) registerComplianceRoutes(app, opts.compliance);
 
   /** One contract (an object) or a batch (an array): a batch answers per row and never stops half-way. */
   app.post('/v1/contracts', async (req, reply) => {

@@ -8,9 +8,10 @@ import { HuifangClient } from '../client/huifang-client';
 import { keyringFromEnv } from '../client/payload-keys';
 import { UsageError, type CliContext, type Command } from './command';
 import { importCommand } from './import-command';
+import { reportCommand } from './report-command';
 import { showCommand } from './show-command';
 
-export const COMMANDS: readonly Command[] = [importCommand, showCommand];
+export const COMMANDS: readonly Command[] = [importCommand, showCommand, reportCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length)) + 3;

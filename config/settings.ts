@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { callPlanConfigSchema, type CallPlanConfig } from '../domain/call-plan';
 import { callbackRulesConfigSchema, type CallbackRulesConfig } from '../domain/callback-rules';
 import { coolingOffConfigSchema, type CoolingOffConfig } from '../domain/cooling-off';
+import { exemptionListConfigSchema, type ExemptionListConfig } from '../domain/exemption-list';
 import { fallbackConfigSchema, type FallbackConfig } from '../domain/fallback';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
@@ -30,6 +31,7 @@ export interface Settings {
   transferReasons: TransferReasonsConfig;
   tickets: TicketsConfig;
   fallback: FallbackConfig;
+  exemptionList: ExemptionListConfig;
   directory: StaffDirectory;
   calendar: WorkingDayCalendar;
 }
@@ -61,6 +63,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     transferReasons: readConfigFile(dir, 'transfer-reasons.json', transferReasonsConfigSchema),
     tickets: readConfigFile(dir, 'tickets.json', ticketsConfigSchema),
     fallback: readConfigFile(dir, 'fallback.json', fallbackConfigSchema),
+    exemptionList: readConfigFile(dir, 'exemption-list.json', exemptionListConfigSchema),
     directory: readConfigFile(dir, STAFF_DIRECTORY_FILE, staffDirectorySchema),
     calendar: WorkingDayCalendar.fromDirectory(join(dir, 'calendar'), timeZone),
   };

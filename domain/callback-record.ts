@@ -54,6 +54,9 @@ export interface CallbackRecord {
   centralSubBranch: string;
   tier4Office: string;
   agentCode: string;
+  /** The contract's business dates (local): they place a policy in a reporting period for good. */
+  issuedOn?: string;
+  receiptSignedOn?: string;
   /** When the callback workflow started: the policy entered the callback process. */
   startedAt: string;
   required: boolean;
@@ -106,6 +109,8 @@ export function callbackRecordOf(contract: Contract, state: CallbackState, writt
     centralSubBranch: contract.org.centralSubBranch,
     tier4Office: contract.org.tier4Office,
     agentCode: contract.agent.code,
+    issuedOn: contract.issuedOn,
+    receiptSignedOn: contract.receiptSignedOn,
     startedAt,
     required: state.decision?.required ?? false,
     decisionReason: state.decision?.reason ?? '',

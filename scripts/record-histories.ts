@@ -2,7 +2,8 @@
  * Re-records the workflow histories the replay test (test/replay.test.ts) checks the workflow code
  * against, from real runs on the time-skipping server (scenarios: test/helpers/replay-histories.ts).
  *
- *   npx tsx scripts/record-histories.ts
+ *   npx tsx scripts/record-histories.ts                  # every scenario
+ *   npx tsx scripts/record-histories.ts waived           # only these (a new scenario), the others untouched
  *
  * Only after a deliberate workflow change that running workflows can live with (e.g. behind
  * `patched()`), or to add a scenario: a replay failure otherwise means running workflows would break.
@@ -10,7 +11,7 @@
  */
 import { recordHistories } from '../test/helpers/replay-histories';
 
-recordHistories((line) => console.log(line)).then(
+recordHistories((line) => console.log(line), process.argv.slice(2)).then(
   (files) => console.log(`recorded ${files.length} histories`),
   (err: unknown) => {
     console.error(err);

@@ -3,7 +3,8 @@
  *   1. the Temporal dev server (persisting to data/temporal.db, SQLite in WAL mode) with its Web UI
  *      on http://localhost:8233 — unless TEMPORAL_ADDRESS names a cluster, which is then used as is;
  *   2. huifang's search attributes, registered idempotently;
- *   3. the worker and the HTTP API (http://127.0.0.1:8080).
+ *   3. the worker and the HTTP API (http://127.0.0.1:8080);
+ *   4. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
  * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
  * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
  */
@@ -13,7 +14,9 @@ import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startApi, type RunningApi } from '../api/run-api';
 import { temporalSettingsFromEnv } from '../client/connection-settings';
+import { ensureExemptionListScheduleOn } from '../client/exemption-list-schedule';
 import { keyringFromEnv } from '../client/payload-keys';
+import { loadSettings } from '../config/settings';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
 import { toolchainPaths } from './toolchain-paths';
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     await connection.close();
 
     const keyring = keyringFromEnv(process.env, !temporal.external);
+    say(await ensureExemptionListScheduleOn(temporal, keyring, loadSettings().exemptionList));
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
     worker = await startWorker(temporal, keyring, mode);
     worker.done.catch((err) => {

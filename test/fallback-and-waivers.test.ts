@@ -5,15 +5,21 @@
  * the projection, the documents and the office quota workflow all real.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Workbook } from 'exceljs';
 import { monthOf, fallbackRegisterPath } from '../activities/fallback';
 import type { Contract } from '../domain/contract';
 import { localDateOf } from '../domain/local-time';
 import type { Actor } from '../domain/ticket';
+import { reasonLabelsOf } from '../activities/documents';
+import { buildApi } from '../api/server';
+import type { ComplianceFigures } from '../domain/compliance';
+import { addCalendarDays } from '../domain/local-time';
 import {
   AGENT,
   aContractSignedDaysAgo,
   completedCall,
+  driveCleanCall,
+  openAttempt,
+  OPERATOR,
   RecordingCallCenter,
   skipToQuietTime,
   terminateWhenIdle,
@@ -25,6 +31,7 @@ import {
 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { xlsxRows } from './helpers/xlsx';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -90,13 +97,6 @@ async function saveScan(path: string): Promise<string> {
   return path;
 }
 
-async function xlsxRows(path: string): Promise<string[][]> {
-  const workbook = new Workbook();
-  await workbook.xlsx.readFile(h.documents.pathOf(path));
-  const rows: string[][] = [];
-  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
-  return rows;
-}
 
 test('fallback under the cap: a letter with the questionnaire, the signed receipt closes it, the register lists it; the next one would pass 15% and goes to the branch', async () => {
   const office = 'SH-PD-05';
@@ -125,7 +125,7 @@ test('fallback under the cap: a letter with the questionnaire, the signed receip
     expect(done.closedAt).toEqual(expect.any(String));
 
     const month = monthOf(done.fallback!.requestedAt, h.settings.timeZone);
-    const rows = await xlsxRows(fallbackRegisterPath(office, month, 'letter'));
+    const rows = await xlsxRows(await h.documents.read(fallbackRegisterPath(office, month, 'letter')));
     expect(rows[0][0]).toContain('信函回访记录');
     expect(rows.slice(2).map((r) => [r[1], r[7]])).toEqual([[first.policyNo, receipt.receiptRef]]);
     expect(await h.projection.getCallback(first.policyNo)).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', required: true });
@@ -219,3 +219,77 @@ test('a waiver accepted while a failed-callback ticket is out cancels the ticket
   }, dialler);
 });
 
+test('compliance figures through the API, from the rows these workflows wrote: the cap office, the forbidding region, and a small mix', async () => {
+  const office = 'SH-PD-07';
+  const inOffice = async () => {
+    const base = await aContractSignedDaysAgo(h, 1);
+    return { ...base, org: { ...base.org, tier4Office: office } };
+  };
+  const [clean, awaitingRecording, refused, waived] = [await inOffice(), await inOffice(), await inOffice(), await inOffice()];
+  await h.withWorker(async () => {
+    await driveCleanCall(h, clean);
+    await h.huifang.startCallback(awaitingRecording);
+    await h.huifang.recordCallOutcome(awaitingRecording.policyNo, completedCall(await waitForCall(h, awaitingRecording.policyNo, 1)));
+    await h.huifang.startCallback(refused);
+    const calling = await waitForCall(h, refused.policyNo, 1);
+    await h.huifang.recordCallOutcome(refused.policyNo, { attemptId: openAttempt(calling).attemptId, outcome: 'refused', operator: OPERATOR });
+    await h.huifang.startCallback(waived);
+    await waitForState(h, waived.policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
+    await h.huifang.reportWaiver(waived.policyNo, { statementRef: await saveScan(`statements/${waived.policyNo}/waiver.pdf`), actor: AGENT });
+    await h.huifang.decideWaiver(waived.policyNo, { accepted: true, actor: TIER3 });
+    await workflowResult(h, waived.policyNo);
+    await workflowResult(h, refused.policyNo);
+    // The call is done while the recording is awaited: the row says so already.
+    expect(await h.projection.getCallback(awaitingRecording.policyNo)).toMatchObject({ stage: 'AWAITING_RECORDING', completedCallAt: expect.any(String) });
+    await terminateWhenIdle(h, awaitingRecording.policyNo);
+  }, dialler);
+
+  const api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons), compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare } });
+  try {
+    // Every receipt in these tests was signed within days of the server's clock: a wide period holds them all.
+    const today = localDateOf(new Date(await env.currentTimeMs()));
+    const figures = async (code: string): Promise<ComplianceFigures> => {
+      const res = await api.inject({ method: 'GET', url: `/v1/compliance/${code}?from=${addCalendarDays(today, -60)}&to=${addCalendarDays(today, 60)}` });
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    expect(await figures(office)).toMatchObject({
+      level: 'tier4Office',
+      policies: 4,
+      needingCallback: 4,
+      calledInCoolingOff: { count: 2, of: 4, rate: 0.5 },
+      completed: { total: 1, byPhone: 1, byLetter: 0, byOnsite: 0 },
+      exclusions: { waived: 1, refused: 1 },
+      successRate: { count: 1, of: 2, rate: 0.5 },
+      open: 1,
+      unsuccessful: 0,
+      fallback: { count: 0, of: 4 },
+      tickets: { opened: 0 },
+    });
+    // The first test's office: 6 waiting, 1 letter completed, 1 refused by the cap; a failed-callback ticket each, replied at once.
+    expect(await figures('SH-PD-05')).toMatchObject({
+      policies: 8,
+      needingCallback: 8,
+      completed: { total: 1, byLetter: 1 },
+      successRate: { count: 1, of: 8 },
+      open: 6,
+      unsuccessful: 1,
+      fallback: { count: 1, of: 8, rate: 1 / 8, letter: 1, refused: 1, cap: 0.15, withinCap: true },
+      tickets: { opened: 2, byType: { 'failed-callback': 2, 'level-1': 0, 'level-2': 0 }, repliedOnTime: { count: 2, of: 2 }, overdue: 0 },
+    });
+    expect(await figures('GD-SZ-01')).toMatchObject({ policies: 1, unsuccessful: 1, fallback: { count: 0, refused: 1 }, tickets: { opened: 1 } });
+
+    // The month's letter register of the cap office, built from the same rows: the one letter, with its receipt.
+    const [letter] = (await h.projection.listCallbacks({ tier4Office: 'SH-PD-05' })).filter((r) => r.fallback?.granted);
+    const month = monthOf(letter.fallback!.requestedAt, h.settings.timeZone);
+    const register = await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/letter.xlsx` });
+    expect(register.statusCode).toBe(200);
+    expect(register.headers['content-disposition']).toBe(`attachment; filename="letter-register-SH-PD-05-${month}.xlsx"`);
+    const rows = await xlsxRows(register.rawPayload);
+    expect(rows[0][0]).toBe(`《信函回访记录》　四级机构：SH-PD-05　月份：${month}　共 1 件`);
+    expect(rows.slice(2).map((r) => [r[1], r[7], r[8]])).toEqual([[letter.policyNo, letter.fallback!.receipt!.reference, '投保人']]);
+    expect((await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/fax` })).json().fields).toEqual([{ field: 'kind', message: expect.any(String) }]);
+  } finally {
+    await api.close();
+  }
+});

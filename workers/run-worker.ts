@@ -58,6 +58,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     tls: temporal.connection.tls,
     apiKey: typeof temporal.connection.apiKey === 'string' ? temporal.connection.apiKey : undefined,
   });
+  const notifier = notifierFromEnv(settings.directory);
   const worker = await createHuifangWorker({
     connection,
     namespace: temporal.namespace,
@@ -67,7 +68,8 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       settings,
       callCenter,
       recordings,
-      notifier: notifierFromEnv(settings.directory),
+      notifier,
+      mailer: notifier,
       documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
       projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR),
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),

@@ -90,6 +90,9 @@ export interface CallbackWorkflowInput {
  */
 export const FALLBACK_AND_WAIVERS_PATCH = 'fallback-and-waivers-v1';
 
+/** The projection row is also written once the phone rounds end in a completed call (open policies count as called). */
+export const PROJECTION_ON_CALL_PATCH = 'projection-on-completed-call-v1';
+
 const OPEN_STAGES_FOR_WAIVER = new Set<CallbackStage>(['AWAITING_CALL', 'CALLING', 'UNREACHABLE', 'AWAITING_TICKET', 'AWAITING_RECEIPT']);
 
 export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Promise<CallbackSummary> {
@@ -408,6 +411,9 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       state.unreachableReason = undefined;
       state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference });
     }
+
+    // The row shows the call done while the recording (or a level-2 ticket) is awaited, for the compliance figures.
+    if (current && state.stage === 'AWAITING_RECORDING' && patched(PROJECTION_ON_CALL_PATCH)) await record();
 
     // Phone could not do it: a letter or an on-site visit where allowed and within the cap.
     if (current && state.stage === 'UNREACHABLE') await fallBack(state.stageHistory.at(-1)?.note ?? 'unreachable by phone');

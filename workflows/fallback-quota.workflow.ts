@@ -8,7 +8,7 @@
 import { condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { FallbackKind } from '../domain/callback-record';
-import { decideQuota, type QuotaDecision } from '../domain/fallback';
+import { decideQuota, FALLBACK_KINDS, type QuotaDecision } from '../domain/fallback';
 import { msUntil, nowIso } from './clock';
 import { getFallbackQuota, openFallbackQuota, reserveFallbackPlace, type QuotaSnapshot } from './fallback-quota-messages';
 
@@ -64,6 +64,11 @@ export async function fallbackQuotaWorkflow(input: FallbackQuotaInput): Promise<
     const decision = decideQuota({ office: input.office, month: input.month, maxShare: input.maxShare, callbacks, fallbacks: granted.size });
     if (decision.granted) granted.set(policyNo, kind);
     return decision;
+  }, {
+    validator: ({ policyNo, kind }) => {
+      if (typeof policyNo !== 'string' || !policyNo) throw new Error('a place is reserved for a policy number');
+      if (!(FALLBACK_KINDS as readonly string[]).includes(kind)) throw new Error(`'${kind}' is not a letter or on-site callback`);
+    },
   });
 
   const { closesAt } = await count();

@@ -363,3 +363,14 @@ export async function startTicket(h: TestHarness, input: TicketInput) {
     typedSearchAttributes: ticketSearchAttributes(input),
   });
 }
+
+/** A signed waiver, uploaded and reported by the agent, accepted by the tier-3 handler before any call: WAIVED. */
+export async function driveWaiver(h: TestHarness, contract: Contract): Promise<CallbackSummary> {
+  await h.huifang.startCallback(contract);
+  await waitForState(h, contract.policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
+  const statementRef = `statements/${contract.policyNo}/waiver.pdf`;
+  await h.documents.save(statementRef, Buffer.from(`%PDF-1.4 signed waiver ${contract.policyNo}`));
+  await h.huifang.reportWaiver(contract.policyNo, { statementRef, actor: AGENT });
+  await h.huifang.decideWaiver(contract.policyNo, { accepted: true, actor: TIER3 });
+  return workflowResult(h, contract.policyNo);
+}

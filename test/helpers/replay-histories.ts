@@ -14,7 +14,7 @@ import type { CallbackSummary } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import { localDateOf } from '../../domain/local-time';
 import { callbackWorkflowId } from '../../workflows/messages';
-import { aContractSignedDaysAgo, driveCleanCall, driveLevel2Ticket, driveMissedThenCallBack, driveNoAnswer, isIdle, skipToQuietTime } from './drive';
+import { aContractSignedDaysAgo, driveCleanCall, driveLevel2Ticket, driveMissedThenCallBack, driveNoAnswer, driveWaiver, isIdle, skipToQuietTime } from './drive';
 import { ticketWorkflowId } from '../../workflows/ticket-messages';
 import { historyFromJSON, historyToJSON } from './history-json';
 import { replayTestKeyring } from './replay-keyring';
@@ -33,6 +33,8 @@ export interface Scenario {
   finished: boolean;
   /** Also record the histories of the policy's transfer tickets (`<name>.ticket-T<n>.json`). */
   recordTickets?: boolean;
+  /** Run on a worker with a workflow cache (Update handlers that run local activities need one; see temporal-env.ts). */
+  workflowCache?: boolean;
   drive(h: TestHarness, contract: Contract): Promise<Pick<CallbackSummary, 'stage'>>;
 }
 
@@ -66,6 +68,21 @@ export const SCENARIOS: Scenario[] = [
     recordTickets: true,
     drive: driveLevel2Ticket,
   },
+  {
+    name: 'clean-call-projected',
+    description: 'the clean call with the projection rows and the fallback/waiver patches of the current code: COMPLETED',
+    expectedStage: 'COMPLETED',
+    finished: true,
+    drive: driveCleanCall,
+  },
+  {
+    name: 'waived',
+    description: 'a signed waiver reported by the agent and accepted by the tier-3 handler before the first call: WAIVED',
+    expectedStage: 'WAIVED',
+    finished: true,
+    workflowCache: true,
+    drive: driveWaiver,
+  },
 ];
 
 export interface RecordedHistory {
@@ -77,15 +94,23 @@ export interface RecordedHistory {
   history: History;
 }
 
-/** Runs every scenario on a fresh time-skipping server and writes its history file. */
-export async function recordHistories(log: (line: string) => void = () => undefined): Promise<string[]> {
+/**
+ * Runs every scenario (or only those named in `only`, leaving the other files as they are) on a
+ * fresh time-skipping server and writes its history file.
+ */
+export async function recordHistories(log: (line: string) => void = () => undefined, only: readonly string[] = []): Promise<string[]> {
+  const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`no scenario ${unknown.join(', ')} (scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   const keyring = replayTestKeyring();
   const env: TestWorkflowEnvironment = await startTimeSkippingServer(keyring);
   const written: string[] = [];
   try {
     const today = localDateOf(new Date(await env.currentTimeMs()));
-    const h = await createHarness(env, keyring, { settings: settingsWithCalendar(syntheticCalendar(today)) });
-    for (const scenario of SCENARIOS) {
+    const settings = settingsWithCalendar(syntheticCalendar(today));
+    const uncached = await createHarness(env, keyring, { settings });
+    const cached = await createHarness(env, keyring, { settings, workflowCache: true });
+    for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
+      const h = scenario.workflowCache ? cached : uncached;
       await h.withWorker(async () => {
         await skipToQuietTime(h);
         const contract = await aContractSignedDaysAgo(h, 2, { policyNo: `REPLAY-${scenario.name}`.toUpperCase() });

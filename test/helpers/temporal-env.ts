@@ -11,7 +11,7 @@ import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowB
 import { loadSettings, type Settings } from '../../config/settings';
 import { LocalFolderRecordingStore } from '../../activities/recording-store';
 import type { CallCenter } from '../../activities/call-center';
-import { LogNotifier } from '../../activities/notifier';
+import { LogNotifier, type Mailer } from '../../activities/notifier';
 import { LocalFolderDocumentStore } from '../../activities/documents';
 import { LocalFolderProjectionStore } from '../../activities/projection';
 import { TemporalFallbackQuota } from '../../client/fallback-quota-gateway';
@@ -106,6 +106,8 @@ export async function createHarness(
   options: {
     settings?: Settings;
     callCenter?: CallCenter;
+    /** Mail with attachments (the exemption list): an SmtpNotifier to the local SMTP server, say. */
+    mailer?: Mailer;
     /**
      * Keep workflows cached in the worker (as in production). Only for files whose workflows never
      * outlive one `withWorker` with work pending: the Java test server never times out a stopped
@@ -142,7 +144,7 @@ export async function createHarness(
         taskQueue,
         keyring,
         workflowBundle: await workflowBundle(),
-        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue) },
+        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
         // No workflow cache: every task replays the history from the start (non-determinism shows up in
         // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
         // never times those out, so a restarted worker would not get the workflow back).

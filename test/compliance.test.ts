@@ -1,0 +1,347 @@
+/**
+ * Compliance figures over a scripted mix of 242 policies and 19 tickets, against counts worked out
+ * by hand from the script below; the same records through the CLI (table, CSV, .xlsx) and the API.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { reasonLabelsOf } from '../activities/documents';
+import { LocalFolderProjectionStore } from '../activities/projection';
+import { buildApi } from '../api/server';
+import { runCli } from '../cli/main';
+import { HuifangClient } from '../client/huifang-client';
+import { loadSettings } from '../config/settings';
+import type { CallbackRecord, TicketRecord } from '../domain/callback-record';
+import { computeCompliance, type ComplianceFigures } from '../domain/compliance';
+import type { TicketType } from '../domain/transfer-reasons';
+import { xlsxRows } from './helpers/xlsx';
+
+const TZ = 'Asia/Shanghai';
+const OPTIONS = { timeZone: TZ, maxShare: 0.15 };
+const NOV = { from: '2026-11-01', to: '2026-11-30' };
+const ORG: Record<string, { branch: string; centralSubBranch: string }> = {
+  'SH-PD-01': { branch: 'SH', centralSubBranch: 'SH-PD' },
+  'SH-PD-02': { branch: 'SH', centralSubBranch: 'SH-PD' },
+  'SH-JD-01': { branch: 'SH', centralSubBranch: 'SH-JD' },
+  'SH-JD-02': { branch: 'SH', centralSubBranch: 'SH-JD' },
+  'BJ-HD-01': { branch: 'BJ', centralSubBranch: 'BJ-HD' },
+};
+
+type Kind =
+  | 'phone-in-time' // completed call before the cooling-off end, recording in
+  | 'phone-late' // completed call after the cooling-off end
+  | 'letter'
+  | 'onsite'
+  | 'waived'
+  | 'refused'
+  | 'escalated-cap' // letter refused by the cap, escalated
+  | 'escalated-region' // region forbids both kinds, escalated
+  | 'awaiting-call'
+  | 'awaiting-receipt' // letter granted, receipt outstanding
+  | 'problem-found' // call completed, level-1 problems unresolved
+  | 'not-required';
+
+let seq = 0;
+function policy(tier4Office: string, kind: Kind, receiptSignedOn: string): CallbackRecord {
+  const n = ++seq;
+  const coolingOffEndsAt = '2026-12-20T16:00:00.000Z';
+  const closed = !['awaiting-call', 'awaiting-receipt'].includes(kind);
+  const base: CallbackRecord = {
+    policyNo: `P2026110${String(n).padStart(5, '0')}`,
+    channel: 'agency',
+    productType: 'traditional',
+    regionCode: '310115',
+    ...ORG[tier4Office],
+    tier4Office,
+    agentCode: 'A10086',
+    issuedOn: '2026-10-28',
+    receiptSignedOn,
+    // Deliberately not in the period's month: the receipt date places a policy, not the start.
+    startedAt: '2026-12-02T02:00:00.000Z',
+    required: kind !== 'not-required',
+    decisionReason: kind === 'not-required' ? 'R3 not sampled' : 'R1',
+    coolingOffEndsAt,
+    stage: 'COMPLETED',
+    attemptsMade: 1,
+    ticketIds: [],
+    closedAt: closed ? '2026-12-05T02:00:00.000Z' : undefined,
+    revision: 3,
+    updatedAt: '2026-12-05T02:00:00.000Z',
+  };
+  const fallback = (kindOf: 'letter' | 'onsite' | undefined, granted: boolean) => ({
+    kind: kindOf,
+    trigger: 'no-number',
+    requestedAt: '2026-12-03T02:00:00.000Z',
+    granted,
+    refusal: granted ? undefined : 'refused',
+  });
+  switch (kind) {
+    case 'phone-in-time':
+      return { ...base, completedCallAt: '2026-12-04T02:00:00.000Z', completedBy: 'phone' };
+    case 'phone-late':
+      return { ...base, completedCallAt: '2026-12-21T02:00:00.000Z', completedBy: 'phone' };
+    case 'letter':
+    case 'onsite':
+      return { ...base, completedBy: kind, fallback: fallback(kind, true) };
+    case 'waived':
+      return { ...base, stage: 'WAIVED', attemptsMade: 0 };
+    case 'refused':
+      return { ...base, stage: 'REFUSED' };
+    case 'escalated-cap':
+      return { ...base, stage: 'UNREACHABLE', fallback: fallback('letter', false) };
+    case 'escalated-region':
+      return { ...base, stage: 'UNREACHABLE', fallback: fallback(undefined, false) };
+    case 'awaiting-call':
+      return { ...base, stage: 'AWAITING_CALL', attemptsMade: 0 };
+    case 'awaiting-receipt':
+      return { ...base, stage: 'AWAITING_RECEIPT', fallback: fallback('letter', true) };
+    case 'problem-found':
+      return { ...base, stage: 'PROBLEM_FOUND', completedCallAt: '2026-12-04T02:00:00.000Z' };
+    case 'not-required':
+      return { ...base, stage: 'NOT_REQUIRED', attemptsMade: 0 };
+  }
+}
+
+/** The script: office → kind → how many, all with receipts signed inside November. */
+const SCRIPT: Record<string, Partial<Record<Kind, number>>> = {
+  'SH-PD-01': {
+    'phone-in-time': 100,
+    'phone-late': 5,
+    letter: 8,
+    onsite: 4,
+    waived: 10,
+    refused: 6,
+    'escalated-cap': 3,
+    'escalated-region': 2,
+    'awaiting-call': 12,
+    'awaiting-receipt': 2,
+    'problem-found': 3,
+    'not-required': 25,
+  }, // 180
+  'SH-PD-02': { 'phone-in-time': 20, waived: 2, 'not-required': 5 }, // 27
+  'SH-JD-01': { 'phone-in-time': 10, refused: 1 }, // 11
+  'SH-JD-02': { 'phone-in-time': 8, letter: 2 }, // 10: 20% letters, above the cap
+  'BJ-HD-01': { 'phone-in-time': 10 }, // another branch
+};
+
+function scriptedPolicies(): CallbackRecord[] {
+  const records: CallbackRecord[] = [];
+  const days = ['2026-11-01', '2026-11-09', '2026-11-17', '2026-11-30'];
+  for (const [office, kinds] of Object.entries(SCRIPT)) {
+    for (const [kind, n] of Object.entries(kinds)) for (let i = 0; i < n!; i++) records.push(policy(office, kind as Kind, days[i % days.length]));
+  }
+  // Either side of the period: never counted in November.
+  for (const day of ['2026-10-31', '2026-10-31', '2026-12-01', '2026-12-01']) records.push(policy('SH-PD-01', 'phone-in-time', day));
+  return records;
+}
+
+let ticketSeq = 0;
+function ticket(type: TicketType, reply: 'on-time' | 'late' | 'none', overdue: boolean, openedAt = '2026-11-10T02:00:00.000Z', tier4Office = 'SH-PD-01'): TicketRecord {
+  const n = ++ticketSeq;
+  return {
+    ticketId: `P2026110T${n}-T1`,
+    policyNo: `P2026110T${n}`,
+    type,
+    reasons: ['no-number'],
+    ...ORG[tier4Office],
+    tier4Office,
+    agentCode: 'A10086',
+    openedAt,
+    dispatchedAt: openedAt,
+    dueAt: '2026-11-12T16:00:00.000Z',
+    repliedAt: reply === 'none' ? undefined : '2026-11-12T08:00:00.000Z',
+    replyLate: reply === 'none' ? undefined : reply === 'late',
+    overdue,
+    closedAt: reply === 'none' ? undefined : '2026-11-13T08:00:00.000Z',
+    revision: 4,
+    updatedAt: '2026-11-13T08:00:00.000Z',
+  };
+}
+
+function scriptedTickets(): TicketRecord[] {
+  const repeat = (n: number, make: () => TicketRecord) => Array.from({ length: n }, make);
+  return [
+    // 00:30 on 1 November in Shanghai, though still 31 October in UTC: inside the period.
+    ticket('failed-callback', 'on-time', false, '2026-10-31T16:30:00.000Z'),
+    ...repeat(5, () => ticket('failed-callback', 'on-time', false)),
+    ...repeat(2, () => ticket('failed-callback', 'late', true)),
+    ticket('failed-callback', 'none', true),
+    ...repeat(4, () => ticket('level-1', 'on-time', false)),
+    ticket('level-1', 'none', false),
+    ticket('level-2', 'on-time', false),
+    ticket('level-2', 'late', true),
+    ticket('level-2', 'none', true),
+    // 00:30 on 1 December in Shanghai: outside.
+    ticket('level-1', 'none', true, '2026-11-30T16:30:00.000Z'),
+    // Another office's.
+    ticket('level-1', 'late', true, '2026-11-10T02:00:00.000Z', 'SH-JD-01'),
+  ];
+}
+
+const policies = scriptedPolicies();
+const tickets = scriptedTickets();
+
+test('the script holds at least 200 policies', () => {
+  expect(policies.length).toBe(242);
+  expect(tickets.length).toBe(19);
+});
+
+test('a tier-4 office: every figure as counted by hand', () => {
+  const f = computeCompliance(policies, tickets, { office: 'SH-PD-01', ...NOV }, OPTIONS);
+  expect(f).toEqual<ComplianceFigures>({
+    office: 'SH-PD-01',
+    level: 'tier4Office',
+    period: { ...NOV, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
+    policies: 180,
+    needingCallback: 155, // 180 - 25 not required
+    notRequired: 25,
+    calledInCoolingOff: { count: 103, of: 155, rate: 103 / 155 }, // 100 in time + 3 whose answers showed problems
+    completed: { total: 117, byPhone: 105, byLetter: 8, byOnsite: 4 }, // 100 + 5 late + 8 + 4
+    exclusions: { waived: 10, refused: 6 },
+    successRate: { count: 117, of: 139, rate: 117 / 139 }, // 155 - 10 - 6
+    open: 14, // 12 awaiting a call + 2 awaiting a receipt
+    unsuccessful: 8, // 3 + 2 escalated + 3 problems unresolved
+    fallback: { count: 14, of: 155, rate: 14 / 155, letter: 10, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // 8 + 2 letters, 4 visits
+    tickets: {
+      opened: 17,
+      byType: { 'failed-callback': 9, 'level-1': 5, 'level-2': 3 },
+      repliedOnTime: { count: 11, of: 14, rate: 11 / 14 }, // 6 + 4 + 1 on time; 2 + 1 late
+      overdue: 5,
+      overdueUnreplied: 2,
+    },
+  });
+  // 117 + 16 + 14 + 8: every policy needing a callback is in exactly one of these.
+  expect(f.completed.total + f.exclusions.waived + f.exclusions.refused + f.open + f.unsuccessful).toBe(f.needingCallback);
+});
+
+test('a central sub-branch and a branch add up their offices; an office over the cap says so', () => {
+  const csb = computeCompliance(policies, tickets, { office: 'SH-PD', ...NOV }, OPTIONS);
+  expect(csb).toMatchObject({
+    level: 'centralSubBranch',
+    policies: 207, // 180 + 27
+    needingCallback: 177,
+    notRequired: 30,
+    calledInCoolingOff: { count: 123, of: 177 },
+    completed: { total: 137, byPhone: 125, byLetter: 8, byOnsite: 4 },
+    exclusions: { waived: 12, refused: 6 },
+    successRate: { count: 137, of: 159 },
+    open: 14,
+    unsuccessful: 8,
+    fallback: { count: 14, of: 177, withinCap: true },
+  });
+  const branch = computeCompliance(policies, tickets, { office: 'SH', ...NOV }, OPTIONS);
+  expect(branch).toMatchObject({
+    level: 'branch',
+    policies: 228, // 207 + 11 + 10
+    needingCallback: 198,
+    calledInCoolingOff: { count: 141, of: 198 },
+    completed: { total: 157, byPhone: 143, byLetter: 10, byOnsite: 4 },
+    exclusions: { waived: 12, refused: 7 },
+    successRate: { count: 157, of: 179 },
+    fallback: { count: 16, of: 198, letter: 12, onsite: 4, refused: 5, withinCap: true },
+    tickets: { opened: 18, byType: { 'failed-callback': 9, 'level-1': 6, 'level-2': 3 }, repliedOnTime: { count: 11, of: 15 }, overdue: 6, overdueUnreplied: 2 },
+  });
+  const over = computeCompliance(policies, tickets, { office: 'SH-JD-02', ...NOV }, OPTIONS);
+  expect(over.fallback).toMatchObject({ count: 2, of: 10, rate: 0.2, letter: 2, withinCap: false });
+  expect(over.successRate).toEqual({ count: 10, of: 10, rate: 1 });
+});
+
+test('reproducible: the same period gives the same figures in any order; edges of the period and unknown offices', () => {
+  const q = { office: 'SH-PD-01', ...NOV };
+  const shuffled = [...policies].reverse();
+  expect(computeCompliance(shuffled, [...tickets].reverse(), q, OPTIONS)).toEqual(computeCompliance(policies, tickets, q, OPTIONS));
+  // The four policies either side of November, one day each.
+  expect(computeCompliance(policies, tickets, { office: 'SH-PD-01', from: '2026-10-31', to: '2026-10-31' }, OPTIONS).policies).toBe(2);
+  expect(computeCompliance(policies, tickets, { office: 'SH-PD-01', from: '2026-12-01', to: '2026-12-01' }, OPTIONS)).toMatchObject({ policies: 2, tickets: { opened: 1 } });
+  const nobody = computeCompliance(policies, tickets, { office: 'GD-SZ', ...NOV }, OPTIONS);
+  expect(nobody).toMatchObject({ level: undefined, policies: 0, successRate: { count: 0, of: 0 }, fallback: { withinCap: true } });
+  expect(nobody.successRate.rate).toBeUndefined();
+  expect(() => computeCompliance(policies, tickets, { office: 'SH', from: '2026-11-30', to: '2026-11-01' }, OPTIONS)).toThrow(/ends .* before it starts/);
+});
+
+describe('through the CLI and the API, from a projection folder', () => {
+  let dir: string;
+  let projection: LocalFolderProjectionStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'huifang-compliance-'));
+    projection = new LocalFolderProjectionStore(join(dir, 'projection'));
+    for (const r of policies) await projection.putCallback(r);
+    for (const t of tickets) await projection.putTicket(t);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = async (args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(args, {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      connect: () => Promise.reject(new Error('the report needs no Temporal connection')),
+    });
+    return { code, out, err };
+  };
+  const args = (...more: string[]) => ['report', 'compliance', '--office', 'SH-PD-01', '--from', NOV.from, '--to', NOV.to, '--projection', join(dir, 'projection'), ...more];
+
+  test('huifang report compliance: a table, a CSV and an .xlsx with the same figures', async () => {
+    const table = await cli(args());
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/需回访 needing a callback\s+155\n/);
+    expect(table.out).toMatch(/回访成功率 success rate \(exclusions removed\)\s+117\/139 \(84\.2%\)\n/);
+    expect(table.out).toMatch(/信函\+上门 letter \+ on-site share\s+14\/155 \(9\.0%\), cap 15%, within the cap\n/);
+
+    const csv = await cli(args('--format', 'csv'));
+    expect(csv.out.startsWith('\ufeff指标,数值\r\n')).toBe(true);
+    expect(csv.out).toContain('\r\n犹豫期内电话回访成功 called inside the cooling-off period,103/155 (66.5%)\r\n');
+    expect(csv.out).toContain('\r\n按时回复 replies on time,11/14 (78.6%)\r\n');
+
+    const file = join(dir, 'report.xlsx');
+    const xlsx = await cli(args('--format', 'xlsx', '--out', file));
+    expect(xlsx).toMatchObject({ code: 0, out: `wrote ${file}\n` });
+    const rows = await xlsxRows(readFileSync(file));
+    expect(rows[0][0]).toContain('回访合规指标　机构：SH-PD-01　期间：2026-11-01 至 2026-11-30');
+    expect(rows).toContainEqual(['超时 overdue tickets', '5']);
+    expect(rows).toContainEqual(['回访成功 completed (phone / letter / on-site)', '117 (105 / 8 / 4)']);
+    // Same figures, same bytes.
+    const again = join(dir, 'again.xlsx');
+    await cli(args('--format', 'xlsx', '--out', again));
+    expect(readFileSync(again).equals(readFileSync(file))).toBe(true);
+  });
+
+  test('bad arguments are named, exit code 2', async () => {
+    const bad = await cli(['report', 'compliance', '--office', 'SH', '--from', '2026-11-31', '--to', NOV.to]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--from: must be a calendar date written YYYY-MM-DD');
+    expect((await cli(['report', 'compliance', '--office', 'SH', '--from', NOV.to, '--to', NOV.from])).err).toContain('--to: must not be before from');
+    expect((await cli(['report', 'compliance', '--office', 'SH', '--from', NOV.from, '--to', NOV.to, '--format', 'xlsx'])).err).toContain('needs --out');
+    expect((await cli(['report', 'sales'])).code).toBe(2);
+  });
+
+  test('GET /v1/compliance/:office as JSON, CSV and .xlsx; the route declares its roles', async () => {
+    // The compliance routes need no Temporal: a lazy connection that is never used.
+    const huifang = new HuifangClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), 'unused');
+    const app = buildApi({ huifang, reasonLabels: reasonLabelsOf(loadSettings().transferReasons), compliance: { projection, ...OPTIONS } });
+    let roles: unknown;
+    app.addHook('onRequest', async (req) => {
+      roles = (req.routeOptions.config as { roles?: unknown }).roles;
+    });
+    try {
+      const json = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}` });
+      expect(json.statusCode).toBe(200);
+      expect(roles).toEqual(['tier3', 'branch', 'ops']);
+      expect(json.json()).toEqual(JSON.parse(JSON.stringify(computeCompliance(policies, tickets, { office: 'SH-PD', ...NOV }, OPTIONS))));
+      const csv = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=csv` });
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.headers['content-disposition']).toBe('attachment; filename="compliance-SH-PD-01-2026-11-01-2026-11-30.csv"');
+      expect(csv.body).toContain('需回访 needing a callback,155');
+      const xlsx = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=xlsx` });
+      expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+      const bad = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD?from=2026-11-01` });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().fields).toEqual([{ field: 'to', message: expect.any(String) }]);
+    } finally {
+      await app.close();
+    }
+  });
+});
