@@ -36,10 +36,11 @@ export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, a
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
   for (const op of ['decode', 'encode'] as const) {
-    app.post<{ Body: { payloads?: JsonPayload[] } }>(`/codec/${op}`, async (req) => {
+    // Public: the Web UI's browser calls it with no huifang token; only the UI's origin gets a CORS grant.
+    app.post<{ Body: { payloads?: JsonPayload[] } }>(`/codec/${op}`, { config: { public: true } }, async (req) => {
       const payloads = (req.body?.payloads ?? []).map(fromJson);
       return { payloads: (await codec[op](payloads)).map(toJson) };
     });
-    app.options(`/codec/${op}`, async (_req, reply) => reply.code(204).send());
+    app.options(`/codec/${op}`, { config: { public: true } }, async (_req, reply) => reply.code(204).send());
   }
 }

@@ -8,18 +8,21 @@ import type { FastifyInstance } from 'fastify';
 import { reasonLabelsOf } from '../activities/documents';
 import { buildApi } from '../api/server';
 import type { Contract } from '../domain/contract';
+import { testApiUsers, type TestApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
 let api: FastifyInstance;
+let users: TestApiUsers;
 
 beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
   h = await createHarness(env, keyring);
-  api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  users = await testApiUsers();
+  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
 });
 afterAll(async () => {
   await api?.close();
@@ -37,7 +40,9 @@ async function countWorkflows(policyNo: string): Promise<number> {
   return count;
 }
 
-const post = (body: unknown) => api.inject({ method: 'POST', url: '/v1/contracts', payload: body as object });
+/** As the issuance system. */
+const post = (body: unknown) => api.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: body as object });
+const getState = (policyNo: string) => api.inject({ method: 'GET', url: `/v1/callbacks/${policyNo}`, headers: users.headers('issuance') });
 
 test('posting the same contract twice starts one workflow and answers with the same run', async () => {
   const contract = aContract();
@@ -54,10 +59,10 @@ test('the state of a posted policy is served, and an unknown policy is a 404', a
   const contract = aContract();
   await post(contract);
   await h.withWorker(async () => {
-    let res = await api.inject({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}` });
+    let res = await getState(contract.policyNo);
     for (let i = 0; i < 40 && res.json().stage === 'ASSESSING'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      res = await api.inject({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}` });
+      res = await getState(contract.policyNo);
     }
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -67,9 +72,9 @@ test('the state of a posted policy is served, and an unknown policy is a 404', a
       coolingOff: { lastDay: '2026-12-08' },
     });
   });
-  const missing = await api.inject({ method: 'GET', url: '/v1/callbacks/P999999999' });
+  const missing = await getState('P999999999');
   expect(missing.statusCode).toBe(404);
-  expect(missing.json().error).toMatch(/P999999999/);
+  expect(missing.json()).toEqual({ error: 'Not Found', message: expect.stringMatching(/P999999999/) });
 });
 
 /** Every required field, missing or wrong, is refused with that field named and no workflow started. */
@@ -101,7 +106,7 @@ test.each(badFields)('a contract with a bad %s gets a 400 naming it, and starts 
 });
 
 test('malformed JSON is a 400 naming the body', async () => {
-  const res = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { 'content-type': 'application/json' }, payload: '{"policyNo": ' });
+  const res = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...users.headers('issuance'), 'content-type': 'application/json' }, payload: '{"policyNo": ' });
   expect(res.statusCode).toBe(400);
   expect(res.json().fields[0].field).toBe('(body)');
 });

@@ -1,0 +1,39 @@
+/** Every error leaves the API in the shapes of errors.ts, Fastify's own 4xx included; 5xx bodies say nothing internal. */
+import type { FastifyError, FastifyReply } from 'fastify';
+import { NotFoundError, RequestRejectedError } from '../client/huifang-client';
+import { HttpError } from './errors';
+
+/** Fastify's own 4xx, with the part of the request each one is about. */
+const FASTIFY_FIELD: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: '(body)',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '(body)',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content-length',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'content-type',
+  FST_ERR_CTP_BODY_TOO_LARGE: '(body)',
+  FST_ERR_CTP_EMPTY_TYPE: 'content-type',
+  FST_ERR_CTP_INVALID_TYPE: 'content-type',
+  FST_ERR_BAD_URL: '(url)',
+};
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof NotFoundError) return new HttpError(404, err.message);
+  if (err instanceof RequestRejectedError) return new HttpError(409, err.message);
+  const e = err as Partial<FastifyError>;
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const field = (e.code && FASTIFY_FIELD[e.code]) ?? (e.statusCode === 400 ? '(body)' : undefined);
+    const message = e.statusCode === 413 ? `the request body is larger than this route accepts (${e.message})` : (e.message ?? 'bad request');
+    return new HttpError(e.statusCode, message, field ? [{ field, message }] : undefined);
+  }
+  return undefined;
+}
+
+export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  const known = toHttpError(err);
+  if (known) {
+    if (known.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="huifang"');
+    return reply.code(known.statusCode).send(known.body());
+  }
+  reply.log.error(err);
+  return reply.code(500).send({ error: 'Internal Server Error', message: 'internal error; the request may be retried' });
+}
