@@ -1,5 +1,5 @@
 /** Every error leaves the API in the shapes of errors.ts, Fastify's own 4xx included; 5xx bodies say nothing internal. */
-import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, RequestRejectedError } from '../client/huifang-client';
 import { HttpError } from './errors';
 
@@ -15,21 +15,26 @@ const FASTIFY_FIELD: Record<string, string> = {
   FST_ERR_BAD_URL: '(url)',
 };
 
-export function toHttpError(err: unknown): HttpError | undefined {
+export function toHttpError(err: unknown, req?: FastifyRequest): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof NotFoundError) return new HttpError(404, err.message);
   if (err instanceof RequestRejectedError) return new HttpError(409, err.message);
   const e = err as Partial<FastifyError>;
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const field = (e.code && FASTIFY_FIELD[e.code]) ?? (e.statusCode === 400 ? '(body)' : undefined);
-    const message = e.statusCode === 413 ? `the request body is larger than this route accepts (${e.message})` : (e.message ?? 'bad request');
+    const message =
+      e.statusCode === 413
+        ? `the request body is larger than the ${req?.routeOptions.bodyLimit ?? '?'} bytes this route accepts`
+        : e.statusCode === 415
+          ? `content-type ${req?.headers['content-type'] ?? '(none)'} is not accepted here: send application/json`
+          : (e.message ?? 'bad request');
     return new HttpError(e.statusCode, message, field ? [{ field, message }] : undefined);
   }
   return undefined;
 }
 
-export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  const known = toHttpError(err);
+export function sendError(reply: FastifyReply, err: unknown, req?: FastifyRequest): FastifyReply {
+  const known = toHttpError(err, req);
   if (known) {
     if (known.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="huifang"');
     return reply.code(known.statusCode).send(known.body());

@@ -53,7 +53,7 @@ export function narrowFilter<F extends TicketFilter>(p: Principal, filter: F): F
   if (!own) return filter;
   for (const [field, value] of Object.entries(own) as [keyof TicketFilter, string][]) {
     const asked = filter[field];
-    if (asked !== undefined && asked !== value) throw new HttpError(403, `${field}=${String(asked)}: a ${p.role} token sees ${field} ${value} only`);
+    if (asked !== undefined && asked !== value) throw new HttpError(403, `${field}=${String(asked)}: this ${p.role} token sees ${field} ${value} only`);
   }
   return { ...filter, ...own };
 }

@@ -66,11 +66,18 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   const { huifang } = opts;
   const maxBatch = opts.maxBatchSize ?? 1000;
   const jsonLimit = opts.jsonBodyLimitBytes ?? 64 * 1024;
-  const app = Fastify({ bodyLimit: jsonLimit, logger: opts.logger ?? false });
+  const app = Fastify({
+    bodyLimit: jsonLimit,
+    logger: opts.logger ?? false,
+    // A URL Fastify cannot even decode (/v1/callbacks/P%ZZ) is answered in our shape too.
+    frameworkErrors: (err, req, reply) => sendError(reply, err, req),
+  });
+  // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   const routes = new ApiRoutes(app, jsonLimit);
   const scope = new OrgScope(huifang);
 
-  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  app.setErrorHandler((err, req, reply) => sendError(reply, err, req));
   app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
   registerAuthHook(app, opts.auth);
 

@@ -26,8 +26,9 @@ export class SessionTokens {
   }
 
   issue(username: string): { token: string; expiresAt: Date } {
-    const expiresAt = new Date(this.now().getTime() + this.ttlSeconds * 1000);
-    const claims = Buffer.from(JSON.stringify({ sub: username, exp: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
+    const exp = Math.floor(this.now().getTime() / 1000) + this.ttlSeconds;
+    const expiresAt = new Date(exp * 1000);
+    const claims = Buffer.from(JSON.stringify({ sub: username, exp })).toString('base64url');
     return { token: `${SESSION_PREFIX}${claims}.${this.mac(claims)}`, expiresAt };
   }
 
