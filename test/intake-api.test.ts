@@ -123,3 +123,59 @@ test('a batch answers per row: good rows start, bad rows are named, and nothing 
   expect(body.results[2]).toMatchObject({ row: 2, ok: true, policyNo: good[1].policyNo });
   await expect(h.huifang.handle(bad.policyNo).describe()).rejects.toThrow(/not found/i);
 });
+
+test('unknown fields are refused by name, wherever they are, and start nothing', async () => {
+  const contract = aContract();
+  const res = await post({ ...contract, discount: 5, premium: { ...contract.premium, rebate: 1 } });
+  expect(res.statusCode).toBe(400);
+  expect(res.json().fields).toEqual(expect.arrayContaining([{ field: 'discount', message: 'unknown field' }, { field: 'premium.rebate', message: expect.any(String) }]));
+  await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+});
+
+test('a body that is not JSON is a 415, a missing one a 400 naming the body', async () => {
+  const asIssuance = users.headers('issuance');
+  const text = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'text/plain' }, payload: JSON.stringify(aContract()) });
+  expect(text.statusCode).toBe(415);
+  expect(text.json()).toEqual({ error: 'Unsupported Media Type', message: expect.stringContaining('text/plain') });
+  const xml = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'application/xml' }, payload: '<contract/>' });
+  expect(xml.statusCode).toBe(415);
+  const none = await api.inject({ method: 'POST', url: '/v1/contracts', headers: asIssuance });
+  expect(none.statusCode).toBe(400);
+  expect(none.json().fields[0].field).toBe('(body)');
+  const proto = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}}' });
+  expect(proto.statusCode).toBe(400);
+  expect(proto.json().fields[0].field).toBe('(body)');
+});
+
+test('bad path and query parameters are 400s naming them', async () => {
+  const get = (url: string) => api.inject({ method: 'GET', url, headers: users.headers('issuance') });
+  const badPath = await get('/v1/callbacks/P_1');
+  expect(badPath.statusCode).toBe(400);
+  expect(badPath.json().fields).toEqual([{ field: 'policyNo', message: 'must be 4-40 letters, digits or dashes' }]);
+  const undecodable = await get('/v1/callbacks/P%ZZ1');
+  expect(undecodable.statusCode).toBe(400);
+  expect(undecodable.json().fields[0].field).toBe('(url)');
+  const unknownQuery = await get('/v1/callbacks/P20261234?verbose=1');
+  expect(unknownQuery.statusCode).toBe(400);
+  expect(unknownQuery.json().fields).toEqual([{ field: 'verbose', message: 'unknown field' }]);
+});
+
+test('bodies over the limit and batches over the cap are 413s, and start nothing', async () => {
+  const small = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), bodyLimitBytes: 20_000, maxBatchSize: 3 });
+  try {
+    const postTo = (body: unknown) => small.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: body as object });
+    const batch = [aContract(), aContract(), aContract(), aContract()];
+    const tooMany = await postTo(batch);
+    expect(tooMany.statusCode).toBe(413);
+    expect(tooMany.json()).toEqual({ error: 'Payload Too Large', message: 'a batch holds at most 3 contracts, got 4' });
+    const tooLarge = await postTo(Array.from({ length: 60 }, () => aContract()));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json().message).toBe('the request body is larger than the 20000 bytes this route accepts');
+    for (const c of batch) await expect(h.huifang.handle(c.policyNo).describe()).rejects.toThrow(/not found/i);
+    // Every other JSON route takes a few hundred bytes; 64 KiB is plenty.
+    const step = await small.inject({ method: 'POST', url: '/v1/tickets/P20260001-T1/steps', headers: users.headers('t3-shpd'), payload: { step: 'dispatch', note: 'x'.repeat(70_000) } });
+    expect(step.statusCode).toBe(413);
+  } finally {
+    await small.close();
+  }
+});
