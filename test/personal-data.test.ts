@@ -87,6 +87,13 @@ test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other 
   expect(res.headers['access-control-allow-origin']).toBe('http://localhost:8233');
   expect(Buffer.from(res.json().payloads[0].data, 'base64').toString()).toBe('{"name":"张三"}');
 
+  // A malformed body, or a payload that does not decrypt, is the caller's fault: a 400 naming it.
+  const malformed = await api.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: 'all of them' } });
+  expect(malformed.statusCode).toBe(400);
+  expect(malformed.json().fields[0].field).toBe('payloads');
+  const tampered = { payloads: [{ ...body.payloads[0], data: Buffer.from('not ciphertext').toString('base64') }] };
+  expect((await api.inject({ method: 'POST', url: '/codec/decode', payload: tampered })).statusCode).toBe(400);
+
   const preflight = await api.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'https://evil.example.org', 'access-control-request-method': 'POST' } });
   expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   await api.close();
