@@ -33,7 +33,8 @@ export interface RouteResponse {
   contentType?: string;
 }
 
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+/** What a route is, for callers and for the OpenAPI document. */
+interface RouteDescription {
   method: Method;
   /** Fastify syntax: /v1/callbacks/:policyNo */
   url: string;
@@ -42,34 +43,29 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   tag: string;
   /** Who may call it, or 'public' (no token). */
   roles: readonly Role[] | 'public';
+  /** A non-JSON body (a scanned document), passed to the handler as a Buffer. */
+  rawBody?: { contentTypes: readonly string[] };
+  response: RouteResponse;
+}
+
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> extends RouteDescription {
   params?: P;
   query?: Q;
   body?: B;
   /** Checked by the handler itself (a batch answers row by row); the schema is still documented. */
   bodyCheckedByHandler?: boolean;
-  /** A non-JSON body (a scanned document), passed to the handler as a Buffer. */
-  rawBody?: { contentTypes: readonly string[] };
   bodyLimit?: number;
-  response: RouteResponse;
   /** Error statuses the route can answer besides 400/401/403 (e.g. 404, 409, 413). */
   errors?: readonly number[];
   handler(ctx: RouteContext<Out<P>, Out<Q> extends undefined ? Record<string, never> : Out<Q>, Out<B>>): Promise<unknown>;
 }
 
 /** What the OpenAPI document is built from. */
-export interface DocumentedRoute {
-  method: Method;
-  url: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  roles: readonly Role[] | 'public';
+export interface DocumentedRoute extends RouteDescription {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  rawBody?: { contentTypes: readonly string[] };
   bodyLimit: number;
-  response: RouteResponse;
   errors: readonly number[];
 }
 

@@ -13,7 +13,7 @@ import type { HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
 import { isValidLocalDate } from '../domain/local-time';
-import { TICKET_STAGES, ticketStepSchema } from '../domain/ticket';
+import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
 import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
@@ -177,52 +177,53 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     },
   });
 
-  routes.add({
-    method: 'POST',
+  /** A report on a policy by one of its people, acting as themselves: the body's actor is the caller. */
+  const actOnPolicy = <S extends z.ZodType<{ actor: Actor }>>(spec: {
+    url: string;
+    summary: string;
+    roles: readonly Role[];
+    body: z.ZodObject<{ actor: z.ZodOptional<typeof actorSchema> }>;
+    domain: S;
+    act: (policyNo: string, report: z.output<S>) => Promise<unknown>;
+  }) =>
+    routes.add({
+      method: 'POST',
+      url: spec.url,
+      tag: 'waivers',
+      summary: spec.summary,
+      roles: spec.roles,
+      params: policyParams,
+      body: spec.body,
+      response: { description: 'The callback state', schema: answers.callbackState },
+      errors: [404, 409],
+      async handler({ params, body, principal }) {
+        await scope.assertPolicy(principal, params.policyNo);
+        return spec.act(params.policyNo, parseRequest(spec.domain, { ...body, actor: actingActor(principal, body.actor) }));
+      },
+    });
+  actOnPolicy({
     url: '/v1/callbacks/:policyNo/waiver',
-    tag: 'waivers',
     summary: "Report the policyholder's signed waiver (the tier-4 office or the agent)",
     roles: ['tier4', 'agent'],
-    params: policyParams,
     body: waiverReportBody,
-    response: { description: 'The callback state', schema: answers.callbackState },
-    errors: [404, 409],
-    async handler({ params, body, principal }) {
-      await scope.assertPolicy(principal, params.policyNo);
-      return huifang.reportWaiver(params.policyNo, parseRequest(waiverReportSchema, { ...body, actor: actingActor(principal, body.actor) }));
-    },
+    domain: waiverReportSchema,
+    act: (policyNo, report) => huifang.reportWaiver(policyNo, report),
   });
-
-  routes.add({
-    method: 'POST',
+  actOnPolicy({
     url: '/v1/callbacks/:policyNo/waiver/decision',
-    tag: 'waivers',
-    summary: "Accept or reject a reported waiver (the tier-3 handler); a rejection gives a reason",
+    summary: 'Accept or reject a reported waiver (the tier-3 handler); a rejection gives a reason',
     roles: ['tier3'],
-    params: policyParams,
     body: waiverDecisionBody,
-    response: { description: 'The callback state', schema: answers.callbackState },
-    errors: [404, 409],
-    async handler({ params, body, principal }) {
-      await scope.assertPolicy(principal, params.policyNo);
-      return huifang.decideWaiver(params.policyNo, parseRequest(waiverDecisionSchema, { ...body, actor: actingActor(principal, body.actor) }));
-    },
+    domain: waiverDecisionSchema,
+    act: (policyNo, decision) => huifang.decideWaiver(policyNo, decision),
   });
-
-  routes.add({
-    method: 'POST',
+  actOnPolicy({
     url: '/v1/callbacks/:policyNo/fallback-receipt',
-    tag: 'waivers',
     summary: 'Enter the signed receipt of a letter (branch) or on-site (tier-4 office) callback',
     roles: ['call-center', 'tier4'],
-    params: policyParams,
     body: fallbackReceiptBody,
-    response: { description: 'The callback state', schema: answers.callbackState },
-    errors: [404, 409],
-    async handler({ params, body, principal }) {
-      await scope.assertPolicy(principal, params.policyNo);
-      return huifang.recordFallbackReceipt(params.policyNo, parseRequest(fallbackReceiptSchema, { ...body, actor: actingActor(principal, body.actor) }));
-    },
+    domain: fallbackReceiptSchema,
+    act: (policyNo, receipt) => huifang.recordFallbackReceipt(policyNo, receipt),
   });
 
   routes.add({
