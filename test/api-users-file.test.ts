@@ -9,6 +9,7 @@ import { ApiAuth } from '../api/api-auth';
 import { seedDemoUsers } from '../api/demo-users';
 import { ROLES } from '../api/roles';
 import { readUsersFile, usersFilePath } from '../api/users-file';
+import { runUsersCommand } from '../api/users-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'huifang-users-'));
 
@@ -40,4 +41,30 @@ test('a missing or bad users file stops the API with the file and the field name
   expect(() => readUsersFile(bad)).toThrow(`${bad}: users[0].office: a call-center principal needs its office; users[1].username: must be 2-64`);
   expect(() => readUsersFile(bad)).toThrow(/users\[1\]\.role/);
   expect(usersFilePath({ HUIFANG_API_USERS: '/etc/huifang/users.json' })).toBe('/etc/huifang/users.json');
+});
+
+test('the users command adds a user with secrets shown once, adds and revokes tokens, removes users', async () => {
+  const path = join(dir, 'managed.json');
+  const lines: string[] = [];
+  const run = (...argv: string[]) => runUsersCommand(argv, path, (l) => lines.push(l));
+  await run('add', 'issuance', 'issuance', 'ISSUANCE', '--token');
+  const first = /token +(hfm_\S+)/.exec(lines.join('\n'))![1];
+  expect(ApiAuth.fromFile(path).authenticate(`Bearer ${first}`).principal).toEqual({ role: 'issuance', id: 'ISSUANCE' });
+  expect(readFileSync(path, 'utf8')).not.toContain(first);
+
+  await expect(run('add', 't3', 'tier3', 'T3-LI', '--password')).rejects.toThrow('office: a tier3 principal needs its office');
+  await expect(run('add', 'issuance', 'issuance', 'X', '--token')).rejects.toThrow('issuance exists already');
+
+  lines.length = 0;
+  await run('token', 'issuance');
+  const second = /token +(hfm_\S+)/.exec(lines.join('\n'))![1];
+  const auth = ApiAuth.fromFile(path);
+  for (const t of [first, second]) expect(auth.authenticate(`Bearer ${t}`).username).toBe('issuance');
+
+  await run('revoke', 'issuance');
+  for (const t of [first, second]) expect(() => ApiAuth.fromFile(path).authenticate(`Bearer ${t}`)).toThrow('invalid token');
+  await run('remove', 'issuance');
+  lines.length = 0;
+  await run('list');
+  expect(lines).toEqual([]);
 });
