@@ -7,6 +7,7 @@ import { DECOY_PASSWORD_HASH, tokenDigest, verifyPassword } from './credential-h
 import { HttpError } from './errors';
 import type { Principal } from './roles';
 import { SESSION_PREFIX, SessionTokens } from './session-tokens';
+import { SignInThrottle } from './sign-in-throttle';
 import { readUsersFile, type ApiUser, type UsersFile } from './users-file';
 
 export interface Authenticated {
@@ -26,25 +27,37 @@ export class ApiAuth {
   private readonly byUsername = new Map<string, ApiUser>();
   private readonly byTokenDigest = new Map<string, ApiUser>();
   private readonly sessions: SessionTokens;
+  private readonly throttle: SignInThrottle;
 
   constructor(file: UsersFile, options: ApiAuthOptions = {}) {
     for (const user of file.users) {
       this.byUsername.set(user.username, user);
       for (const digest of user.tokenDigests ?? []) this.byTokenDigest.set(digest, user);
     }
-    this.sessions = new SessionTokens(file.sessionSecret, options.sessionTtlSeconds ?? 8 * 3600, options.now);
+    const now = options.now ?? (() => new Date());
+    this.sessions = new SessionTokens(file.sessionSecret, options.sessionTtlSeconds ?? 8 * 3600, now);
+    this.throttle = new SignInThrottle(now);
   }
 
   static fromFile(path: string, options?: ApiAuthOptions): ApiAuth {
     return new ApiAuth(readUsersFile(path), options);
   }
 
-  /** A session for a username and password; undefined for a wrong pair, whichever half was wrong. */
+  /**
+   * A session for a username and password; undefined for a wrong pair, whichever half was wrong;
+   * a 429 after repeated wrong passwords (sign-in-throttle.ts).
+   */
   async signIn(username: string, password: string): Promise<(Authenticated & { token: string; expiresAt: Date }) | undefined> {
+    const wait = this.throttle.blockedFor(username);
+    if (wait !== undefined) throw new HttpError(429, `too many wrong passwords for ${username}: try again in ${wait} s`, undefined, { 'retry-after': String(wait) });
     const user = this.byUsername.get(username);
     // Hash the password even for an unknown user, so the answer's timing does not tell users apart.
     const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
-    if (!user || !user.passwordHash || !ok) return undefined;
+    if (!user || !user.passwordHash || !ok) {
+      this.throttle.failed(username);
+      return undefined;
+    }
+    this.throttle.succeeded(username);
     const { token, expiresAt } = this.sessions.issue(user.username);
     return { token, expiresAt, username: user.username, principal: principalOf(user) };
   }

@@ -5,7 +5,7 @@
  * without thought is closed, not open.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ApiAuth } from './api-auth';
+import type { ApiAuth, Authenticated } from './api-auth';
 import { HttpError } from './errors';
 import type { Principal, Role } from './roles';
 
@@ -19,8 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; set on every non-public route. */
     principal?: Principal;
-    /** The signed-in username behind the principal. */
-    username?: string;
+    /** The token's user and, for a session, its expiry. */
+    authenticated?: Authenticated;
   }
 }
 
@@ -28,15 +28,14 @@ export const DEFAULT_ROLES: readonly Role[] = ['ops'];
 
 export function registerAuthHook(app: FastifyInstance, auth: ApiAuth): void {
   app.decorateRequest('principal', undefined);
-  app.decorateRequest('username', undefined);
+  app.decorateRequest('authenticated', undefined);
   app.addHook('onRequest', async (req) => {
     // Unknown routes answer 404 whoever asks; the routes that exist decide for themselves.
     if (req.is404) return;
     const config = req.routeOptions.config;
     if (config.public) return;
-    const { principal, username } = auth.authenticate(req.headers.authorization);
-    req.principal = principal;
-    req.username = username;
+    req.authenticated = auth.authenticate(req.headers.authorization);
+    const principal = (req.principal = req.authenticated.principal);
     const roles = config.roles ?? DEFAULT_ROLES;
     if (!roles.includes(principal.role)) {
       throw new HttpError(403, `${req.method} ${req.routeOptions.url} is for ${roles.join(', ')}; this token is ${principal.role} ${principal.id}`);

@@ -18,7 +18,7 @@ export function registerAuthRoutes(routes: ApiRoutes, auth: ApiAuth): void {
     body: signInBody,
     bodyLimit: 4 * 1024,
     response: { description: 'The session token and who it is for', schema: signedIn },
-    errors: [401],
+    errors: [401, 429],
     async handler({ body }) {
       const session = await auth.signIn(body.username, body.password);
       if (!session) throw new HttpError(401, 'wrong username or password');
@@ -34,8 +34,8 @@ export function registerAuthRoutes(routes: ApiRoutes, auth: ApiAuth): void {
     roles: ROLES,
     response: { description: 'The principal of the token', schema: whoAmI },
     async handler({ req, principal }) {
-      const { expiresAt } = auth.authenticate(req.headers.authorization);
-      return { username: req.username!, principal, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) };
+      const { username, expiresAt } = req.authenticated!;
+      return { username, principal, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) };
     },
   });
 }

@@ -37,6 +37,7 @@ export function sendError(reply: FastifyReply, err: unknown, req?: FastifyReques
   const known = toHttpError(err, req);
   if (known) {
     if (known.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="huifang"');
+    reply.headers(known.headers);
     return reply.code(known.statusCode).send(known.body());
   }
   reply.log.error(err);

@@ -1,7 +1,7 @@
 /**
  * The API's error bodies, one shape per kind, always saying what was wrong:
  *   400 { error, fields: [{ field, message }] }   the request itself is malformed, field by field
- *   401, 403, 404, 409, 413, 415 { error, message }  `error` is the status's name (as Fastify's own
+ *   401, 403, 404, 409, 413, 415, 429 { error, message }  `error` is the status's name (as Fastify's own
  *                                                 errors have it), `message` the reason in words
  */
 import { STATUS_CODES } from 'node:http';
@@ -14,6 +14,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly fields?: FieldError[],
+    /** Headers that go with the answer (retry-after of a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

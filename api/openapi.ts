@@ -17,6 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Turned down by the workflow (wrong stage, wrong actor, stale attempt); nothing changed',
   413: 'The body (or the batch) is larger than this route accepts',
   415: 'Wrong content-type',
+  429: 'Too many wrong passwords for this username: wait for retry-after seconds',
 };
 
 export function openApiPath(url: string): string {

@@ -221,7 +221,7 @@ test('the actor is the caller: a body naming anybody else is a 403 and changes n
   });
 });
 
-test('sign-in answers a session token that works until it expires; wrong passwords, unknown users and bad bodies are refused', async () => {
+test('sign-in answers a session token that works until it expires; wrong passwords, unknown users and bad bodies are refused, repeated guesses slowed', async () => {
   let now = new Date('2026-11-25T09:00:00+08:00');
   const clocked = buildApi({ huifang: h.huifang, auth: new ApiAuth(users.file, { now: () => now }), reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
   const signIn = (body: unknown) => clocked.inject({ method: 'POST', url: '/v1/auth/sign-in', payload: body as object });
@@ -251,6 +251,17 @@ test('sign-in answers a session token that works until it expires; wrong passwor
     const bad = await signIn({ username: 't3-shpd', pasword: 'x' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['password', 'pasword']);
+
+    // Guessing is slowed per username: after 5 wrong passwords even the right one waits out the window.
+    const agent = { username: 'a10086', password: users.credentials('a10086').password };
+    for (let i = 0; i < 5; i++) expect((await signIn({ ...agent, password: `guess-${i}` })).statusCode).toBe(401);
+    const blocked = await signIn(agent);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['retry-after']).toBe('900');
+    expect(blocked.json().message).toBe('too many wrong passwords for a10086: try again in 900 s');
+    expect((await signIn({ username: 't3-shpd', password: users.credentials('t3-shpd').password })).statusCode).toBe(200);
+    now = new Date(now.getTime() + 15 * 60_000);
+    expect((await signIn(agent)).statusCode).toBe(200);
   } finally {
     await clocked.close();
   }
