@@ -290,3 +290,24 @@ test('a tampered session token, one signed with another key, or one whose user i
     await gone.close();
   }
 });
+
+test('a waiver end to end through the API: the agent uploads the statement and reports it, the tier-3 handler accepts it, each as themselves', async () => {
+  const c = aContract({ policyNo: `PC${run}` });
+  expect((await as('issuance', { method: 'POST', url: '/v1/contracts', payload: c })).statusCode).toBe(200);
+  await h.withWorker(async () => {
+    const upload = await as('a10086', { method: 'PUT', url: `/v1/documents/statements/${c.policyNo}/waiver.pdf`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.4 signed waiver') });
+    expect(upload.statusCode).toBe(201);
+    const { reference } = upload.json();
+    // Receipts are the branch's or the tier-4 office's to file, not the agent's.
+    expect((await as('a10086', { method: 'PUT', url: `/v1/documents/receipts/${c.policyNo}/r.pdf`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF') })).statusCode).toBe(403);
+
+    const reported = await as('a10086', { method: 'POST', url: `/v1/callbacks/${c.policyNo}/waiver`, payload: { statementRef: reference } });
+    expect(reported.statusCode).toBe(200);
+    expect(reported.json().waiver).toMatchObject({ statementRef: reference, reportedBy: { role: 'agent', id: 'A10086' } });
+    const accepted = await as('t3-shpd', { method: 'POST', url: `/v1/callbacks/${c.policyNo}/waiver/decision`, payload: { accepted: true } });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({ stage: 'WAIVED', waiver: { decision: { accepted: true, by: { role: 'tier3', id: 'T3-LI', office: 'SH-PD' } } } });
+    const again = await as('a10086', { method: 'POST', url: `/v1/callbacks/${c.policyNo}/waiver`, payload: { statementRef: reference } });
+    expect(again.statusCode).toBe(409);
+  });
+});
