@@ -1,5 +1,7 @@
 /** Every error leaves the API in the shapes of errors.ts, Fastify's own 4xx included; 5xx bodies say nothing internal. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { status } from '@grpc/grpc-js';
+import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import { NotFoundError, RequestRejectedError } from '../client/huifang-client';
 import { HttpError } from './errors';
 
@@ -41,5 +43,12 @@ export function sendError(reply: FastifyReply, err: unknown, req?: FastifyReques
     return reply.code(known.statusCode).send(known.body());
   }
   reply.log.error(err);
+  // Temporal out of reach or too slow: the caller should retry later (503, not a bug). A retry is
+  // safe: a repeated contract answers the same run, a repeated outcome is the same Update, a
+  // repeated step is turned down (409) once the first one went through.
+  const cause = (err as { cause?: unknown }).cause;
+  if (isGrpcDeadlineError(err) || [err, cause].some((e) => isGrpcServiceError(e) && e.code === status.UNAVAILABLE)) {
+    return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: 'Temporal is out of reach or did not answer in time; retry shortly' });
+  }
   return reply.code(500).send({ error: 'Internal Server Error', message: 'internal error; the request may be retried' });
 }

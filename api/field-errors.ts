@@ -20,10 +20,14 @@ export function requestFieldErrors(error: z.ZodError): FieldError[] {
   return fields;
 }
 
+/** The 400 of a malformed request, its message listing the fields. */
+export function invalidRequest(fields: FieldError[]): HttpError {
+  return new HttpError(400, `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields);
+}
+
 /** Parses a request part, or throws the 400 naming every offending field. */
 export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const fields = requestFieldErrors(parsed.error);
-  throw new HttpError(400, `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields);
+  throw invalidRequest(requestFieldErrors(parsed.error));
 }

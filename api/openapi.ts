@@ -18,6 +18,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'The body (or the batch) is larger than this route accepts',
   415: 'Wrong content-type',
   429: 'Too many wrong passwords for this username: wait for retry-after seconds',
+  503: 'Temporal is out of reach or too slow: retry after retry-after seconds (retrying is safe)',
 };
 
 export function openApiPath(url: string): string {
@@ -60,7 +61,8 @@ function operation(route: DocumentedRoute, schemaOf: (s: z.ZodType) => Json): Js
   const success: Json = { description: route.response.description };
   if (route.response.schema) success.content = { 'application/json': { schema: schemaOf(route.response.schema) } };
   else if (route.response.contentType) success.content = { [route.response.contentType]: { schema: { type: 'string', format: 'binary' } } };
-  const errors = new Set<number>([400, ...(route.roles === 'public' ? [] : [401, 403]), ...(hasBody ? [413, 415] : []), ...route.errors]);
+  const reachesTemporal = route.roles !== 'public' && route.tag !== 'auth';
+  const errors = new Set<number>([400, ...(route.roles === 'public' ? [] : [401, 403]), ...(hasBody ? [413, 415] : []), ...(reachesTemporal ? [503] : []), ...route.errors]);
   const responses: Json = { [status]: success };
   for (const code of [...errors].sort()) {
     responses[String(code)] = { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: { $ref: code === 400 ? '#/components/schemas/FieldErrors' : '#/components/schemas/Error' } } } };

@@ -8,8 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import type { FieldError } from '../domain/validation';
-import { HttpError } from './errors';
-import { requestFieldErrors } from './field-errors';
+import { invalidRequest, requestFieldErrors } from './field-errors';
 import type { Principal, Role } from './roles';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -118,7 +117,7 @@ export class ApiRoutes {
           if (body === undefined || body === null) fields.push({ field: '(body)', message: 'required: send a JSON body (content-type: application/json)' });
           else body = check(spec.body, body, fields);
         }
-        if (fields.length > 0) throw new HttpError(400, `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields);
+        if (fields.length > 0) throw invalidRequest(fields);
         const ctx = {
           params,
           query: q,

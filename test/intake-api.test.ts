@@ -3,10 +3,12 @@
  * tests count workflows): a repeat post is harmless, bad input is refused field by field and starts
  * nothing, a batch answers row by row.
  */
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { reasonLabelsOf } from '../activities/documents';
 import { buildApi } from '../api/server';
+import { HuifangClient } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';
 import { testApiUsers, type TestApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
@@ -179,3 +181,19 @@ test('bodies over the limit and batches over the cap are 413s, and start nothing
     await small.close();
   }
 });
+
+test('with Temporal out of reach a post is a 503 with retry-after, not a 500, and nothing is started', async () => {
+  // A port nobody listens on: the client gives up after its connection retries (some 20 s).
+  const nowhere = new HuifangClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) }), h.taskQueue);
+  const cut = buildApi({ huifang: nowhere, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  try {
+    const contract = aContract();
+    const res = await cut.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: contract });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toEqual({ error: 'Service Unavailable', message: expect.stringMatching(/^Temporal is out of reach/) });
+    await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+  } finally {
+    await cut.close();
+  }
+}, 60_000);
