@@ -67,6 +67,22 @@ function as(user: TestUsername, req: InjectOptions) {
   return api.inject({ ...req, headers: { ...req.headers, ...users.headers(user) } });
 }
 
+/**
+ * Waits (with a worker polling) until the callback has been assessed, so its state can be queried
+ * and it takes reports; the uncached test worker on a busy machine can take a while for that.
+ */
+async function assessed(...policies: Contract[]): Promise<void> {
+  for (const { policyNo } of policies) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const stage = await h.huifang.getCallbackState(policyNo).then((s) => s.stage, () => 'ASSESSING');
+      if (stage !== 'ASSESSING') break;
+      if (Date.now() > deadline) throw new Error(`${policyNo} was not assessed within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 const USER_OF_ROLE: Record<Role, TestUsername> = {
   issuance: 'issuance',
   'call-center': 'cc-sh',
@@ -134,6 +150,7 @@ async function listedIds(user: TestUsername, query = '') {
 
 test('an agent sees and acts on its own tickets and policies only; the others are 404, a filter naming another agent a 403', async () => {
   await h.withWorker(async () => {
+    await assessed(policyA, policyB);
     const mine = await listedIds('a10086');
     expect(mine.ids).toEqual([ticketA.ticketId]);
     expect(mine.all.every((t) => t.agentCode === 'A10086')).toBe(true);
@@ -158,6 +175,7 @@ test('an agent sees and acts on its own tickets and policies only; the others ar
 
 test('an office sees its own policies and tickets only: call center by branch, tier-3 by central sub-branch, tier-4 by office', async () => {
   await h.withWorker(async () => {
+    await assessed(policyA, policyB);
     const t3 = await listedIds('t3-shpd');
     expect(t3.ids).toEqual([ticketA.ticketId]);
     expect(t3.all.every((t) => t.centralSubBranch === 'SH-PD')).toBe(true);
@@ -189,6 +207,7 @@ test('an office sees its own policies and tickets only: call center by branch, t
 
 test('the actor is the caller: a body naming anybody else is a 403 and changes nothing; left out, the token fills it in', async () => {
   await h.withWorker(async () => {
+    await assessed(policyA);
     const steps = `/v1/tickets/${ticketA.ticketId}/steps`;
     const spoofed = await as('t3-shpd', { method: 'POST', url: steps, payload: { step: 'dispatch', actor: { role: 'tier3', id: 'T3-BOSS', office: 'SH-PD' } } });
     expect(spoofed.statusCode).toBe(403);
@@ -295,6 +314,7 @@ test('a waiver end to end through the API: the agent uploads the statement and r
   const c = aContract({ policyNo: `PC${run}` });
   expect((await as('issuance', { method: 'POST', url: '/v1/contracts', payload: c })).statusCode).toBe(200);
   await h.withWorker(async () => {
+    await assessed(c);
     const upload = await as('a10086', { method: 'PUT', url: `/v1/documents/statements/${c.policyNo}/waiver.pdf`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.4 signed waiver') });
     expect(upload.statusCode).toBe(201);
     const { reference } = upload.json();
