@@ -5,12 +5,16 @@
  * It answers only the origins given (the UI's), and decodes with the same keyring as the worker.
  */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { HttpError } from './errors';
+import { parseRequest } from './field-errors';
 
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-}
+// Loose objects: the Web UI's own fields pass through untouched; only what we read is checked.
+const codecBody = z.looseObject({
+  payloads: z.array(z.looseObject({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
+});
+type JsonPayload = z.infer<typeof codecBody>['payloads'][number];
 
 const fromJson = (p: JsonPayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
@@ -36,10 +40,16 @@ export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, a
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
   for (const op of ['decode', 'encode'] as const) {
-    app.post<{ Body: { payloads?: JsonPayload[] } }>(`/codec/${op}`, async (req) => {
-      const payloads = (req.body?.payloads ?? []).map(fromJson);
-      return { payloads: (await codec[op](payloads)).map(toJson) };
+    // Public: the Web UI's browser calls it with no huifang token; only the UI's origin gets a CORS grant.
+    app.post(`/codec/${op}`, { config: { public: true } }, async (req) => {
+      const payloads = parseRequest(codecBody, req.body ?? { payloads: [] }).payloads.map(fromJson);
+      try {
+        return { payloads: (await codec[op](payloads)).map(toJson) };
+      } catch (err) {
+        // A payload that does not decrypt (unknown key, tampered) is the request's fault, not the server's.
+        throw new HttpError(400, `payloads: ${(err as Error).message}`, [{ field: 'payloads', message: (err as Error).message }]);
+      }
     });
-    app.options(`/codec/${op}`, async (_req, reply) => reply.code(204).send());
+    app.options(`/codec/${op}`, { config: { public: true } }, async (_req, reply) => reply.code(204).send());
   }
 }

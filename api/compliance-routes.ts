@@ -2,23 +2,21 @@
  * What the regulator may ask to see, from the projection:
  *   GET /v1/compliance/:office?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=json|csv|xlsx]   figures (domain/compliance.ts)
  *   GET /v1/fallback-registers/:tier4Office/:month/:kind                             the letter / on-site register (.xlsx)
- * Each route names the roles allowed to read it in its config (read by the auth hook).
+ * An office-bound caller reads only its own part of the organisation: its own office or one below it
+ * (a tier-3 handler, one of its tier-4 offices); any other office is a 403 naming the field.
  */
-import type { FastifyInstance } from 'fastify';
-import { complianceFromProjection } from '../activities/compliance';
-import {
-  COMPLIANCE_CONTENT_TYPES,
-  complianceCsv,
-  complianceFileName,
-  complianceXlsx,
-} from '../activities/documents/compliance-report';
+import { z } from 'zod';
+import { COMPLIANCE_CONTENT_TYPES, complianceCsv, complianceFileName, complianceXlsx } from '../activities/documents/compliance-report';
 import { buildFallbackRegister } from '../activities/documents/fallback-documents';
 import type { ProjectionStore } from '../activities/projection';
-import { complianceQuerySchema } from '../domain/compliance';
+import type { CallbackRecord } from '../domain/callback-record';
+import { complianceQuerySchema, computeCompliance } from '../domain/compliance';
 import { FALLBACK_KINDS } from '../domain/fallback';
-import { z } from 'zod';
-import { toFieldErrors } from '../domain/validation';
 import { HttpError } from './errors';
+import { parseRequest } from './field-errors';
+import { inScope, scopeFilter } from './org-scope';
+import type { Principal } from './roles';
+import type { ApiRoutes } from './route';
 
 export interface ComplianceRouteOptions {
   projection: ProjectionStore;
@@ -27,49 +25,66 @@ export interface ComplianceRouteOptions {
 }
 
 const FORMATS = ['json', 'csv', 'xlsx'] as const;
+const XLSX = COMPLIANCE_CONTENT_TYPES.xlsx;
+const officeCode = (what: string) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, `must be ${what}`);
 
-const registerParams = z.object({
-  tier4Office: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a tier-4 office code'),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'),
-  kind: z.enum(FALLBACK_KINDS),
-});
-
-export function registerComplianceRoutes(app: FastifyInstance, opts: ComplianceRouteOptions): void {
-  app.get<{ Params: { office: string }; Querystring: Record<string, string> }>(
-    '/v1/compliance/:office',
-    { config: { roles: ['tier3', 'branch', 'ops'] } },
-    async (req, reply) => {
-      const { format = 'json', ...rest } = req.query ?? {};
-      if (!(FORMATS as readonly string[]).includes(format)) {
-        throw new HttpError(400, 'invalid compliance request: format', [{ field: 'format', message: `must be one of ${FORMATS.join(', ')}` }]);
-      }
-      const query = parse(complianceQuerySchema, { ...rest, office: req.params.office }, 'invalid compliance request');
-      const figures = await complianceFromProjection(opts.projection, query, { timeZone: opts.timeZone, maxShare: opts.maxShare });
+export function registerComplianceRoutes(routes: ApiRoutes, opts: ComplianceRouteOptions): void {
+  routes.add({
+    method: 'GET',
+    url: '/v1/compliance/:office',
+    tag: 'compliance',
+    summary: "An office's compliance figures for a period (policies by receipt date, tickets by opening date)",
+    description: 'office: a branch, central sub-branch or tier-4 office code. format=csv or xlsx downloads the same figures as a file.',
+    roles: ['call-center', 'tier3', 'tier4', 'ops'],
+    params: z.object({ office: officeCode('an office code') }).strict(),
+    query: z.object({ from: z.string(), to: z.string(), format: z.enum(FORMATS).optional() }).strict(),
+    response: { description: 'The figures (JSON), or the CSV / .xlsx file' },
+    async handler({ params, query: { format = 'json', ...period }, principal, reply }) {
+      const query = parseRequest(complianceQuerySchema, { ...period, office: params.office });
+      const [callbacks, tickets] = await Promise.all([opts.projection.listCallbacks(), opts.projection.listTickets()]);
+      assertOwnOffice(principal, query.office, callbacks);
+      const figures = computeCompliance(callbacks, tickets, query, { timeZone: opts.timeZone, maxShare: opts.maxShare });
       if (format === 'json') return figures;
       const body = format === 'csv' ? complianceCsv(figures) : await complianceXlsx(figures, opts.timeZone);
       return reply
-        .type(COMPLIANCE_CONTENT_TYPES[format as 'csv' | 'xlsx'])
-        .header('content-disposition', `attachment; filename="${complianceFileName(figures, format as 'csv' | 'xlsx')}"`)
+        .type(COMPLIANCE_CONTENT_TYPES[format])
+        .header('content-disposition', `attachment; filename="${complianceFileName(figures, format)}"`)
         .send(body);
     },
-  );
+  });
 
-  /** Every letter (kind=letter) or on-site (kind=onsite) callback of a tier-4 office in a month, as it stands now. */
-  app.get<{ Params: Record<string, string> }>(
-    '/v1/fallback-registers/:tier4Office/:month/:kind',
-    { config: { roles: ['tier3', 'tier4', 'branch', 'ops'] } },
-    async (req, reply) => {
-      const { tier4Office, month, kind } = parse(registerParams, { ...req.params, kind: req.params.kind.replace(/\.xlsx$/, '') }, 'invalid register request');
-      const records = await opts.projection.listCallbacks({ tier4Office });
+  routes.add({
+    method: 'GET',
+    url: '/v1/fallback-registers/:tier4Office/:month/:kind',
+    tag: 'compliance',
+    summary: 'The letter (kind=letter) or on-site (kind=onsite) callback register of a tier-4 office for a month, as it stands now (.xlsx)',
+    roles: ['call-center', 'tier3', 'tier4', 'ops'],
+    params: z
+      .object({
+        tier4Office: officeCode('a tier-4 office code'),
+        month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'),
+        kind: z.string().transform((k) => k.replace(/\.xlsx$/, '')).pipe(z.enum(FALLBACK_KINDS)),
+      })
+      .strict(),
+    response: { description: 'The register', contentType: XLSX },
+    async handler({ params: { tier4Office, month, kind }, principal, reply }) {
+      if (principal.role === 'tier4' && principal.office !== tier4Office) {
+        throw new HttpError(403, `tier4Office: a tier4 token of ${principal.office} downloads its own register only, not ${tier4Office}'s`);
+      }
+      const records = await opts.projection.listCallbacks({ ...scopeFilter(principal), tier4Office });
       const xlsx = await buildFallbackRegister(records, { tier4Office, month, kind, timeZone: opts.timeZone });
-      return reply.type(COMPLIANCE_CONTENT_TYPES.xlsx).header('content-disposition', `attachment; filename="${kind}-register-${tier4Office}-${month}.xlsx"`).send(xlsx);
+      return reply.type(XLSX).header('content-disposition', `attachment; filename="${kind}-register-${tier4Office}-${month}.xlsx"`).send(xlsx);
     },
-  );
+  });
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fields = toFieldErrors(parsed.error);
-  throw new HttpError(400, `${what}: ${fields.map((f) => f.field).join(', ')}`, fields);
+/**
+ * The office asked for must be the caller's own or lie inside it: every policy that names it (at any
+ * level) must be in the caller's part. A partial or empty answer for someone else's office would read
+ * as real figures.
+ */
+function assertOwnOffice(principal: Principal, office: string, callbacks: readonly CallbackRecord[]): void {
+  if (!scopeFilter(principal) || office === principal.office) return;
+  const foreign = callbacks.find((r) => (r.branch === office || r.centralSubBranch === office || r.tier4Office === office) && !inScope(principal, r));
+  if (foreign) throw new HttpError(403, `office: a ${principal.role} token of ${principal.office} reads its own office's figures only, not ${office}'s`);
 }

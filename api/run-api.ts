@@ -1,6 +1,7 @@
 /**
  * Starts the HTTP API from the environment (HUIFANG_API_HOST, HUIFANG_API_PORT, default 127.0.0.1:8080),
- * with the Web UI's codec endpoint at /codec for the origins in HUIFANG_UI_ORIGINS.
+ * with the Web UI's codec endpoint at /codec for the origins in HUIFANG_UI_ORIGINS, and the users
+ * and tokens of HUIFANG_API_USERS (default data/api-users.json; a missing file stops it, named).
  */
 import type { FastifyInstance } from 'fastify';
 import type { TemporalSettings } from '../client/connection-settings';
@@ -11,7 +12,9 @@ import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/document
 import { LocalFolderProjectionStore } from '../activities/projection';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
+import { ApiAuth } from './api-auth';
 import { buildApi } from './server';
+import { usersFilePath } from './users-file';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -20,10 +23,13 @@ export interface RunningApi {
 }
 
 export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyring): Promise<RunningApi> {
+  // Read first: a missing or bad users file stops the API before it connects anywhere.
+  const auth = ApiAuth.fromFile(usersFilePath());
   const huifang = await HuifangClient.connect(temporal, keyring);
   const settings = loadSettings();
   const app = buildApi({
     huifang,
+    auth,
     reasonLabels: reasonLabelsOf(settings.transferReasons),
     // The projection the worker writes: compliance figures are computed from it.
     compliance: { projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR), timeZone: settings.timeZone, maxShare: settings.fallback.maxShare },

@@ -1,27 +1,43 @@
 /**
  * The HTTP API: how the policy-issuance system starts callbacks and how staff (and their tools)
- * record what happened. Every body is checked against the domain's zod schemas before anything
- * reaches Temporal, so a rejected request starts and changes nothing.
+ * record what happened. Every route is registered with its zod schemas (route.ts), which check the
+ * request before anything reaches Temporal, so a rejected request starts and changes nothing, and
+ * which the OpenAPI document at /v1/openapi.json is generated from. Every /v1 route needs a bearer
+ * token (auth-hook.ts); the caller's role picks the routes, its office or agent code the policies
+ * and tickets (org-scope.ts), and it is the actor of whatever it does (acting-actor.ts).
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError, RequestRejectedError, type HuifangClient } from '../client/huifang-client';
+import type { PayloadCodec } from '@temporalio/common';
+import type { HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
-import { TICKET_STAGES, ticketStepSchema } from '../domain/ticket';
-import { TICKET_TYPES } from '../domain/transfer-reasons';
-import { toFieldErrors, type FieldError } from '../domain/validation';
 import { isValidLocalDate } from '../domain/local-time';
-import type { ReasonCode } from '../domain/transfer-reasons';
-import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } from '../activities/documents';
+import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
+import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
+import { toFieldErrors } from '../domain/validation';
 import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
-import type { PayloadCodec } from '@temporalio/common';
+import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } from '../activities/documents';
+import { actingActor, actingId } from './acting-actor';
+import type { ApiAuth } from './api-auth';
+import { registerAuthHook } from './auth-hook';
+import { registerAuthRoutes } from './auth-routes';
 import { registerCodecRoutes } from './codec-routes';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
+import { sendError } from './error-handler';
 import { HttpError } from './errors';
+import { parseRequest } from './field-errors';
+import { narrowFilter, OrgScope } from './org-scope';
+import { registerOpenApiRoutes } from './openapi-routes';
+import { fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
+import * as answers from './response-schemas';
+import { ApiRoutes } from './route';
+import type { Role } from './roles';
 
 export interface ApiOptions {
   huifang: HuifangClient;
+  /** Who may call: users and tokens (api-auth.ts; `ApiAuth.fromFile(usersFilePath())`). */
+  auth: ApiAuth;
   /** Chinese labels of the transfer reasons, for documents (config/transfer-reasons.json). */
   reasonLabels: Record<ReasonCode, string>;
   /** When set, the remote codec endpoint for the Temporal Web UI is served at /codec. */
@@ -30,31 +46,76 @@ export interface ApiOptions {
   documents?: DocumentStore;
   /** When set, compliance figures are served from this projection (api/compliance-routes.ts). */
   compliance?: ComplianceRouteOptions;
-  /** Largest request body accepted (a batch of contracts is the large case). */
+  /** Largest body of POST /v1/contracts, where a batch is the large case (default 5 MiB). */
   bodyLimitBytes?: number;
+  /** Largest body of every other JSON route (default 64 KiB: a step or an outcome is a few hundred bytes). */
+  jsonBodyLimitBytes?: number;
+  /** Largest scanned document (default 10 MiB). */
+  documentLimitBytes?: number;
   maxBatchSize?: number;
   logger?: boolean;
 }
 
+/** Everyone with a part in a policy's callback. */
+const POLICY_READERS: readonly Role[] = ['issuance', 'call-center', 'tier3', 'tier4', 'agent', 'ops'];
+const TICKET_READERS: readonly Role[] = ['call-center', 'tier3', 'tier4', 'agent', 'ops'];
+
+const code = (what: string) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, `must be ${what} of letters, digits and dashes`);
+const policyParams = z.object({ policyNo: policyNoSchema }).strict();
+const ticketParams = z.object({ ticketId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{3,50}$/, 'must be letters, digits and dashes') }).strict();
+const attemptParams = z.object({ policyNo: policyNoSchema, attemptId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, 'must be an attempt id such as P2026…-1') }).strict();
+
 export function buildApi(opts: ApiOptions): FastifyInstance {
   const { huifang } = opts;
   const maxBatch = opts.maxBatchSize ?? 1000;
-  const app = Fastify({ bodyLimit: opts.bodyLimitBytes ?? 5 * 1024 * 1024, logger: opts.logger ?? false });
+  const jsonLimit = opts.jsonBodyLimitBytes ?? 64 * 1024;
+  const app = Fastify({
+    bodyLimit: jsonLimit,
+    logger: opts.logger ?? false,
+    // A URL Fastify cannot even decode (/v1/callbacks/P%ZZ) is answered in our shape too.
+    frameworkErrors: (err, req, reply) => sendError(reply, err, req),
+  });
+  // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+  const routes = new ApiRoutes(app, jsonLimit);
+  const scope = new OrgScope(huifang);
 
-  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
-  app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url}`)));
+  app.setErrorHandler((err, req, reply) => sendError(reply, err, req));
+  app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
+  registerAuthHook(app, opts.auth);
 
-  app.get('/healthz', async () => ({ ok: true }));
+  routes.add({
+    method: 'GET',
+    url: '/healthz',
+    tag: 'ops',
+    summary: 'Liveness',
+    roles: 'public',
+    response: { description: 'The API is up', schema: z.object({ ok: z.literal(true) }) },
+    handler: async () => ({ ok: true }),
+  });
+  registerOpenApiRoutes(routes);
+  registerAuthRoutes(routes, opts.auth);
   if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
-  if (opts.compliance) registerComplianceRoutes(app, opts.compliance);
+  if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
 
-  /** One contract (an object) or a batch (an array): a batch answers per row and never stops half-way. */
-  app.post('/v1/contracts', async (req, reply) => {
-    if (Array.isArray(req.body)) {
-      if (req.body.length === 0) throw new HttpError(400, 'the batch is empty');
-      if (req.body.length > maxBatch) throw new HttpError(413, `a batch holds at most ${maxBatch} contracts, got ${req.body.length}`);
+  routes.add({
+    method: 'POST',
+    url: '/v1/contracts',
+    tag: 'intake',
+    summary: 'Start the callback of a contract, or of each contract of a batch (an array, answered row by row)',
+    description: `Posting the same policy again answers the same run. A batch holds at most ${maxBatch} contracts; a bad row is named and the others still start.`,
+    roles: ['issuance', 'ops'],
+    body: z.union([contractSchema, z.array(contractSchema).min(1).max(maxBatch)]),
+    bodyCheckedByHandler: true,
+    bodyLimit: opts.bodyLimitBytes ?? 5 * 1024 * 1024,
+    response: { description: 'The started (or existing) run; for a batch, one result per row', schema: z.union([answers.startedCallback, answers.batchAnswer]) },
+    errors: [413],
+    async handler({ body }) {
+      if (!Array.isArray(body)) return huifang.startCallback(parseRequest(contractSchema, body));
+      if (body.length === 0) throw new HttpError(400, 'the batch is empty', [{ field: '(body)', message: 'an empty array: send at least one contract' }]);
+      if (body.length > maxBatch) throw new HttpError(413, `a batch holds at most ${maxBatch} contracts, got ${body.length}`);
       const results = [];
-      for (const [row, item] of req.body.entries()) {
+      for (const [row, item] of body.entries()) {
         const parsed = contractSchema.safeParse(item);
         if (!parsed.success) {
           results.push({ row, ok: false as const, fields: toFieldErrors(parsed.error) });
@@ -67,183 +128,262 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
         }
       }
       const accepted = results.filter((r) => r.ok).length;
-      return reply.code(200).send({ accepted, rejected: results.length - accepted, results });
-    }
-    const contract = parseBody(contractSchema, req.body, 'invalid contract');
-    return reply.code(200).send(await huifang.startCallback(contract));
-  });
-
-  app.get<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo', async (req) => {
-    return huifang.getCallbackState(parsePolicyNo(req.params.policyNo));
-  });
-
-  app.post<{ Params: { policyNo: string; attemptId: string } }>(
-    '/v1/callbacks/:policyNo/attempts/:attemptId/outcome',
-    async (req) => {
-      const policyNo = parsePolicyNo(req.params.policyNo);
-      const body = isObject(req.body) ? { ...req.body, attemptId: req.params.attemptId } : req.body;
-      const report = parseBody(callOutcomeSchema, body, 'invalid call outcome');
-      return huifang.recordCallOutcome(policyNo, report);
+      return { accepted, rejected: results.length - accepted, results };
     },
-  );
-
-  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/recording', async (req) => {
-    const policyNo = parsePolicyNo(req.params.policyNo);
-    const upload = parseBody(recordingUploadSchema, req.body, 'invalid recording upload');
-    return huifang.uploadRecording(policyNo, upload);
   });
 
-  /** A tier-4 office or the agent reports a waiver: { statementRef, actor, note }. */
-  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/waiver', async (req) => {
-    const policyNo = parsePolicyNo(req.params.policyNo);
-    return huifang.reportWaiver(policyNo, parseBody(waiverReportSchema, req.body, 'invalid waiver report'));
+  routes.add({
+    method: 'GET',
+    url: '/v1/callbacks/:policyNo',
+    tag: 'callbacks',
+    summary: "A policy's callback: decision and reason, cooling-off period, stage, plan, attempts, problems",
+    roles: POLICY_READERS,
+    params: policyParams,
+    response: { description: 'The callback state', schema: answers.callbackState },
+    errors: [404],
+    async handler({ params, principal }) {
+      await scope.assertPolicy(principal, params.policyNo);
+      return huifang.getCallbackState(params.policyNo);
+    },
   });
 
-  /** The tier-3 handler's decision: { accepted, actor, reason } (a reason is required to reject). */
-  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/waiver/decision', async (req) => {
-    const policyNo = parsePolicyNo(req.params.policyNo);
-    return huifang.decideWaiver(policyNo, parseBody(waiverDecisionSchema, req.body, 'invalid waiver decision'));
+  routes.add({
+    method: 'POST',
+    url: '/v1/callbacks/:policyNo/attempts/:attemptId/outcome',
+    tag: 'callbacks',
+    summary: 'Record the outcome of a call attempt (the branch call center)',
+    roles: ['call-center'],
+    params: attemptParams,
+    body: outcomeBody,
+    response: { description: 'Recorded', schema: answers.outcomeAck },
+    errors: [404, 409],
+    async handler({ params, body, principal }) {
+      await scope.assertPolicy(principal, params.policyNo);
+      const report = parseRequest(callOutcomeSchema, { ...body, attemptId: params.attemptId, operator: actingId(principal, body.operator, 'operator') });
+      return huifang.recordCallOutcome(params.policyNo, report);
+    },
   });
 
-  /** The signed receipt of a letter or on-site callback: { receiptRef, signedBy, signedAt, actor }. */
-  app.post<{ Params: { policyNo: string } }>('/v1/callbacks/:policyNo/fallback-receipt', async (req) => {
-    const policyNo = parsePolicyNo(req.params.policyNo);
-    return huifang.recordFallbackReceipt(policyNo, parseBody(fallbackReceiptSchema, req.body, 'invalid receipt'));
+  routes.add({
+    method: 'POST',
+    url: '/v1/callbacks/:policyNo/recording',
+    tag: 'callbacks',
+    summary: 'The recording is in storage: verified before the callback closes (the branch call center)',
+    roles: ['call-center'],
+    params: policyParams,
+    body: recordingBody,
+    response: { description: 'The callback state after the check', schema: answers.callbackState },
+    errors: [404, 409],
+    async handler({ params, body, principal }) {
+      await scope.assertPolicy(principal, params.policyNo);
+      const upload = parseRequest(recordingUploadSchema, { ...body, uploadedBy: actingId(principal, body.uploadedBy, 'uploadedBy') });
+      return huifang.uploadRecording(params.policyNo, upload);
+    },
   });
 
-  /** An office's letter/on-site count against the cap for a month: /v1/fallback-quota/SH-PD-03/2026-11 */
-  app.get<{ Params: { office: string; month: string } }>('/v1/fallback-quota/:office/:month', async (req) => {
-    const { office, month } = parseBody(quotaParamsSchema, req.params, 'invalid quota request');
-    const snapshot = await huifang.fallbackQuota(office, month);
-    if (!snapshot) return { office, month, fallbacks: 0, granted: [], note: 'no letter or on-site callback requested this month' };
-    const share = snapshot.callbacks ? snapshot.fallbacks / snapshot.callbacks : 0;
-    return { ...snapshot, share };
+  /** A report on a policy by one of its people, acting as themselves: the body's actor is the caller. */
+  const actOnPolicy = <S extends z.ZodType<{ actor: Actor }>>(spec: {
+    url: string;
+    summary: string;
+    roles: readonly Role[];
+    body: z.ZodObject<{ actor: z.ZodOptional<typeof actorSchema> }>;
+    domain: S;
+    act: (policyNo: string, report: z.output<S>) => Promise<unknown>;
+  }) =>
+    routes.add({
+      method: 'POST',
+      url: spec.url,
+      tag: 'waivers',
+      summary: spec.summary,
+      roles: spec.roles,
+      params: policyParams,
+      body: spec.body,
+      response: { description: 'The callback state', schema: answers.callbackState },
+      errors: [404, 409],
+      async handler({ params, body, principal }) {
+        await scope.assertPolicy(principal, params.policyNo);
+        return spec.act(params.policyNo, parseRequest(spec.domain, { ...body, actor: actingActor(principal, body.actor) }));
+      },
+    });
+  actOnPolicy({
+    url: '/v1/callbacks/:policyNo/waiver',
+    summary: "Report the policyholder's signed waiver (the tier-4 office or the agent)",
+    roles: ['tier4', 'agent'],
+    body: waiverReportBody,
+    domain: waiverReportSchema,
+    act: (policyNo, report) => huifang.reportWaiver(policyNo, report),
+  });
+  actOnPolicy({
+    url: '/v1/callbacks/:policyNo/waiver/decision',
+    summary: 'Accept or reject a reported waiver (the tier-3 handler); a rejection gives a reason',
+    roles: ['tier3'],
+    body: waiverDecisionBody,
+    domain: waiverDecisionSchema,
+    act: (policyNo, decision) => huifang.decideWaiver(policyNo, decision),
+  });
+  actOnPolicy({
+    url: '/v1/callbacks/:policyNo/fallback-receipt',
+    summary: 'Enter the signed receipt of a letter (branch) or on-site (tier-4 office) callback',
+    roles: ['call-center', 'tier4'],
+    body: fallbackReceiptBody,
+    domain: fallbackReceiptSchema,
+    act: (policyNo, receipt) => huifang.recordFallbackReceipt(policyNo, receipt),
   });
 
-  /**
-   * Uploads a scanned document (waiver statement, signed receipt) as the raw body; answers the
-   * reference to give in the waiver or receipt. PUT /v1/documents/statements/P2026.../waiver.pdf
-   */
+  routes.add({
+    method: 'GET',
+    url: '/v1/fallback-quota/:office/:month',
+    tag: 'waivers',
+    summary: "A tier-4 office's letter/on-site count against the monthly cap",
+    roles: ['tier4', 'ops'],
+    params: z.object({ office: code('a tier-4 office code'), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM') }).strict(),
+    response: { description: 'The count and share', schema: answers.quotaAnswer },
+    async handler({ params: { office, month }, principal }) {
+      if (principal.role === 'tier4' && principal.office !== office) throw new HttpError(403, `office: a tier4 token of ${principal.office} sees its own quota only, not ${office}'s`);
+      const snapshot = await huifang.fallbackQuota(office, month);
+      if (!snapshot) return { office, month, fallbacks: 0, granted: [], note: 'no letter or on-site callback requested this month' };
+      const share = snapshot.callbacks ? snapshot.fallbacks / snapshot.callbacks : 0;
+      return { ...snapshot, share };
+    },
+  });
+
   const documents = opts.documents;
   if (documents) {
-    app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    app.put<{ Params: { kind: string; policyNo: string; name: string } }>('/v1/documents/:kind/:policyNo/:name', async (req, reply) => {
-      const { kind, policyNo, name } = parseBody(documentParamsSchema, req.params, 'invalid document path');
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-        throw new HttpError(415, 'send the scanned document as the raw body (application/pdf, image/jpeg, image/png)', [{ field: '(body)', message: 'required' }]);
-      }
-      const reference = `${kind}/${policyNo}/${name}`;
-      await documents.save(reference, req.body);
-      return reply.code(201).send({ reference, sizeBytes: req.body.length });
+    const contentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'];
+    app.addContentTypeParser(contentTypes, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    /** Who files which kind: statements come from the tier-4 office or the agent, receipts from the branch or the tier-4 office. */
+    const filers: Record<'statements' | 'receipts', readonly Role[]> = { statements: ['tier4', 'agent'], receipts: ['call-center', 'tier4'] };
+    routes.add({
+      method: 'PUT',
+      url: '/v1/documents/:kind/:policyNo/:name',
+      tag: 'waivers',
+      summary: 'Upload a scanned waiver statement or signed receipt as the raw body; answers the reference to give in the waiver or receipt',
+      roles: ['call-center', 'tier4', 'agent'],
+      params: z
+        .object({
+          kind: z.enum(['statements', 'receipts']),
+          policyNo: policyNoSchema,
+          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(pdf|jpg|jpeg|png)$/, 'must be a file name ending .pdf, .jpg or .png'),
+        })
+        .strict(),
+      rawBody: { contentTypes },
+      bodyLimit: opts.documentLimitBytes ?? 10 * 1024 * 1024,
+      response: { status: 201, description: 'Stored', schema: answers.documentUploaded },
+      errors: [404],
+      async handler({ params: { kind, policyNo, name }, principal, req }) {
+        if (!filers[kind].includes(principal.role)) throw new HttpError(403, `kind: ${kind} are filed by ${filers[kind].join(' or ')}, not ${principal.role}`);
+        await scope.assertPolicy(principal, policyNo);
+        if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+          throw new HttpError(415, `send the scanned document as the raw body (${contentTypes.slice(0, 3).join(', ')})`);
+        }
+        const reference = `${kind}/${policyNo}/${name}`;
+        await documents.save(reference, req.body);
+        return { reference, sizeBytes: req.body.length };
+      },
     });
   }
 
-  const officeCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be an office or agent code');
-  const ticketFilterSchema = z
-    .object({
-      branch: officeCode.optional(),
-      centralSubBranch: officeCode.optional(),
-      tier4Office: officeCode.optional(),
-      agentCode: officeCode.optional(),
-      stage: z.enum(TICKET_STAGES).optional(),
-      type: z.enum(TICKET_TYPES).optional(),
-      overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
-    })
-    .strict();
-
-  /** e.g. /v1/tickets?centralSubBranch=SH-PD&type=level-1&overdue=true */
-  app.get('/v1/tickets', async (req) => {
-    const { limit, ...filter } = parseBody(ticketFilterSchema, req.query ?? {}, 'invalid ticket filter');
-    const tickets = await huifang.listTickets(filter, limit);
-    return { count: tickets.length, tickets };
+  routes.add({
+    method: 'GET',
+    url: '/v1/tickets',
+    tag: 'tickets',
+    summary: "Tickets from visibility, by office, agent, stage, type, overdue; narrowed to the caller's own",
+    description: "A call center sees its branch's tickets, a tier-3 handler its central sub-branch's, tier-4 staff their office's, an agent its own; a filter naming someone else's is a 403.",
+    roles: TICKET_READERS,
+    query: z
+      .object({
+        branch: code('a branch code').optional(),
+        centralSubBranch: code('a central sub-branch code').optional(),
+        tier4Office: code('a tier-4 office code').optional(),
+        agentCode: code('an agent code').optional(),
+        stage: z.enum(TICKET_STAGES).optional(),
+        type: z.enum(TICKET_TYPES).optional(),
+        overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+        limit: z.coerce.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    response: { description: 'The tickets', schema: answers.ticketList },
+    async handler({ query: { limit, ...filter }, principal }) {
+      const tickets = await huifang.listTickets(narrowFilter(principal, filter), limit);
+      return { count: tickets.length, tickets };
+    },
   });
 
-  app.get<{ Params: { ticketId: string } }>('/v1/tickets/:ticketId', async (req) => {
-    return huifang.getTicketState(parseTicketId(req.params.ticketId));
+  routes.add({
+    method: 'GET',
+    url: '/v1/tickets/:ticketId',
+    tag: 'tickets',
+    summary: "A ticket's state: every step with who and when, due time, reminders, escalations",
+    roles: TICKET_READERS,
+    params: ticketParams,
+    response: { description: 'The ticket', schema: answers.ticketState },
+    errors: [404],
+    async handler({ params, principal }) {
+      await scope.assertTicket(principal, params.ticketId);
+      return huifang.getTicketState(params.ticketId);
+    },
   });
 
-  /** One routing step: { step, actor: { role, id, office }, correctedPhone | actionTaken, note }. */
-  app.post<{ Params: { ticketId: string } }>('/v1/tickets/:ticketId/steps', async (req) => {
-    const step = parseBody(ticketStepSchema, req.body, 'invalid ticket step');
-    return huifang.advanceTicket(parseTicketId(req.params.ticketId), step);
+  routes.add({
+    method: 'POST',
+    url: '/v1/tickets/:ticketId/steps',
+    tag: 'tickets',
+    summary: 'Take one routing step: dispatch (tier-3), hand-to-agent (tier-4), sign-receipt and reply (agent), collect (tier-4), archive (tier-3)',
+    roles: ['tier3', 'tier4', 'agent'],
+    params: ticketParams,
+    body: ticketStepBody,
+    response: { description: 'The ticket after the step', schema: answers.ticketState },
+    errors: [404, 409],
+    async handler({ params, body, principal }) {
+      await scope.assertTicket(principal, params.ticketId);
+      const step = parseRequest(ticketStepSchema, { ...body, actor: actingActor(principal, body.actor) });
+      return huifang.advanceTicket(params.ticketId, step);
+    },
   });
 
-  /** The printable transfer order (转办单), A4 HTML in Chinese. */
-  app.get<{ Params: { ticketId: string } }>('/v1/tickets/:ticketId/order.html', async (req, reply) => {
-    const ticket = await huifang.getTicketState(parseTicketId(req.params.ticketId));
-    return reply.type('text/html; charset=utf-8').send(renderTransferOrderHtml(ticket, { labels: opts.reasonLabels }));
+  routes.add({
+    method: 'GET',
+    url: '/v1/tickets/:ticketId/order.html',
+    tag: 'tickets',
+    summary: 'The printable transfer order (转办单), A4 HTML in Chinese',
+    roles: TICKET_READERS,
+    params: ticketParams,
+    response: { description: 'The order', contentType: 'text/html' },
+    errors: [404],
+    async handler({ params, principal, reply }) {
+      await scope.assertTicket(principal, params.ticketId);
+      const ticket = await huifang.getTicketState(params.ticketId);
+      return reply.type('text/html; charset=utf-8').send(renderTransferOrderHtml(ticket, { labels: opts.reasonLabels }));
+    },
   });
 
-  /** The agent transfer register (业务人员转办单明细簿) of one central sub-branch for one day, as .xlsx. */
-  app.get<{ Params: { centralSubBranch: string; date: string } }>('/v1/registers/:centralSubBranch/:date', async (req, reply) => {
-    const { centralSubBranch, date } = parseBody(registerParamsSchema, req.params, 'invalid register request');
-    const day = date.replace(/\.xlsx$/, '');
-    const summaries = await huifang.listTickets({ centralSubBranch }, 5000);
-    const tickets = await Promise.all(summaries.map((t) => huifang.getTicketState(t.ticketId)));
-    const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels });
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="transfer-register-${centralSubBranch}-${day}.xlsx"`)
-      .send(xlsx);
+  routes.add({
+    method: 'GET',
+    url: '/v1/registers/:centralSubBranch/:date',
+    tag: 'tickets',
+    summary: 'The agent transfer register (业务人员转办单明细簿) of a central sub-branch for a day, as .xlsx',
+    roles: ['tier3', 'ops'],
+    params: z
+      .object({
+        centralSubBranch: code('a central sub-branch code'),
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.xlsx)?$/, 'must be a date written YYYY-MM-DD').refine((d) => isValidLocalDate(d.slice(0, 10)), 'must be a calendar date'),
+      })
+      .strict(),
+    response: { description: 'The register', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    async handler({ params: { centralSubBranch, date }, principal, reply }) {
+      if (principal.role === 'tier3' && principal.office !== centralSubBranch) {
+        throw new HttpError(403, `centralSubBranch: a tier3 token of ${principal.office} downloads its own register only, not ${centralSubBranch}'s`);
+      }
+      const day = date.replace(/\.xlsx$/, '');
+      const summaries = await huifang.listTickets({ centralSubBranch }, 5000);
+      const tickets = await Promise.all(summaries.map((t) => huifang.getTicketState(t.ticketId)));
+      const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels });
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="transfer-register-${centralSubBranch}-${day}.xlsx"`)
+        .send(xlsx);
+    },
   });
 
   return app;
-}
-
-const registerParamsSchema = z.object({
-  centralSubBranch: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a central sub-branch code'),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.xlsx)?$/, 'must be a date written YYYY-MM-DD').refine((d) => isValidLocalDate(d.slice(0, 10)), 'must be a calendar date'),
-});
-
-const quotaParamsSchema = z.object({
-  office: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a tier-4 office code'),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'),
-});
-
-const documentParamsSchema = z.object({
-  kind: z.enum(['statements', 'receipts']),
-  policyNo: policyNoSchema,
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(pdf|jpg|jpeg|png)$/, 'must be a file name ending .pdf, .jpg or .png'),
-});
-
-function parseTicketId(raw: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{3,50}$/.test(raw)) {
-    throw new HttpError(400, 'invalid ticket id', [{ field: 'ticketId', message: 'must be letters, digits and dashes' }]);
-  }
-  return raw;
-}
-
-function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
-  if (body === undefined || body === null) throw new HttpError(400, `${what}: the request has no JSON body`, [{ field: '(body)', message: 'required' }]);
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const fields = toFieldErrors(parsed.error);
-    throw new HttpError(400, `${what}: ${fields.map((f) => f.field).join(', ')}`, fields);
-  }
-  return parsed.data;
-}
-
-function parsePolicyNo(raw: string): string {
-  const parsed = policyNoSchema.safeParse(raw);
-  if (!parsed.success) throw new HttpError(400, 'invalid policy number', [{ field: 'policyNo', message: parsed.error.issues[0].message }]);
-  return parsed.data;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof HttpError) return reply.code(err.statusCode).send(err.body());
-  if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
-  if (err instanceof RequestRejectedError) return reply.code(409).send({ error: err.message });
-  const e = err as { statusCode?: number; message?: string; code?: string };
-  // Fastify's own 4xx (malformed JSON, body too large, wrong content type) keep their status, in our shape.
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    const fields: FieldError[] | undefined = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? [{ field: '(body)', message: e.message ?? 'not JSON' }] : undefined;
-    return reply.code(e.statusCode).send(fields ? { error: e.message, fields } : { error: e.message });
-  }
-  reply.log.error(err);
-  return reply.code(500).send({ error: 'internal error; the request may be retried' });
 }

@@ -2,6 +2,7 @@
  * A child process of the bench: a worker (huifang or bare) or the HTTP API, in its own process as in
  * production, so its memory and CPU are its own. Driven by bench/children.ts over IPC.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,6 +12,8 @@ import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/document
 import { LocalFolderProjectionStore } from '../activities/projection';
 import { LogNotifier } from '../activities/notifier';
 import { LocalFolderRecordingStore } from '../activities/recording-store';
+import { ApiAuth } from '../api/api-auth';
+import { tokenDigest } from '../api/credential-hashes';
 import { buildApi } from '../api/server';
 import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';
@@ -18,7 +21,7 @@ import { huifangDataConverter } from '../client/payload-keys';
 import { createHuifangWorker } from '../workers/create-worker';
 import { BareDriver, createBareActivities } from './bare-activities';
 import { BenchCallCenter, type CallCenterStats } from './call-center';
-import { decodeKeyring, type ChildConfig, type ChildSample, type ToChild, type ToParent } from './ipc';
+import { BENCH_API_TOKEN, decodeKeyring, type ChildConfig, type ChildSample, type ToChild, type ToParent } from './ipc';
 import { benchSettings } from './settings';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -47,7 +50,11 @@ async function start(cfg: ChildConfig): Promise<void> {
 
   if (cfg.role === 'api') {
     const huifang = new HuifangClient(client, cfg.taskQueue);
-    const app = buildApi({ huifang, reasonLabels: reasonLabelsOf(benchSettings('now').transferReasons) });
+    const auth = new ApiAuth({
+      sessionSecret: randomBytes(32).toString('base64'),
+      users: [{ username: 'bench', role: 'issuance', id: 'BENCH', tokenDigests: [tokenDigest(BENCH_API_TOKEN)] }],
+    });
+    const app = buildApi({ huifang, auth, reasonLabels: reasonLabelsOf(benchSettings('now').transferReasons) });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as { port: number };
     stop = async () => {

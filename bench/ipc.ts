@@ -3,6 +3,9 @@ import type { PayloadKeyring } from '../client/encryption-codec';
 import type { CallCenterStats } from './call-center';
 import type { PlanMode } from './settings';
 
+/** The issuance token the bench's API child accepts (a throwaway API on loopback, gone with the bench). */
+export const BENCH_API_TOKEN = 'hfm_bench-intake';
+
 export interface WorkerTuning {
   maxConcurrentWorkflowTaskExecutions: number;
   maxConcurrentActivityTaskExecutions: number;

@@ -33,7 +33,7 @@ import { ContractFactory, LEVEL1_PHONE_SUFFIX } from './contracts';
 import { startBenchServer, type BenchServer } from './dev-server';
 import { bareDriven, driveLevel1, huifangDriven, isFirstSleep, mergeRuns, rateOf, runLifecycle, waitForEvent, type LifecycleRun } from './drive';
 import { countHistory, describeCounts, shapeOf, type HistoryCounts } from './history';
-import { encodeKeyring, type ChildConfig, type ChildSample, type WorkerTuning } from './ipc';
+import { BENCH_API_TOKEN, encodeKeyring, type ChildConfig, type ChildSample, type WorkerTuning } from './ipc';
 import { log, machineBusyMs, mb, percentiles, pool, processCpuMs, processRss, progress, round1, threadCpuDelta, threadCpuMs, type Percentiles } from './stats';
 import { summarizeProfile } from './profile-summary';
 
@@ -317,7 +317,7 @@ async function main(): Promise<void> {
     const api = await startChild(base('api', intakeQueue));
     const intakeFactory = new ContractFactory(`${tag}I`);
     const post = async (body: unknown): Promise<number> => {
-      const res = await fetch(`${api.url}/v1/contracts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${api.url}/v1/contracts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_TOKEN}` }, body: JSON.stringify(body) });
       await res.arrayBuffer();
       return res.status;
     };

@@ -46,6 +46,7 @@ export function isValidResidentId(id: string): boolean {
 
 const orgCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be an office code of letters, digits or dashes');
 
+/** Strict at every level: an unknown field, nested or not, is refused by name rather than dropped unseen. */
 export const contractSchema = z
   .object({
     policyNo: policyNoSchema,
@@ -57,7 +58,7 @@ export const contractSchema = z
       amount: z.number().positive(),
       currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY'),
       mode: z.enum(PREMIUM_MODES),
-    }),
+    }).strict(),
     issuedOn: localDate,
     receiptSignedOn: localDate,
     regionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code'),
@@ -65,19 +66,19 @@ export const contractSchema = z
       branch: orgCode,
       centralSubBranch: orgCode,
       tier4Office: orgCode,
-    }),
+    }).strict(),
     agent: z.object({
       code: orgCode,
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema,
-    }),
+    }).strict(),
     /** The policyholder's preferred calling window, if they gave one (local time, e.g. 19:00-20:30). */
     callPreference: callingHoursSchema.optional(),
     policyholder: z.object({
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema.optional(),
       idNumber: z.string().refine(isValidResidentId, 'must be an 18-character resident ID number with a valid check character'),
-    }),
+    }).strict(),
   })
   .strict()
   .superRefine((c, ctx) => {

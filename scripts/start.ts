@@ -3,7 +3,8 @@
  *   1. the Temporal dev server (persisting to data/temporal.db, SQLite in WAL mode) with its Web UI
  *      on http://localhost:8233 — unless TEMPORAL_ADDRESS names a cluster, which is then used as is;
  *   2. huifang's search attributes, registered idempotently;
- *   3. the worker and the HTTP API (http://127.0.0.1:8080);
+ *   3. the worker and the HTTP API (http://127.0.0.1:8080); on a first local run, demo API users,
+ *      one per role, in data/api-users.json (HUIFANG_API_USERS), their secrets printed once;
  *   4. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
  * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
  * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
@@ -12,7 +13,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { seedDemoUsers } from '../api/demo-users';
+import type { IssuedCredentials } from '../api/new-users';
 import { startApi, type RunningApi } from '../api/run-api';
+import { usersFilePath } from '../api/users-file';
 import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { ensureExemptionListScheduleOn } from '../client/exemption-list-schedule';
 import { keyringFromEnv } from '../client/payload-keys';
@@ -72,16 +76,31 @@ async function main(): Promise<void> {
       console.error('[huifang] worker failed:', err);
       void stop(1);
     });
+    // Like the payload keys: demo users for a local run only; a cluster's API brings its own users file.
+    const seeded = temporal.external ? undefined : await seedDemoUsers(usersFilePath());
     api = await startApi(temporal, keyring);
 
     say(`worker polling '${temporal.taskQueue}' (call center: ${mode === 'simulated' ? 'simulated dialer, demo mode' : 'staff through the API'})`);
-    say(`API        ${api.url}   e.g. curl -X POST ${api.url}/v1/contracts -H 'content-type: application/json' -d @examples/contract.json`);
+    if (seeded) printDemoUsers(seeded);
+    const token = seeded?.find((c) => c.username === 'issuance')?.token ?? '<issuance token>';
+    say(`API        ${api.url}   (routes and roles: ${api.url}/v1/docs, OpenAPI: ${api.url}/v1/openapi.json)`);
+    say(`           e.g. curl -X POST ${api.url}/v1/contracts -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d @examples/contract.json`);
     if (!temporal.external) say('Web UI     http://localhost:8233   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")');
     say('Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[huifang] could not start: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);
   }
+}
+
+function printDemoUsers(credentials: readonly IssuedCredentials[]): void {
+  say(`API users: created ${usersFilePath()} with demo users, one per role (stored hashed; the secrets are shown only now):`);
+  for (const { username, principal, password, token } of credentials) {
+    const who = `${principal.role}${principal.office ? ` ${principal.office}` : ''} ${principal.id}`;
+    const secrets = [password && `password ${password}`, token && `token ${token}`].filter(Boolean).join('   ');
+    say(`  ${username.padEnd(10)} ${who.padEnd(24)} ${secrets}`);
+  }
+  say('  staff sign in with POST /v1/auth/sign-in {"username","password"}; delete the file to make new ones');
 }
 
 function startDevServer(): ChildProcess {

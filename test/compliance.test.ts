@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { reasonLabelsOf } from '../activities/documents';
 import { LocalFolderProjectionStore } from '../activities/projection';
+import { testApiUsers, type TestUsername } from './helpers/api-users';
 import { buildApi } from '../api/server';
 import { runCli } from '../cli/main';
 import { HuifangClient } from '../client/huifang-client';
@@ -317,29 +318,35 @@ describe('through the CLI and the API, from a projection folder', () => {
     expect((await cli(['report', 'sales'])).code).toBe(2);
   });
 
-  test('GET /v1/compliance/:office as JSON, CSV and .xlsx; the route declares its roles', async () => {
+  test('GET /v1/compliance/:office as JSON, CSV and .xlsx; each caller sees its own offices only', async () => {
     // The compliance routes need no Temporal: a lazy connection that is never used.
     const huifang = new HuifangClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), 'unused');
-    const app = buildApi({ huifang, reasonLabels: reasonLabelsOf(loadSettings().transferReasons), compliance: { projection, ...OPTIONS } });
-    let roles: unknown;
-    app.addHook('onRequest', async (req) => {
-      roles = (req.routeOptions.config as { roles?: unknown }).roles;
-    });
+    const users = await testApiUsers();
+    const app = buildApi({ huifang, auth: users.auth, reasonLabels: reasonLabelsOf(loadSettings().transferReasons), compliance: { projection, ...OPTIONS } });
+    const get = (url: string, as: TestUsername = 't3-shpd') => app.inject({ method: 'GET', url, headers: users.headers(as) });
     try {
-      const json = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}` });
+      const json = await get(`/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}`);
       expect(json.statusCode).toBe(200);
-      expect(roles).toEqual(['tier3', 'branch', 'ops']);
       expect(json.json()).toEqual(JSON.parse(JSON.stringify(computeCompliance(policies, tickets, { office: 'SH-PD', ...NOV }, OPTIONS))));
-      const csv = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=csv` });
+      const csv = await get(`/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=csv`);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       expect(csv.headers['content-disposition']).toBe('attachment; filename="compliance-SH-PD-01-2026-11-01-2026-11-30.csv"');
       expect(csv.body).toContain('需回访 needing a callback,155');
-      const xlsx = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=xlsx` });
+      const xlsx = await get(`/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=xlsx`);
       expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
-      const bad = await app.inject({ method: 'GET', url: `/v1/compliance/SH-PD?from=2026-11-01` });
+      const bad = await get(`/v1/compliance/SH-PD?from=2026-11-01`);
       expect(bad.statusCode).toBe(400);
       expect(bad.json().fields).toEqual([{ field: 'to', message: expect.any(String) }]);
+      // Each office-bound caller reads its own part only: the branch's figures, another sub-branch's or
+      // another's tier-4 office are refused by name; ops and the branch's own call center see the branch.
+      expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`)).statusCode).toBe(403);
+      expect((await get(`/v1/compliance/SH-JD-02?from=${NOV.from}&to=${NOV.to}`)).json()).toMatchObject({ message: expect.stringContaining('office') });
+      expect((await get(`/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}`, 't3-shjd')).statusCode).toBe(403);
+      expect((await get(`/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}`, 't4-shpd03')).statusCode).toBe(403);
+      expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'cc-sh')).statusCode).toBe(200);
+      expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'ops')).json()).toEqual(JSON.parse(JSON.stringify(computeCompliance(policies, tickets, { office: 'SH', ...NOV }, OPTIONS))));
+      expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'a10086')).statusCode).toBe(403);
     } finally {
       await app.close();
     }

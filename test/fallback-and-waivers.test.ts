@@ -10,6 +10,7 @@ import type { Contract } from '../domain/contract';
 import { localDateOf } from '../domain/local-time';
 import type { Actor } from '../domain/ticket';
 import { reasonLabelsOf } from '../activities/documents';
+import { testApiUsers } from './helpers/api-users';
 import { buildApi } from '../api/server';
 import type { ComplianceFigures } from '../domain/compliance';
 import { addCalendarDays } from '../domain/local-time';
@@ -244,12 +245,13 @@ test('compliance figures through the API, from the rows these workflows wrote: t
     await terminateWhenIdle(h, awaitingRecording.policyNo);
   }, dialler);
 
-  const api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons), compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare } });
+  const users = await testApiUsers();
+  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare } });
   try {
     // Every receipt in these tests was signed within days of the server's clock: a wide period holds them all.
     const today = localDateOf(new Date(await env.currentTimeMs()));
     const figures = async (code: string): Promise<ComplianceFigures> => {
-      const res = await api.inject({ method: 'GET', url: `/v1/compliance/${code}?from=${addCalendarDays(today, -60)}&to=${addCalendarDays(today, 60)}` });
+      const res = await api.inject({ method: 'GET', url: `/v1/compliance/${code}?from=${addCalendarDays(today, -60)}&to=${addCalendarDays(today, 60)}`, headers: users.headers('ops') });
       expect(res.statusCode).toBe(200);
       return res.json();
     };
@@ -282,13 +284,13 @@ test('compliance figures through the API, from the rows these workflows wrote: t
     // The month's letter register of the cap office, built from the same rows: the one letter, with its receipt.
     const [letter] = (await h.projection.listCallbacks({ tier4Office: 'SH-PD-05' })).filter((r) => r.fallback?.granted);
     const month = monthOf(letter.fallback!.requestedAt, h.settings.timeZone);
-    const register = await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/letter.xlsx` });
+    const register = await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/letter.xlsx`, headers: users.headers('ops') });
     expect(register.statusCode).toBe(200);
     expect(register.headers['content-disposition']).toBe(`attachment; filename="letter-register-SH-PD-05-${month}.xlsx"`);
     const rows = await xlsxRows(register.rawPayload);
     expect(rows[0][0]).toBe(`《信函回访记录》　四级机构：SH-PD-05　月份：${month}　共 1 件`);
     expect(rows.slice(2).map((r) => [r[1], r[7], r[8]])).toEqual([[letter.policyNo, letter.fallback!.receipt!.reference, '投保人']]);
-    expect((await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/fax` })).json().fields).toEqual([{ field: 'kind', message: expect.any(String) }]);
+    expect((await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/fax`, headers: users.headers('ops') })).json().fields).toEqual([{ field: 'kind', message: expect.any(String) }]);
   } finally {
     await api.close();
   }

@@ -3,23 +3,28 @@
  * tests count workflows): a repeat post is harmless, bad input is refused field by field and starts
  * nothing, a batch answers row by row.
  */
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { reasonLabelsOf } from '../activities/documents';
 import { buildApi } from '../api/server';
+import { HuifangClient } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';
+import { testApiUsers, type TestApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
 let api: FastifyInstance;
+let users: TestApiUsers;
 
 beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
   h = await createHarness(env, keyring);
-  api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  users = await testApiUsers();
+  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
 });
 afterAll(async () => {
   await api?.close();
@@ -37,7 +42,9 @@ async function countWorkflows(policyNo: string): Promise<number> {
   return count;
 }
 
-const post = (body: unknown) => api.inject({ method: 'POST', url: '/v1/contracts', payload: body as object });
+/** As the issuance system. */
+const post = (body: unknown) => api.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: body as object });
+const getState = (policyNo: string) => api.inject({ method: 'GET', url: `/v1/callbacks/${policyNo}`, headers: users.headers('issuance') });
 
 test('posting the same contract twice starts one workflow and answers with the same run', async () => {
   const contract = aContract();
@@ -54,10 +61,10 @@ test('the state of a posted policy is served, and an unknown policy is a 404', a
   const contract = aContract();
   await post(contract);
   await h.withWorker(async () => {
-    let res = await api.inject({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}` });
+    let res = await getState(contract.policyNo);
     for (let i = 0; i < 40 && res.json().stage === 'ASSESSING'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      res = await api.inject({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}` });
+      res = await getState(contract.policyNo);
     }
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -67,9 +74,9 @@ test('the state of a posted policy is served, and an unknown policy is a 404', a
       coolingOff: { lastDay: '2026-12-08' },
     });
   });
-  const missing = await api.inject({ method: 'GET', url: '/v1/callbacks/P999999999' });
+  const missing = await getState('P999999999');
   expect(missing.statusCode).toBe(404);
-  expect(missing.json().error).toMatch(/P999999999/);
+  expect(missing.json()).toEqual({ error: 'Not Found', message: expect.stringMatching(/P999999999/) });
 });
 
 /** Every required field, missing or wrong, is refused with that field named and no workflow started. */
@@ -101,7 +108,7 @@ test.each(badFields)('a contract with a bad %s gets a 400 naming it, and starts 
 });
 
 test('malformed JSON is a 400 naming the body', async () => {
-  const res = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { 'content-type': 'application/json' }, payload: '{"policyNo": ' });
+  const res = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...users.headers('issuance'), 'content-type': 'application/json' }, payload: '{"policyNo": ' });
   expect(res.statusCode).toBe(400);
   expect(res.json().fields[0].field).toBe('(body)');
 });
@@ -118,3 +125,75 @@ test('a batch answers per row: good rows start, bad rows are named, and nothing 
   expect(body.results[2]).toMatchObject({ row: 2, ok: true, policyNo: good[1].policyNo });
   await expect(h.huifang.handle(bad.policyNo).describe()).rejects.toThrow(/not found/i);
 });
+
+test('unknown fields are refused by name, wherever they are, and start nothing', async () => {
+  const contract = aContract();
+  const res = await post({ ...contract, discount: 5, premium: { ...contract.premium, rebate: 1 } });
+  expect(res.statusCode).toBe(400);
+  expect(res.json().fields).toEqual(expect.arrayContaining([{ field: 'discount', message: 'unknown field' }, { field: 'premium.rebate', message: expect.any(String) }]));
+  await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+});
+
+test('a body that is not JSON is a 415, a missing one a 400 naming the body', async () => {
+  const asIssuance = users.headers('issuance');
+  const text = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'text/plain' }, payload: JSON.stringify(aContract()) });
+  expect(text.statusCode).toBe(415);
+  expect(text.json()).toEqual({ error: 'Unsupported Media Type', message: expect.stringContaining('text/plain') });
+  const xml = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'application/xml' }, payload: '<contract/>' });
+  expect(xml.statusCode).toBe(415);
+  const none = await api.inject({ method: 'POST', url: '/v1/contracts', headers: asIssuance });
+  expect(none.statusCode).toBe(400);
+  expect(none.json().fields[0].field).toBe('(body)');
+  const proto = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}}' });
+  expect(proto.statusCode).toBe(400);
+  expect(proto.json().fields[0].field).toBe('(body)');
+});
+
+test('bad path and query parameters are 400s naming them', async () => {
+  const get = (url: string) => api.inject({ method: 'GET', url, headers: users.headers('issuance') });
+  const badPath = await get('/v1/callbacks/P_1');
+  expect(badPath.statusCode).toBe(400);
+  expect(badPath.json().fields).toEqual([{ field: 'policyNo', message: 'must be 4-40 letters, digits or dashes' }]);
+  const undecodable = await get('/v1/callbacks/P%ZZ1');
+  expect(undecodable.statusCode).toBe(400);
+  expect(undecodable.json().fields[0].field).toBe('(url)');
+  const unknownQuery = await get('/v1/callbacks/P20261234?verbose=1');
+  expect(unknownQuery.statusCode).toBe(400);
+  expect(unknownQuery.json().fields).toEqual([{ field: 'verbose', message: 'unknown field' }]);
+});
+
+test('bodies over the limit and batches over the cap are 413s, and start nothing', async () => {
+  const small = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), bodyLimitBytes: 20_000, maxBatchSize: 3 });
+  try {
+    const postTo = (body: unknown) => small.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: body as object });
+    const batch = [aContract(), aContract(), aContract(), aContract()];
+    const tooMany = await postTo(batch);
+    expect(tooMany.statusCode).toBe(413);
+    expect(tooMany.json()).toEqual({ error: 'Payload Too Large', message: 'a batch holds at most 3 contracts, got 4' });
+    const tooLarge = await postTo(Array.from({ length: 60 }, () => aContract()));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json().message).toBe('the request body is larger than the 20000 bytes this route accepts');
+    for (const c of batch) await expect(h.huifang.handle(c.policyNo).describe()).rejects.toThrow(/not found/i);
+    // Every other JSON route takes a few hundred bytes; 64 KiB is plenty.
+    const step = await small.inject({ method: 'POST', url: '/v1/tickets/P20260001-T1/steps', headers: users.headers('t3-shpd'), payload: { step: 'dispatch', note: 'x'.repeat(70_000) } });
+    expect(step.statusCode).toBe(413);
+  } finally {
+    await small.close();
+  }
+});
+
+test('with Temporal out of reach a post is a 503 with retry-after, not a 500, and nothing is started', async () => {
+  // A port nobody listens on: the client gives up after its connection retries (some 20 s).
+  const nowhere = new HuifangClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) }), h.taskQueue);
+  const cut = buildApi({ huifang: nowhere, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  try {
+    const contract = aContract();
+    const res = await cut.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: contract });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toEqual({ error: 'Service Unavailable', message: expect.stringMatching(/^Temporal is out of reach/) });
+    await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+  } finally {
+    await cut.close();
+  }
+}, 60_000);

@@ -12,6 +12,7 @@ import { buildApi } from '../api/server';
 import { EncryptionCodec, type PayloadKeyring } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
 import { huifangDataConverter } from '../client/payload-keys';
+import { testApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
@@ -76,7 +77,8 @@ test('after a key rotation, new payloads use the new key and old histories still
 
 test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other origins no CORS grant", async () => {
   const codec = new EncryptionCodec(oldKeys);
-  const api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'] } });
+  // The codec routes need no huifang token (the UI's browser has none); CORS limits them to the UI.
+  const api = buildApi({ huifang: h.huifang, auth: (await testApiUsers()).auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'] } });
   const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"张三"}') }]);
   const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
 
@@ -84,6 +86,13 @@ test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other 
   expect(res.statusCode).toBe(200);
   expect(res.headers['access-control-allow-origin']).toBe('http://localhost:8233');
   expect(Buffer.from(res.json().payloads[0].data, 'base64').toString()).toBe('{"name":"张三"}');
+
+  // A malformed body, or a payload that does not decrypt, is the caller's fault: a 400 naming it.
+  const malformed = await api.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: 'all of them' } });
+  expect(malformed.statusCode).toBe(400);
+  expect(malformed.json().fields[0].field).toBe('payloads');
+  const tampered = { payloads: [{ ...body.payloads[0], data: Buffer.from('not ciphertext').toString('base64') }] };
+  expect((await api.inject({ method: 'POST', url: '/codec/decode', payload: tampered })).statusCode).toBe(400);
 
   const preflight = await api.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'https://evil.example.org', 'access-control-request-method': 'POST' } });
   expect(preflight.headers['access-control-allow-origin']).toBeUndefined();

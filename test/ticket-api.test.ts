@@ -10,19 +10,22 @@ import { buildApi } from '../api/server';
 import { localDateOf } from '../domain/local-time';
 import type { TicketInput } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
+import { testApiUsers, type TestApiUsers, type TestUsername } from './helpers/api-users';
 import { startTicket as startTicketOf } from './helpers/drive';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
 let api: FastifyInstance;
+let users: TestApiUsers;
 const run = `${process.pid}${Date.now() % 100000}`;
 
 beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
   h = await createHarness(env, keyring);
-  api = buildApi({ huifang: h.huifang, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  users = await testApiUsers();
+  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
 });
 afterAll(async () => {
   await api?.close();
@@ -42,12 +45,13 @@ function aTicket(n: number, type: TicketType, centralSubBranch: string): TicketI
 }
 
 const start = (t: TicketInput) => startTicketOf(h, t);
+const get = (url: string, as: TestUsername = 'ops') => api.inject({ method: 'GET', url, headers: users.headers(as) });
 
 /** Visibility is eventually consistent: ask until the expected tickets show up. */
 async function listUntil(query: string, expectedIds: string[]) {
   let body: { tickets: { ticketId: string }[] } = { tickets: [] };
   for (let i = 0; i < 40; i++) {
-    const res = await api.inject({ method: 'GET', url: `/v1/tickets?${query}` });
+    const res = await get(`/v1/tickets?${query}`);
     expect(res.statusCode).toBe(200);
     body = res.json();
     const ids = body.tickets.map((t) => t.ticketId).filter((id) => id.startsWith(`P${run}`)).sort();
@@ -66,24 +70,27 @@ test('tickets are listed by office, type and stage, and move through the step en
     await listUntil('centralSubBranch=SH-PD', [shpd1.ticketId, shpd2.ticketId]);
     await listUntil('centralSubBranch=SH-PD&type=level-1', [shpd1.ticketId]);
 
-    const post = (ticketId: string, body: unknown) => api.inject({ method: 'POST', url: `/v1/tickets/${ticketId}/steps`, payload: body as object });
-    const wrongOffice = await post(shpd1.ticketId, { step: 'dispatch', actor: { role: 'tier3', id: 'T3-WANG', office: 'SH-JD' } });
-    expect(wrongOffice.statusCode).toBe(409);
-    expect(wrongOffice.json().error).toMatch(/not the central sub-branch/);
-    const noActor = await post(shpd1.ticketId, { step: 'dispatch' });
-    expect(noActor.statusCode).toBe(400);
-    expect(noActor.json().fields.map((f: { field: string }) => f.field)).toContain('actor');
+    const post = (ticketId: string, as: TestUsername, body: unknown) =>
+      api.inject({ method: 'POST', url: `/v1/tickets/${ticketId}/steps`, headers: users.headers(as), payload: body as object });
+    // The tier-4 office of the ticket may not take the tier-3 handler's step: the workflow turns it down.
+    const wrongRole = await post(shpd1.ticketId, 't4-shpd03', { step: 'dispatch' });
+    expect(wrongRole.statusCode).toBe(409);
+    expect(wrongRole.json().message).toMatch(/'dispatch' is taken by tier3, not tier4/);
+    const badActor = await post(shpd1.ticketId, 't3-shpd', { step: 'dispatch', actor: 'T3-LI' });
+    expect(badActor.statusCode).toBe(400);
+    expect(badActor.json().fields.map((f: { field: string }) => f.field)).toContain('actor');
 
-    const dispatched = await post(shpd1.ticketId, { step: 'dispatch', actor: { role: 'tier3', id: 'T3-LI', office: 'SH-PD' } });
+    // The actor comes from the token: the tier-3 handler of SH-PD.
+    const dispatched = await post(shpd1.ticketId, 't3-shpd', { step: 'dispatch' });
     expect(dispatched.statusCode).toBe(200);
     expect(dispatched.json()).toMatchObject({ stage: 'DISPATCHED', dueAt: expect.any(String) });
     await listUntil('centralSubBranch=SH-PD&stage=DISPATCHED', [shpd1.ticketId]);
     await listUntil('centralSubBranch=SH-PD&overdue=false&stage=AWAITING_DISPATCH', [shpd2.ticketId]);
 
-    const state = await api.inject({ method: 'GET', url: `/v1/tickets/${shpd1.ticketId}` });
-    expect(state.json().steps).toEqual([expect.objectContaining({ step: 'dispatch', actor: expect.objectContaining({ id: 'T3-LI' }) })]);
-    expect((await api.inject({ method: 'GET', url: '/v1/tickets/P000000-T9' })).statusCode).toBe(404);
-    const badFilter = await api.inject({ method: 'GET', url: '/v1/tickets?overdue=maybe' });
+    const state = await get(`/v1/tickets/${shpd1.ticketId}`);
+    expect(state.json().steps).toEqual([expect.objectContaining({ step: 'dispatch', actor: { role: 'tier3', id: 'T3-LI', office: 'SH-PD' } })]);
+    expect((await get('/v1/tickets/P000000-T9')).statusCode).toBe(404);
+    const badFilter = await get('/v1/tickets?overdue=maybe');
     expect(badFilter.statusCode).toBe(400);
     expect(badFilter.json().fields[0].field).toBe('overdue');
   });
@@ -95,7 +102,7 @@ test('the printable order and the day register download, in Chinese, with the ti
     await start(t);
     await h.huifang.advanceTicket(t.ticketId, { step: 'dispatch', actor: { role: 'tier3', id: 'T3-LI', office: 'SH-PD' } });
 
-    const order = await api.inject({ method: 'GET', url: `/v1/tickets/${t.ticketId}/order.html` });
+    const order = await get(`/v1/tickets/${t.ticketId}/order.html`, 't3-shpd');
     expect(order.statusCode).toBe(200);
     expect(order.headers['content-type']).toMatch(/text\/html/);
     expect(order.body).toContain('转办单');
@@ -105,7 +112,7 @@ test('the printable order and the day register download, in Chinese, with the ti
     const today = localDateOf(new Date());
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
-      const res = await api.inject({ method: 'GET', url: `/v1/registers/SH-PD/${today}.xlsx` });
+      const res = await get(`/v1/registers/SH-PD/${today}.xlsx`, 't3-shpd');
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-disposition']).toContain(`transfer-register-SH-PD-${today}.xlsx`);
       const book = new ExcelJS.Workbook();
@@ -116,7 +123,8 @@ test('the printable order and the day register download, in Chinese, with the ti
       if (!found) await new Promise((r) => setTimeout(r, 250));
     }
     expect(found).toBe(true);
-    const bad = await api.inject({ method: 'GET', url: '/v1/registers/SH-PD/2026-13-01.xlsx' });
+    const bad = await get('/v1/registers/SH-PD/2026-13-01.xlsx', 't3-shpd');
     expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].field).toBe('date');
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * Who may call which route, in one place. Each route declares its callers in its Fastify config,
+ * `config: { roles: ['tier3', 'ops'] }`, or `config: { public: true }`; this hook checks the bearer
+ * token before the body is even read. A route that declares nothing is ops-only, so a route added
+ * without thought is closed, not open.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ApiAuth, Authenticated } from './api-auth';
+import { HttpError } from './errors';
+import type { Principal, Role } from './roles';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The roles that may call the route (default: ops only). */
+    roles?: readonly Role[];
+    /** No token needed (health, the OpenAPI document, sign-in, the Web UI's codec). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller; set on every non-public route. */
+    principal?: Principal;
+    /** The token's user and, for a session, its expiry. */
+    authenticated?: Authenticated;
+  }
+}
+
+export const DEFAULT_ROLES: readonly Role[] = ['ops'];
+
+export function registerAuthHook(app: FastifyInstance, auth: ApiAuth): void {
+  app.decorateRequest('principal', undefined);
+  app.decorateRequest('authenticated', undefined);
+  app.addHook('onRequest', async (req) => {
+    // Unknown routes answer 404 whoever asks; the routes that exist decide for themselves.
+    if (req.is404) return;
+    const config = req.routeOptions.config;
+    if (config.public) return;
+    req.authenticated = auth.authenticate(req.headers.authorization);
+    const principal = (req.principal = req.authenticated.principal);
+    const roles = config.roles ?? DEFAULT_ROLES;
+    if (!roles.includes(principal.role)) {
+      throw new HttpError(403, `${req.method} ${req.routeOptions.url} is for ${roles.join(', ')}; this token is ${principal.role} ${principal.id}`);
+    }
+  });
+}

@@ -1,0 +1,41 @@
+/** Signing in (staff web pages) and asking who a token belongs to. */
+import { z } from 'zod';
+import type { ApiAuth } from './api-auth';
+import { HttpError } from './errors';
+import { ROLES } from './roles';
+import { signedIn, whoAmI } from './response-schemas';
+import type { ApiRoutes } from './route';
+
+const signInBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+
+export function registerAuthRoutes(routes: ApiRoutes, auth: ApiAuth): void {
+  routes.add({
+    method: 'POST',
+    url: '/v1/auth/sign-in',
+    tag: 'auth',
+    summary: 'Sign in with a username and password; answers a session token (8 hours)',
+    roles: 'public',
+    body: signInBody,
+    bodyLimit: 4 * 1024,
+    response: { description: 'The session token and who it is for', schema: signedIn },
+    errors: [401, 429],
+    async handler({ body }) {
+      const session = await auth.signIn(body.username, body.password);
+      if (!session) throw new HttpError(401, 'wrong username or password');
+      return { token: session.token, principal: session.principal, expiresAt: session.expiresAt.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/v1/auth/me',
+    tag: 'auth',
+    summary: 'Who the token belongs to',
+    roles: ROLES,
+    response: { description: 'The principal of the token', schema: whoAmI },
+    async handler({ req, principal }) {
+      const { username, expiresAt } = req.authenticated!;
+      return { username, principal, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) };
+    },
+  });
+}

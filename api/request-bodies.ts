@@ -1,0 +1,31 @@
+/**
+ * The API's bodies for acting on callbacks and tickets: the domain's schemas, less what the token
+ * already says (the actor, the operator, the uploader) and what the path says (the attempt). The
+ * handler fills those in and checks the whole against the domain schema, so the cross-field rules
+ * (answers with a completed call, a reason with a rejection) still answer 400 with the field named.
+ */
+import { z } from 'zod';
+import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
+import { actorSchema, ticketStepSchema } from '../domain/ticket';
+import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
+
+const optionalActor = actorSchema.optional().describe('who acts; filled in from the token when left out, and a 403 when it names anybody else');
+
+const { attemptId: _fromPath, ...outcomeFields } = callOutcomeSchema.shape;
+export const outcomeBody = z.object({ ...outcomeFields, operator: outcomeFields.operator.optional().describe('the caller\'s staff id; from the token when left out') }).strict();
+
+export const recordingBody = z
+  .object({ ...recordingUploadSchema.shape, uploadedBy: recordingUploadSchema.shape.uploadedBy.optional().describe("the uploader's staff id; from the token when left out") })
+  .strict();
+
+export const waiverReportBody = z.object({ ...waiverReportSchema.shape, actor: optionalActor }).strict();
+export const waiverDecisionBody = z.object({ ...waiverDecisionSchema.shape, actor: optionalActor }).strict();
+export const fallbackReceiptBody = z.object({ ...fallbackReceiptSchema.shape, actor: optionalActor }).strict();
+
+type StepOption = (typeof ticketStepSchema.options)[number];
+export const ticketStepBody = z.discriminatedUnion(
+  'step',
+  ticketStepSchema.options.map((o: StepOption) => z.object({ ...o.shape, actor: optionalActor }).strict()) as unknown as [
+    z.ZodObject<{ step: z.ZodLiteral<string>; actor: typeof optionalActor }>,
+  ],
+);

@@ -1,0 +1,104 @@
+/**
+ * The answers of the API, as zod schemas for the OpenAPI document. The large states (a callback, a
+ * ticket) are typed in domain/ and only their headline fields are spelled out here; the rest is
+ * described as further properties.
+ */
+import { z } from 'zod';
+import { CALLBACK_STAGES } from '../domain/callback-state';
+import { TICKET_STAGES } from '../domain/ticket';
+import { TICKET_TYPES } from '../domain/transfer-reasons';
+import { principalSchema } from './roles';
+
+export const fieldErrorsBody = z
+  .object({
+    error: z.string().describe('what was wrong, with the fields listed'),
+    fields: z.array(z.object({ field: z.string().describe('dotted path: policyholder.phone, [3].channel, a query or path parameter'), message: z.string() })),
+  })
+  .meta({ id: 'FieldErrors' });
+
+export const errorBody = z
+  .object({ error: z.string().describe("the status's name: Unauthorized, Forbidden, Not Found, Conflict…"), message: z.string().describe('why, in words') })
+  .meta({ id: 'Error' });
+
+export const startedCallback = z.object({ policyNo: z.string(), workflowId: z.string(), runId: z.string() }).meta({ id: 'StartedCallback' });
+
+export const batchAnswer = z
+  .object({
+    accepted: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(
+      z.object({
+        row: z.number().int(),
+        ok: z.boolean(),
+        policyNo: z.string().optional(),
+        workflowId: z.string().optional(),
+        runId: z.string().optional(),
+        fields: fieldErrorsBody.shape.fields.optional(),
+        error: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchAnswer' });
+
+export const callbackState = z
+  .looseObject({
+    policyNo: z.string(),
+    stage: z.enum(CALLBACK_STAGES),
+    decision: z.looseObject({ required: z.boolean(), ruleId: z.string().optional() }).optional(),
+    coolingOff: z.looseObject({ lastDay: z.string() }).optional(),
+    attempts: z.array(z.looseObject({ attemptId: z.string(), attemptNo: z.number().int() })),
+    stageHistory: z.array(z.object({ stage: z.enum(CALLBACK_STAGES), at: z.string(), note: z.string().optional() })),
+  })
+  .describe('The callback state (domain/callback-state.ts): decision and reason, cooling-off period, plan, attempts, problems, tickets, recording, fallback, waiver')
+  .meta({ id: 'CallbackState' });
+
+export const outcomeAck = z.looseObject({ stage: z.enum(CALLBACK_STAGES) }).describe('The acknowledgement of an outcome, with the stage it led to').meta({ id: 'OutcomeAck' });
+
+export const ticketState = z
+  .looseObject({
+    ticketId: z.string(),
+    policyNo: z.string(),
+    type: z.enum(TICKET_TYPES),
+    stage: z.enum(TICKET_STAGES),
+    org: z.object({ branch: z.string(), centralSubBranch: z.string(), tier4Office: z.string() }),
+    agentCode: z.string(),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    steps: z.array(z.looseObject({ step: z.string(), actor: z.looseObject({ role: z.string(), id: z.string() }), at: z.string() })),
+  })
+  .describe('A ticket (domain/ticket.ts): every step with who and when, due time, reminders, escalations')
+  .meta({ id: 'TicketState' });
+
+export const ticketList = z
+  .object({
+    count: z.number().int(),
+    tickets: z.array(
+      z.object({
+        ticketId: z.string(),
+        policyNo: z.string(),
+        type: z.enum(TICKET_TYPES),
+        stage: z.enum(TICKET_STAGES),
+        dueAt: z.string().optional(),
+        overdue: z.boolean(),
+        centralSubBranch: z.string(),
+        tier4Office: z.string(),
+        agentCode: z.string(),
+        startedAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'TicketList' });
+
+export const quotaAnswer = z
+  .looseObject({ office: z.string(), month: z.string(), fallbacks: z.number().int(), share: z.number().optional(), note: z.string().optional() })
+  .meta({ id: 'FallbackQuota' });
+
+export const documentUploaded = z.object({ reference: z.string(), sizeBytes: z.number().int() }).meta({ id: 'DocumentUploaded' });
+
+export const signedIn = z
+  .object({ token: z.string().describe('send as Authorization: Bearer <token>'), principal: principalSchema, expiresAt: z.string() })
+  .meta({ id: 'SignedIn' });
+
+export const whoAmI = z
+  .object({ username: z.string(), principal: principalSchema, expiresAt: z.string().optional().describe('absent for a long-lived machine token') })
+  .meta({ id: 'WhoAmI' });
