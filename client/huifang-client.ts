@@ -25,6 +25,7 @@ import type { FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/wa
 import { TemporalFallbackQuota } from './fallback-quota-gateway';
 import type { QuotaSnapshot } from '../workflows/fallback-quota-messages';
 import * as sa from '../workflows/search-attributes';
+import { callbackStaticDetails, callbackStaticSummary } from '../workflows/summaries';
 import type { TemporalSettings } from './connection-settings';
 import { huifangDataConverter } from './payload-keys';
 import type { PayloadKeyring } from './encryption-codec';
@@ -100,6 +101,9 @@ export class HuifangClient {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: sa.callbackStartAttributes(contract),
+        // The Web UI's summary of the run: business keys only (the contract itself is encrypted).
+        staticSummary: callbackStaticSummary(contract),
+        staticDetails: callbackStaticDetails(contract),
       });
       return { policyNo: contract.policyNo, workflowId, runId: handle.firstExecutionRunId };
     } catch (err) {

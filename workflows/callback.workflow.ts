@@ -15,9 +15,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -48,6 +50,7 @@ import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceip
 import { msUntil, nowIso, sleepUntil } from './clock';
 import { openTicket, ticketIdFor } from './open-ticket';
 import * as sa from './search-attributes';
+import { activitySummary, attemptDueSummary, callbackCurrentDetails, outcomeDueSummary, placeCallSummary, receiptDueSummary } from './summaries';
 
 // Pure computation on configuration: a local activity keeps it to one history event.
 const { assessContract } = proxyLocalActivities<Activities>({
@@ -115,9 +118,14 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   /** Moves the stage and publishes it; one search-attribute event, and none when nothing changed. */
   let published = '';
   const setStage = (stage: CallbackStage, note?: string): void => {
-    if (stage !== state.stage) state.stageHistory.push({ stage, at: nowIso(), note });
+    if (stage !== state.stage) {
+      state.stageHistory.push({ stage, at: nowIso(), note });
+      log.info(`callback ${policyNo} stage ${stage}`, { policyNo, stage, note });
+    }
     state.stage = stage;
     state.nextAttemptAt = stage === 'AWAITING_CALL' || stage === 'CALLING' ? state.nextAttemptAt : undefined;
+    // The Web UI's "current details" of the run: not history, so free to change at every stage.
+    setCurrentDetails(callbackCurrentDetails(state));
     const attrs = JSON.stringify([stage, state.attemptsMade, state.nextAttemptAt ?? null, state.coolingOff?.endsAt ?? null]);
     if (attrs === published) return;
     published = attrs;
@@ -133,7 +141,10 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   let revision = 0;
   const startedAt = workflowInfo().startTime.toISOString();
   const record = async (): Promise<void> => {
-    if (current) await recordCallback(callbackRecordOf(contract, state, { startedAt, revision: ++revision, at: nowIso() }));
+    if (current) {
+      const row = callbackRecordOf(contract, state, { startedAt, revision: ++revision, at: nowIso() });
+      await recordCallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `projection row, revision ${revision}`) }, [row]);
+    }
   };
   // Stage 2 onwards runs in this scope, so an accepted waiver can stop whatever it is waiting on.
   const mainScope = new CancellationScope();
@@ -245,7 +256,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     async (upload) => {
       verifying = true;
       try {
-        const verified = await verifyRecording(upload).catch((err: unknown) => {
+        const verified = await verifyRecording.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `verify recording ${upload.reference}`) }, [upload]).catch((err: unknown) => {
           throw recordingCheckFailure(upload.reference, err);
         });
         state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
@@ -335,7 +346,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   }
 
   // --- Stage 1: decide -------------------------------------------------------------------------
-  assessment = await assessContract({ contract, now: nowIso() });
+  assessment = await assessContract.executeWithOptions({ summary: activitySummary(policyNo, 'ASSESSING', 'rule, cooling-off period, questionnaire, call plan') }, [{ contract, now: nowIso() }]);
   state.decision = assessment.decision;
   state.coolingOff = assessment.coolingOff;
   state.questions = assessment.questions.map(({ id, text }) => ({ id, text }));
@@ -406,7 +417,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       }
       // The agent has answered: the branch calls again (a new plan from now; late if past the period).
       state.unreachableReason = undefined;
-      state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference });
+      const round = { now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference };
+      state.plan = await planCallRound.executeWithOptions({ summary: activitySummary(policyNo, state.stage, 'plan the confirming call round') }, [round]);
     }
 
     // Phone could not do it: a letter or an on-site visit where allowed and within the cap.
@@ -462,7 +474,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
         'fallback-task',
       ),
     );
-    const received = await condition(() => state.fallback!.receipt !== undefined, plan.receiptWaitDays * DAY);
+    const receiptDueAt = new Date(Date.now() + plan.receiptWaitDays * DAY).toISOString();
+    const received = await condition(() => state.fallback!.receipt !== undefined, plan.receiptWaitDays * DAY, { summary: receiptDueSummary(policyNo, kind, receiptDueAt) });
     if (!received) return escalate(`no signed receipt within ${plan.receiptWaitDays} days of the ${kind} callback`);
 
     state.completedBy = kind;
@@ -503,7 +516,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       }
       state.nextAttemptAt = slot.start;
       setStage('AWAITING_CALL');
-      await sleepUntil(slot.start);
+      await sleepUntil(slot.start, attemptDueSummary(policyNo, state.attempts.length + 1, slot));
 
       const attempt: CallAttempt = {
         attemptId: `${policyNo}-${state.attempts.length + 1}`,
@@ -514,7 +527,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       state.attempts.push(attempt);
       openAttempt = attempt;
       setStage('CALLING');
-      await placeCall({
+      await placeCall.executeWithOptions({ summary: placeCallSummary(policyNo, attempt.attemptNo, slot) }, [{
         policyNo,
         workflowId: workflowInfo().workflowId,
         attemptId: attempt.attemptId,
@@ -524,8 +537,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
         phone: number,
         questionIds: assessment!.questions.map((q) => q.id),
         late: slot.late,
-      });
-      const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end));
+      }]);
+      const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end), { summary: outcomeDueSummary(policyNo, attempt.attemptNo, slot) });
       openAttempt = undefined;
       if (reported) {
         made++;
