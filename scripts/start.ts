@@ -16,6 +16,7 @@ import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { keyringFromEnv } from '../client/payload-keys';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
+import { installTelemetry, telemetryFromEnv } from '../workers/telemetry';
 import { toolchainPaths } from './toolchain-paths';
 
 const ROOT = resolve(__dirname, '..');
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
     say(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
     await connection.close();
 
+    // Metrics and JSON logs of the worker (workers/telemetry.ts), before its first connection.
+    const telemetry = telemetryFromEnv();
+    installTelemetry(telemetry);
     const keyring = keyringFromEnv(process.env, !temporal.external);
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
     worker = await startWorker(temporal, keyring, mode);
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
     say(`worker polling '${temporal.taskQueue}' (call center: ${mode === 'simulated' ? 'simulated dialer, demo mode' : 'staff through the API'})`);
     say(`API        ${api.url}   e.g. curl -X POST ${api.url}/v1/contracts -H 'content-type: application/json' -d @examples/contract.json`);
     if (!temporal.external) say('Web UI     http://localhost:8233   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")');
+    if (telemetry.metricsAddress) say(`metrics    http://${telemetry.metricsAddress}/metrics   (Prometheus; HUIFANG_METRICS_ADDRESS, 'off' for none)`);
+    if (!temporal.external) say('demo       npx huifang demo   (a day of contracts through every stage; ready queries in README "Web UI")');
     say('Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[huifang] could not start: ${err instanceof Error ? err.message : String(err)}`);
