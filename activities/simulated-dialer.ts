@@ -55,13 +55,8 @@ export class SimulatedDialer implements CallCenter {
     const ack = await this.target.recordCallOutcome(task.policyNo, report);
     const store = this.options.recordings;
     if (!store || ack.stage !== 'AWAITING_RECORDING' || !report.recordingRef) return;
-    // A stand-in recording: a few bytes unique to the attempt, stored and checksummed like a real one.
-    const audio = Buffer.from(`RIFF simulated callback recording ${task.attemptId} ${report.calledAt}`);
-    const path = store.pathOf(report.recordingRef);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, audio);
-    const checksum = `sha256:${createHash('sha256').update(audio).digest('hex')}`;
-    await this.target.uploadRecording(task.policyNo, { reference: report.recordingRef, checksum, uploadedBy: this.options.operator ?? 'simulated-dialer' });
+    const upload = await storeStandInRecording(store, report.recordingRef, `${task.attemptId} ${report.calledAt}`, this.options.operator ?? 'simulated-dialer');
+    await this.target.uploadRecording(task.policyNo, upload);
   }
 
   /** Stops outstanding simulated calls (worker shutdown). */
@@ -107,4 +102,13 @@ export function simulatedOutcome(task: CallTask, now: Date, operator: string): C
     default:
       return clean();
   }
+}
+
+/** A stand-in recording: a few bytes unique to `label`, stored and checksummed like a real one. */
+export async function storeStandInRecording(store: LocalFolderRecordingStore, reference: string, label: string, uploadedBy: string): Promise<RecordingUpload> {
+  const audio = Buffer.from(`RIFF simulated callback recording ${label}`);
+  const path = store.pathOf(reference);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, audio);
+  return { reference, checksum: `sha256:${createHash('sha256').update(audio).digest('hex')}`, uploadedBy };
 }
