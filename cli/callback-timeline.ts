@@ -17,24 +17,26 @@ export interface TimelineEntry {
 }
 
 export function callbackTimeline(state: CallbackState, tickets: readonly TicketState[] = []): TimelineEntry[] {
-  const entries: TimelineEntry[] = [];
-  const add = (at: string | undefined, subject: string, text: string) => {
-    if (at) entries.push({ at, subject, text });
+  const entries: (TimelineEntry & { rank: number })[] = [];
+  const add = (at: string | undefined, subject: string, text: string, rank: number = RANK.other) => {
+    if (at) entries.push({ at, subject, text, rank });
   };
 
-  for (const s of state.stageHistory) add(s.at, 'stage', `${s.stage}${s.note ? `: ${s.note}` : ''}`);
+  for (const s of state.stageHistory) {
+    add(s.at, 'stage', `${s.stage}${s.note ? `: ${s.note}` : ''}`, s.stage === 'AWAITING_CALL' ? RANK.waitForCall : s.stage === 'CALLING' ? RANK.calling : RANK.stage);
+  }
 
   for (const a of state.attempts) {
     const subject = `attempt #${a.attemptNo}`;
-    add(a.placedAt, subject, `placed, slot ${a.slot.slot} ${localStamp(a.slot.start)}-${localStamp(a.slot.end).slice(11)}${a.slot.late ? ' (late)' : ''}`);
+    add(a.placedAt, subject, `placed, slot ${a.slot.slot} ${localStamp(a.slot.start)}-${localStamp(a.slot.end).slice(11)}${a.slot.late ? ' (late)' : ''}`, RANK.placed);
     if (a.report) {
       const no = Object.entries(a.report.answers ?? {}).filter(([, v]) => v === 'no').map(([q]) => q);
       const answers = a.report.answers ? (no.length ? `; answered no to: ${no.join(', ')}` : '; every answer yes') : '';
       const problems = a.report.reportedProblems?.length ? `; problems reported: ${a.report.reportedProblems.join(', ')}` : '';
       const note = a.report.note ? ` "${a.report.note}"` : '';
-      add(a.recordedAt, subject, `${a.report.outcome} by ${a.report.operator}${answers}${problems}${note}`);
+      add(a.recordedAt, subject, `${a.report.outcome} by ${a.report.operator}${answers}${problems}${note}`, RANK.outcome);
     } else if (a.outcome === 'not-made') {
-      add(a.slot.end, subject, 'not made: the slot ended without an outcome');
+      add(a.slot.end, subject, 'not made: the slot ended without an outcome', RANK.outcome);
     }
   }
 
@@ -51,7 +53,7 @@ export function callbackTimeline(state: CallbackState, tickets: readonly TicketS
     }
     if (ticket?.reminded && ticket.remindAt) add(ticket.remindAt, subject, 'reminder sent to the agent and the tier-4 office');
     for (const e of ticket?.escalations ?? []) add(e.at, subject, `overdue: escalated to ${e.to === 'tier3' ? 'the tier-3 handler' : 'the branch'}`);
-    add(ref.closedAt, subject, `closed${ref.overdue ? ' (was overdue)' : ''}`);
+    add(ref.closedAt ?? ticket?.closedAt, subject, `closed${ref.overdue ?? ticket?.overdue ? ' (was overdue)' : ''}`);
   }
 
   const w = [...(state.rejectedWaivers ?? []), ...(state.waiver ? [state.waiver] : [])];
@@ -70,11 +72,17 @@ export function callbackTimeline(state: CallbackState, tickets: readonly TicketS
   if (state.escalation) add(state.escalation.at, 'escalation', `to the ${state.escalation.to}: ${state.escalation.reason}`);
 
   const r = state.recording;
-  if (r) add(r.verifiedAt, 'recording', `${r.reference} verified (${r.sizeBytes} bytes, uploaded by ${r.uploadedBy})`);
+  if (r) add(r.verifiedAt, 'recording', `${r.reference} verified (${r.sizeBytes} bytes, uploaded by ${r.uploadedBy})`, RANK.outcome);
 
-  // Stable: entries of the same instant keep the order they were added in (stage before its cause's details).
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e);
+  // Entries of the same millisecond in the order one causes the next; else in the order added.
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.e.rank - b.e.rank || a.i - b.i)
+    .map(({ e: { rank: _rank, ...entry } }) => entry);
 }
+
+/** Within one instant: waiting for the call, the call placed, CALLING, its outcome, the stage it led to, the rest. */
+const RANK = { waitForCall: 0, placed: 1, calling: 2, outcome: 3, stage: 4, other: 5 } as const;
 
 function replyText(ticket: TicketState): string {
   const r = ticket.reply;

@@ -132,12 +132,12 @@ async function step(args: string[], ctx: CliContext): Promise<number> {
   if (!/^[A-Za-z0-9-]+-T\d+$/.test(ticketId)) throw new UsageError(`'${ticketId}' is not a ticket id (<policyNo>-T<n>)`);
   if (!STEPS.includes(stepName)) throw new UsageError(`'${stepName}' is not a step: one of ${STEPS.join(', ')}`);
   if (!values.as) throw new UsageError('who takes the step? --as <role>:<id>[@office]');
+  // Only the fields given: each step's schema is strict about the fields it takes.
+  const fields = { correctedPhone: values.phone, actionTaken: values.action, note: values.note };
   const parsed = ticketStepSchema.safeParse({
     step: stepName,
     actor: parseActor(values.as),
-    correctedPhone: values.phone,
-    actionTaken: values.action,
-    note: values.note,
+    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -11,14 +11,16 @@ import { localMinutesOf } from '../domain/local-time';
 
 export const DEMO_SLOTS = 30;
 export const DEMO_MAX_ATTEMPTS = 3;
+const FIRST_SLOT_MINUTES = 3;
 
 export function demoSettings(now = new Date()): Settings {
   const base = benchSettings('now', now);
   const first = localMinutesOf(now, base.timeZone);
-  // The first slot is 2 minutes long, so contracts started in the next minute are called at once
-  // (a window cut below the 1-minute minimum by "now" is skipped); then one slot a minute.
-  const starts = Array.from({ length: DEMO_SLOTS }, (_, i) => (i === 0 ? first : first + i + 1)).filter((m) => m + (m === first ? 2 : 1) <= 24 * 60);
-  const slots = starts.map((m) => ({ name: `demo-${clock(m)}`, from: clock(m), to: clock(m === first ? m + 2 : m + 1) }));
+  // The first slot is 3 minutes long, so contracts started in the next two minutes (the worker's
+  // bundling included) are called at once: a window cut below the 1-minute minimum by "now" is
+  // skipped. Then one slot a minute.
+  const starts = Array.from({ length: DEMO_SLOTS }, (_, i) => (i === 0 ? first : first + i + 2)).filter((m) => m + (m === first ? FIRST_SLOT_MINUTES : 1) <= 24 * 60);
+  const slots = starts.map((m) => ({ name: `demo-${clock(m)}`, from: clock(m), to: clock(m === first ? m + FIRST_SLOT_MINUTES : m + 1) }));
   return { ...base, callPlan: { ...base.callPlan, slots, maxAttempts: DEMO_MAX_ATTEMPTS } };
 }
 

@@ -38,9 +38,9 @@ test('the demo contracts are valid, fictional and spread over channels, products
   expect(new Set(contracts.map((c) => c.contract.channel))).toEqual(new Set(['agency', 'bancassurance']));
   expect(new Set(contracts.map((c) => c.contract.org.centralSubBranch)).size).toBeGreaterThanOrEqual(4);
   expect(new Set(contracts.map((c) => c.contract.policyholder.phone?.slice(-2) ?? 'none'))).toEqual(new Set(['21', '04', '05', '08', '00', '02', 'none', '03', '06', '07', '33']));
-  // Demo timing: a 2-minute slot now, then one a minute; 3 attempts a round.
+  // Demo timing: a 3-minute slot now, then one a minute; 3 attempts a round.
   const plan = demoSettings(new Date('2026-12-01T02:00:30Z')).callPlan;
-  expect(plan.slots.slice(0, 3).map((s) => `${s.from}-${s.to}`)).toEqual(['10:00-10:02', '10:02-10:03', '10:03-10:04']);
+  expect(plan.slots.slice(0, 3).map((s) => `${s.from}-${s.to}`)).toEqual(['10:00-10:03', '10:03-10:04', '10:04-10:05']);
   expect(plan.maxAttempts).toBe(3);
 });
 

@@ -8,18 +8,36 @@
 import type { PlannedSlot } from '../domain/call-plan';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
-import { DEFAULT_TIME_ZONE, localDateOf, localMinutesOf } from '../domain/local-time';
+import { DEFAULT_TIME_ZONE } from '../domain/local-time';
 import type { TicketInput, TicketState } from '../domain/ticket';
 
-/** `2026-12-01 09:30`, in the business's time zone. */
+/**
+ * `2026-12-01 09:30`, in the business's time zone. Intl rather than domain/local-time's TZDate: in
+ * the workflow sandbox, whose Date is replaced by a deterministic one, TZDate reads UTC.
+ */
 export function localStamp(iso: string): string {
-  return `${localDateOf(new Date(iso))} ${localClock(iso)}`;
+  const p = partsOf(iso);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 /** `09:30`, in the business's time zone. */
 export function localClock(iso: string): string {
-  const minutes = localMinutesOf(new Date(iso));
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const p = partsOf(iso);
+  return `${p.hour}:${p.minute}`;
+}
+
+const FORMAT = new Intl.DateTimeFormat('en-GB', {
+  timeZone: DEFAULT_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function partsOf(iso: string): Record<string, string> {
+  return Object.fromEntries(FORMAT.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
 }
 
 // --- the callback workflow --------------------------------------------------------------------
