@@ -5,12 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort } from '../bench/dev-server';
 import { idsOfWorkflow, jsonLogLine, telemetryFromEnv } from '../workers/telemetry';
 import { aContract } from './helpers/contracts';
+import { eventually as poll } from './helpers/eventually';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
 const ROOT = resolve(__dirname, '..');
@@ -19,26 +20,7 @@ let h: TestHarness;
 let worker: ChildProcess | undefined;
 let output = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms; worker output:\n${output.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T | undefined>) => poll(what, fn, 30_000, () => `; worker output:\n${output.slice(-3000)}`);
 
 let metricsUrl: string;
 

@@ -18,6 +18,7 @@ import type { CallbackState } from '../domain/callback-state';
 import { callbackStaticSummary, localStamp, outcomeDueSummary } from '../workflows/summaries';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { aContract } from './helpers/contracts';
+import { eventually } from './helpers/eventually';
 import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -44,24 +45,13 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function stateWhere(policyNo: string, ok: (s: CallbackState) => boolean): Promise<CallbackState> {
   let last: CallbackState | undefined;
-  return eventually(`${policyNo} never got there (last seen: ${JSON.stringify(last ?? null)})`, async () => {
+  const check = async () => {
     last = await h.huifang.getCallbackState(policyNo);
     return ok(last) ? last : undefined;
-  }).catch((err: Error) => {
-    throw new Error(`${err.message}; last state ${JSON.stringify(last)}`);
-  });
+  };
+  return eventually(`${policyNo} never got there`, check, 20_000, () => `; last state ${JSON.stringify(last)}`);
 }
 
 test('runs, timers and activities carry summaries, encrypted at rest and readable through the codec', async () => {
