@@ -16,6 +16,7 @@ import { SimulatedDialer } from '../activities/simulated-dialer';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';
+import { nearCoolingOffEndQuery, overdueLevel1Query, todaysCallsQuery } from '../client/ready-queries';
 import type { Output } from '../cli/command';
 import { importContracts } from '../cli/import-contracts';
 import * as sa from '../workflows/search-attributes';
@@ -196,6 +197,9 @@ export function webUiHints(webUiUrl: string, namespace: string, since: Date): st
     `Web UI, this demo's policies and tickets: ${link(run)}`,
     `  completed calls:      ${link(`${run} AND CallbackStage="COMPLETED"`)}`,
     `  open tickets:         ${link(`${run} AND WorkflowType="transferTicketWorkflow" AND TicketStage!="CLOSED"`)}`,
+    `  today's calls:        ${link(todaysCallsQuery())}`,
+    `  near cooling-off end: ${link(nearCoolingOffEndQuery(since))}`,
+    `  overdue level-1, SH-PD: ${link(overdueLevel1Query('SH-PD'))}`,
     '  open a policy: its summary, its current details (stage, next step) and each timer and activity named in the event history',
   ];
 }

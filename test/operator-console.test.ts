@@ -13,7 +13,9 @@ import { SimulatedDialer } from '../activities/simulated-dialer';
 import { EncryptionCodec } from '../client/encryption-codec';
 import type { CliContext } from '../cli/command';
 import { runCli } from '../cli/main';
+import { nearCoolingOffEndQuery, overdueLevel1Query, todaysCallsQuery } from '../client/ready-queries';
 import { demoSettings } from '../demo/demo-settings';
+import { addCalendarDays, localDateOf } from '../domain/local-time';
 import type { CallbackState } from '../domain/callback-state';
 import { callbackStaticSummary, localStamp, outcomeDueSummary } from '../workflows/summaries';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
@@ -165,3 +167,24 @@ test('tickets list and step on the CLI, then show tells the whole story in time 
     console.log(`huifang show ${contract.policyNo}:\n${show.stdout}`);
   }, dialer);
 }, 90_000);
+
+test("the README's ready queries run on the dev server and find what they say", async () => {
+  const today = localDateOf(new Date());
+  // Receipt signed 13 days ago: the cooling-off period ends within 3 days; nobody answers the call.
+  const contract = aContract({ issuedOn: addCalendarDays(today, -15), receiptSignedOn: addCalendarDays(today, -13) });
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await stateWhere(contract.policyNo, (s) => s.stage === 'CALLING');
+  });
+  const count = (query: string) => eventually(`nothing matches ${query}`, async () => {
+    const n = (await env.client.workflow.count(`${query} AND PolicyNo="${contract.policyNo}"`)).count;
+    return n > 0 ? n : undefined;
+  });
+  expect(await count(todaysCallsQuery(today))).toBe(1);
+  expect(await count(nearCoolingOffEndQuery(new Date(), 3))).toBe(1);
+  expect((await env.client.workflow.count(`${todaysCallsQuery(addCalendarDays(today, 1))} AND PolicyNo="${contract.policyNo}"`)).count).toBe(0);
+  expect((await env.client.workflow.count(`${nearCoolingOffEndQuery(new Date(), 0)} AND PolicyNo="${contract.policyNo}"`)).count).toBe(0);
+  // The level-1 ticket of the test before is open or closed but not overdue: the query runs and skips it.
+  expect((await env.client.workflow.count(overdueLevel1Query('SH-PD'))).count).toBe(0);
+  expect((await env.client.workflow.count(overdueLevel1Query('SH-PD').replace('Overdue=true', 'Overdue=false'))).count).toBeGreaterThanOrEqual(1);
+}, 60_000);
