@@ -23,7 +23,7 @@ Scenarios:
 ${DEMO_SCENARIOS.map((s) => `  ${String(s.count).padStart(2)} × ${s.name}`).join('\n')}
 
 Options:
-  --minutes N          stop after N minutes even if some policy is still on its way (default 5)
+  --minutes N          stop after N minutes even if some policy is still on its way (default 8)
   --keep-running       keep the demo worker and staff going at the end, until Ctrl-C
   --dialer-delay-ms N  how long a simulated call takes (default 1500)
 
@@ -39,7 +39,7 @@ export const demoCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        minutes: { type: 'string', default: '5' },
+        minutes: { type: 'string', default: '8' },
         'keep-running': { type: 'boolean', default: false },
         'dialer-delay-ms': { type: 'string', default: '1500' },
       },

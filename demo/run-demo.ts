@@ -38,7 +38,7 @@ export interface DemoOptions {
   /** Recordings, documents and the projection of the demo's policies (apart from real ones). */
   dataDir: string;
   out: Output;
-  /** Stop at this point even if some policy is not where its scenario leads (default 5 minutes). */
+  /** Stop at this point even if some policy is not where its scenario leads (default 8 minutes). */
   timeoutMs?: number;
   /** Stop earlier, as soon as this holds (the test: every stage it checks has been reached). */
   until?: (progress: DemoProgress) => boolean;
@@ -118,7 +118,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     say(`started ${results.length} contracts ${contracts[0].contract.policyNo} … ${contracts.at(-1)!.contract.policyNo}`);
     if (opts.webUiUrl) for (const line of webUiHints(opts.webUiUrl, opts.namespace, startedAt)) say(line);
 
-    const deadline = t0 + (opts.timeoutMs ?? 5 * 60_000);
+    const deadline = t0 + (opts.timeoutMs ?? 8 * 60_000);
     let nextProgress = 0;
     for (;;) {
       await staff.round().catch((err: unknown) => say(`  staff: ${(err as Error).message}`));

@@ -81,6 +81,7 @@ test('the worker serves temporal_* metrics in Prometheus format and logs JSON li
   expect(Number(polls[0].split(' ').at(-1))).toBeGreaterThanOrEqual(1);
   expect(text).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
   expect(text).toMatch(/^temporal_request\{/m);
+  console.log(`metrics sample:\n${text.split('\n').filter((l) => /^temporal_(workflow_task_queue_poll_succeed|workflow_completed|request|workflow_task_execution_latency_bucket)\{/.test(l)).slice(0, 6).join('\n')}`);
 
   // Output: JSON lines only, and the workflow's stage log carries the policy number.
   const lines = await eventually('no stage log line', async () => {
@@ -88,6 +89,7 @@ test('the worker serves temporal_* metrics in Prometheus format and logs JSON li
     return parsed.some((l) => l.message === `callback ${contract.policyNo} stage AWAITING_CALL`) ? parsed : undefined;
   });
   const stageLine = lines.find((l) => l.message === `callback ${contract.policyNo} stage AWAITING_CALL`)!;
+  console.log(`log line: ${JSON.stringify(stageLine)}`);
   expect(stageLine).toMatchObject({ level: 'INFO', policyNo: contract.policyNo, stage: 'AWAITING_CALL', workflowId: `callback-${contract.policyNo}` });
   expect(Date.parse(stageLine.time as string)).toBeGreaterThan(Date.now() - 60_000);
   expect(lines.some((l) => String(l.message).startsWith('metrics (Prometheus) at http://127.0.0.1:'))).toBe(true);
