@@ -59,13 +59,13 @@ export interface DemoContract {
 }
 
 /**
- * The demo's contracts, numbered `D<yyyymmddHHMM>-<nn>` (unique per run, so a second demo adds a
+ * The demo's contracts, numbered `D<yyyymmddHHMMSS>-<nn>` (unique per run, so a second demo adds a
  * new day rather than finding the first one's policies). Receipts were signed 3 to 12 days ago, so
  * cooling-off periods end at different distances from today.
  */
 export function demoContracts(now = new Date()): DemoContract[] {
   const today = localDateOf(now);
-  const stamp = now.toISOString().slice(0, 16).replace(/\D/g, '');
+  const stamp = now.toISOString().slice(0, 19).replace(/\D/g, '');
   const out: DemoContract[] = [];
   let n = 0;
   for (const scenario of DEMO_SCENARIOS) {

@@ -206,10 +206,15 @@ export function webUiHints(webUiUrl: string, namespace: string, since: Date): st
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       done();
-    }, { once: true });
+    };
+    // Removed when the timer fires: the demo sleeps thousands of times on one signal.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
