@@ -33,6 +33,7 @@ export interface SimulatedDialerOptions {
 
 export class SimulatedDialer implements CallCenter {
   private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly reporting = new Set<Promise<void>>();
 
   constructor(
     private readonly target: OutcomeTarget,
@@ -44,9 +45,10 @@ export class SimulatedDialer implements CallCenter {
       this.pending.delete(timer);
       const report = simulatedOutcome(task, new Date(), this.options.operator ?? 'simulated-dialer');
       if (!report) return; // the phone rings out: no outcome, the slot ends as not made
-      this.report(task, report).catch((err) =>
-        log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }),
-      );
+      const delivery = this.report(task, report)
+        .catch((err) => log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }))
+        .finally(() => this.reporting.delete(delivery));
+      this.reporting.add(delivery);
     }, this.options.delayMs);
     this.pending.add(timer);
   }
@@ -63,6 +65,11 @@ export class SimulatedDialer implements CallCenter {
   close(): void {
     for (const t of this.pending) clearTimeout(t);
     this.pending.clear();
+  }
+
+  /** Resolves once the outcomes already being reported are delivered (call while the worker still runs). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.reporting]);
   }
 }
 

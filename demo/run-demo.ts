@@ -147,7 +147,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     if (waiting.length) say(`${waiting.length} policies stay open on '${DEMO_TASK_QUEUE}' (e.g. a call-back in two hours): the next 'huifang demo' works on them`);
     return { ...progress, settled, stepsTaken: staff.stepsTaken, recordingsUploaded: staff.recordingsUploaded };
   } finally {
+    // Outcomes on their way are delivered while the worker still runs (an Update needs it).
     dialer.close();
+    await dialer.drain();
     worker.shutdown();
     await running;
   }

@@ -61,6 +61,7 @@ afterAll(async () => {
 });
 
 test('the worker serves temporal_* metrics in Prometheus format and logs JSON lines with the policy number', async () => {
+  await eventually('the worker never said it was polling', async () => (output.includes('worker polling task queue') ? true : undefined));
   const contract = aContract();
   await h.huifang.startCallback(contract);
   // The worker process answers the query once the first task has run: the callback is waiting for its first call.

@@ -120,7 +120,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   const setStage = (stage: CallbackStage, note?: string): void => {
     if (stage !== state.stage) {
       state.stageHistory.push({ stage, at: nowIso(), note });
-      log.info(`callback ${policyNo} stage ${stage}`, { policyNo, stage, note });
+      // No note: a refusal's note is the operator's free text, and logs carry business keys only.
+      log.info(`callback ${policyNo} stage ${stage}`, { policyNo, stage });
     }
     state.stage = stage;
     state.nextAttemptAt = stage === 'AWAITING_CALL' || stage === 'CALLING' ? state.nextAttemptAt : undefined;

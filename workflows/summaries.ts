@@ -59,7 +59,9 @@ export function callbackStaticDetails(contract: Contract): string {
 /** The workflow's current details: the stage, what comes next and the period it must fit in. */
 export function callbackCurrentDetails(state: CallbackState): string {
   const since = state.stageHistory.at(-1);
-  const lines = [`**${state.policyNo}** · ${state.stage}${since ? ` since ${localStamp(since.at)}` : ''}${since?.note ? ` (${since.note})` : ''}`];
+  // A refusal's note is the operator's free text: left to the encrypted state, not shown here.
+  const note = since?.note && state.stage !== 'REFUSED' ? ` (${since.note})` : '';
+  const lines = [`**${state.policyNo}** · ${state.stage}${since ? ` since ${localStamp(since.at)}` : ''}${note}`];
   const next = nextStepOf(state);
   if (next) lines.push(`**Next** ${next}`);
   if (state.coolingOff) lines.push(`**Cooling-off** ${state.coolingOff.startsOn} to ${state.coolingOff.lastDay}`);
