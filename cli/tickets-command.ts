@@ -16,7 +16,7 @@ const STEPS = Object.keys(STEP_RULES);
 const usage = `Usage: huifang tickets list [filters] [--limit N] [--json]
        huifang tickets step <ticketId> <step> --as <role>:<id>[@office] [--phone N] [--action TEXT] [--note TEXT] [--json]
 
-list: the transfer tickets that match every filter given, newest first (from visibility).
+list: the transfer tickets that match every filter given (from visibility: no worker needed).
   --branch CODE, --central-sub-branch CODE, --tier4-office CODE, --agent CODE
   --stage ${TICKET_STAGES.join('|')}
   --type ${TICKET_TYPES.join('|')}
