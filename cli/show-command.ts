@@ -7,13 +7,17 @@ import { noWorkerMessage, QUERY_TIMEOUT_MS, withTimeout } from './with-timeout';
 import { callbackTimeline, formatTimeline } from './callback-timeline';
 import { formatCallbackState } from './format-callback-state';
 
+/** A completed policy's tickets answer only if a worker polls; do not wait long for one. */
+const TICKET_QUERY_WHEN_COMPLETED_MS = 3_000;
+
 const usage = `Usage: huifang show <policyNo> [--json]
 
 Prints the state of the policy's callback: stage, why a callback was (not) required, the
 cooling-off period, the next attempt and every attempt with its outcome; then its whole story as a
 timeline, in time order: every stage, attempt and answer outcome, each ticket and its steps,
-reminders and escalations, the waiver, the letter / on-site fallback and the recording. A worker
-must be running (the state is a query answered by the workflow and its tickets).
+reminders and escalations, the waiver, the letter / on-site fallback and the recording. An open
+callback needs a worker (its state is a query answered by the workflow and its tickets); a
+completed one is read from its result (its tickets' steps still need a worker).
 
 Options:
   --json      the state as the API serves it (GET /v1/callbacks/<policyNo>)
@@ -34,17 +38,17 @@ export const showCommand: Command = {
 
     const huifang = await ctx.connect();
     try {
-      const state = await withTimeout(
-        huifang.getCallbackState(parsed.data),
-        QUERY_TIMEOUT_MS,
-        noWorkerMessage(huifang.taskQueue),
-      );
+      // A completed callback reads from its result, so it shows even with no worker on its task queue.
+      const completed = await huifang.completedCallbackState(parsed.data);
+      const state = completed ?? (await withTimeout(huifang.getCallbackState(parsed.data), QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue)));
       if (values.json) {
         ctx.stdout.write(JSON.stringify(state, null, 2) + '\n');
         return 0;
       }
       // A ticket that no longer answers (a closed run past retention) still shows from the policy's own record.
-      const tickets = await Promise.all(state.tickets.map((t) => withTimeout(huifang.getTicketState(t.ticketId), QUERY_TIMEOUT_MS, 'no answer').catch(() => undefined)));
+      // (Without a worker, a completed policy's tickets show as opened and closed, without their steps.)
+      const ticketWait = completed ? TICKET_QUERY_WHEN_COMPLETED_MS : QUERY_TIMEOUT_MS;
+      const tickets = await Promise.all(state.tickets.map((t) => withTimeout(huifang.getTicketState(t.ticketId), ticketWait, 'no answer').catch(() => undefined)));
       const timeline = callbackTimeline(state, tickets.filter((t) => t !== undefined));
       ctx.stdout.write([...formatCallbackState(state), 'timeline', ...formatTimeline(timeline)].join('\n') + '\n');
       return 0;

@@ -122,6 +122,15 @@ export class HuifangClient {
     return this.call(policyNo, (h) => h.query(getCallbackState));
   }
 
+  /** A completed callback's final state, read from its result (no worker needed); undefined while it runs. */
+  async completedCallbackState(policyNo: string): Promise<CallbackState | undefined> {
+    return this.call(policyNo, async (h) => {
+      const { status } = await h.describe();
+      // The result is the state less the plan, which is empty by then anyway.
+      return status.name === 'COMPLETED' ? { ...(await h.result()), plan: [] } : undefined;
+    });
+  }
+
   async recordCallOutcome(policyNo: string, report: CallOutcomeReport): Promise<OutcomeAck> {
     return this.call(policyNo, (h) =>
       // The update id makes a repeated delivery of the same outcome a no-op on the server.

@@ -97,6 +97,11 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
   expect(await described.staticSummary()).toBe(callbackStaticSummary(contract));
   expect(await described.staticDetails()).toContain(`**Org** SH / SH-PD / SH-PD-03 · **agent** ${contract.agent.code}`);
   console.log(`summaries in the history of ${contract.policyNo}:\n  ${summaries.join('\n  ')}`);
+  // With no worker polling any more, the completed policy still shows, from its result.
+  const show = await cli('show', contract.policyNo);
+  expect(show.code).toBe(0);
+  expect(show.stdout).toMatch(/^stage\s+COMPLETED since /m);
+  expect(show.stdout).toMatch(/recording\s+recordings\/\S+ verified \(\d+ bytes, uploaded by simulated-dialer\)$/m);
 }, 60_000);
 
 test('tickets list and step on the CLI, then show tells the whole story in time order', async () => {
