@@ -445,7 +445,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
    * the cap; otherwise the case goes up to the branch, with every failure on record.
    */
   async function fallBack(trigger: string): Promise<void> {
-    const plan = await planFallback({ regionCode: contract.regionCode, startedAt });
+    const plan = await planFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `may region ${contract.regionCode} have a letter or on-site callback?`) }, [{ regionCode: contract.regionCode, startedAt }]);
     const requestedAt = nowIso();
     const kind = plan.allowed[0];
     if (!kind) {
@@ -453,7 +453,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       state.fallback = { trigger, requestedAt, granted: false, refusal };
       return escalate(refusal);
     }
-    const decision = await reserveFallback({ office: contract.org.tier4Office, month: plan.month, policyNo, kind, maxShare: plan.maxShare });
+    const quota = { office: contract.org.tier4Office, month: plan.month, policyNo, kind, maxShare: plan.maxShare };
+    const decision = await reserveFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `reserve a ${kind} under ${quota.office}'s ${quota.month} cap`) }, [quota]);
     state.fallback = {
       kind,
       trigger,
@@ -464,11 +465,12 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     };
     if (!decision.granted) return escalate(decision.refusal!);
 
-    const { documentRef } = await writeFallbackDocument({ kind, contract, questions: state.questions ?? [], coolingOffEndsAt: state.coolingOff!.endsAt });
+    const letter = { kind, contract, questions: state.questions ?? [], coolingOffEndsAt: state.coolingOff!.endsAt };
+    const { documentRef } = await writeFallbackDocument.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `write the ${kind} document`) }, [letter]);
     state.fallback.documentRef = documentRef;
     setStage('AWAITING_RECEIPT', `${kind === 'letter' ? 'letter' : 'on-site visit'} ${documentRef}`);
     await record();
-    await notify(
+    await notifyStaff(
       fallbackNotice(
         kind === 'letter' ? { role: 'branch', code: contract.org.branch } : { role: 'tier4', code: contract.org.tier4Office },
         kind === 'letter' ? `letter callback to print and send: ${documentRef}` : `on-site callback to make: ${documentRef}`,
@@ -484,14 +486,18 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     setStage('COMPLETED', `signed receipt ${state.fallback.receipt!.reference}`);
     // The register is rebuilt from the projection: the row goes in first.
     await record();
-    await writeFallbackRegister({ tier4Office: contract.org.tier4Office, requestedAt, kind });
+    await writeFallbackRegister.executeWithOptions({ summary: activitySummary(policyNo, 'COMPLETED', `rebuild ${contract.org.tier4Office}'s fallback register`) }, [{ tier4Office: contract.org.tier4Office, requestedAt, kind }]);
   }
 
   async function escalate(reason: string): Promise<void> {
     state.escalation = { to: 'branch', at: nowIso(), reason };
     setStage('UNREACHABLE', `escalated to branch ${contract.org.branch}: ${reason}`);
     await record();
-    await notify(fallbackNotice({ role: 'branch', code: contract.org.branch }, `callback cannot be completed, for the branch: ${reason}`, 'callback-escalated'));
+    await notifyStaff(fallbackNotice({ role: 'branch', code: contract.org.branch }, `callback cannot be completed, for the branch: ${reason}`, 'callback-escalated'));
+  }
+
+  function notifyStaff(n: Notification): Promise<void> {
+    return notify.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `notify ${n.to.role} ${n.to.code}: ${n.kind}`) }, [n]);
   }
 
   function fallbackNotice(to: Notification['to'], subject: string, kind: Notification['kind']): Notification {

@@ -112,13 +112,18 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
   // The compliance figures' row of this ticket, rewritten at each change (in the background, like mail).
   let revision = 0;
   function project(): void {
-    if (projected) sending.push(recordTicket(ticketRecordOf(state, { revision: ++revision, at: nowIso() })));
+    if (projected) {
+      const row = ticketRecordOf(state, { revision: ++revision, at: nowIso() });
+      sending.push(recordTicket.executeWithOptions({ summary: `${state.ticketId} · ${state.stage} · projection row, revision ${revision}` }, [row]));
+    }
   }
   project();
 
   send(message('ticket-created', tier3, 'new transfer order to dispatch'));
   // The printable order (转办单) in the output folder: now for the tier-3 handler to print, again when closed.
-  sending.push(writeTransferOrder({ ticket: { ...state } }).then(() => undefined));
+  const writeOrder = () =>
+    sending.push(writeTransferOrder.executeWithOptions({ summary: `${state.ticketId} · ${state.stage} · write the printable transfer order` }, [{ ticket: { ...state } }]).then(() => undefined));
+  writeOrder();
   await condition(() => state.stage !== 'AWAITING_DISPATCH');
 
   // The reply's deadlines, each a durable timer that the reply cancels.
@@ -139,7 +144,7 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
     send(message('ticket-escalated', { role: 'branch', code: state.org.branch }, `still unanswered, overdue since ${state.dueAt}`));
   }
   await condition(() => state.stage === 'CLOSED');
-  sending.push(writeTransferOrder({ ticket: { ...state } }).then(() => undefined));
+  writeOrder();
   await Promise.all(sending);
   await condition(allHandlersFinished);
   return { ticketId: state.ticketId, type: state.type, reply: state.reply, overdue: state.overdue, closedAt: state.closedAt };
