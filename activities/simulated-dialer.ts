@@ -33,6 +33,7 @@ export interface SimulatedDialerOptions {
 
 export class SimulatedDialer implements CallCenter {
   private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly reporting = new Set<Promise<void>>();
 
   constructor(
     private readonly target: OutcomeTarget,
@@ -44,9 +45,10 @@ export class SimulatedDialer implements CallCenter {
       this.pending.delete(timer);
       const report = simulatedOutcome(task, new Date(), this.options.operator ?? 'simulated-dialer');
       if (!report) return; // the phone rings out: no outcome, the slot ends as not made
-      this.report(task, report).catch((err) =>
-        log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }),
-      );
+      const delivery = this.report(task, report)
+        .catch((err) => log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }))
+        .finally(() => this.reporting.delete(delivery));
+      this.reporting.add(delivery);
     }, this.options.delayMs);
     this.pending.add(timer);
   }
@@ -55,19 +57,19 @@ export class SimulatedDialer implements CallCenter {
     const ack = await this.target.recordCallOutcome(task.policyNo, report);
     const store = this.options.recordings;
     if (!store || ack.stage !== 'AWAITING_RECORDING' || !report.recordingRef) return;
-    // A stand-in recording: a few bytes unique to the attempt, stored and checksummed like a real one.
-    const audio = Buffer.from(`RIFF simulated callback recording ${task.attemptId} ${report.calledAt}`);
-    const path = store.pathOf(report.recordingRef);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, audio);
-    const checksum = `sha256:${createHash('sha256').update(audio).digest('hex')}`;
-    await this.target.uploadRecording(task.policyNo, { reference: report.recordingRef, checksum, uploadedBy: this.options.operator ?? 'simulated-dialer' });
+    const upload = await storeStandInRecording(store, report.recordingRef, `${task.attemptId} ${report.calledAt}`, this.options.operator ?? 'simulated-dialer');
+    await this.target.uploadRecording(task.policyNo, upload);
   }
 
   /** Stops outstanding simulated calls (worker shutdown). */
   close(): void {
     for (const t of this.pending) clearTimeout(t);
     this.pending.clear();
+  }
+
+  /** Resolves once the outcomes already being reported are delivered (call while the worker still runs). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.reporting]);
   }
 }
 
@@ -107,4 +109,13 @@ export function simulatedOutcome(task: CallTask, now: Date, operator: string): C
     default:
       return clean();
   }
+}
+
+/** A stand-in recording: a few bytes unique to `label`, stored and checksummed like a real one. */
+export async function storeStandInRecording(store: LocalFolderRecordingStore, reference: string, label: string, uploadedBy: string): Promise<RecordingUpload> {
+  const audio = Buffer.from(`RIFF simulated callback recording ${label}`);
+  const path = store.pathOf(reference);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, audio);
+  return { reference, checksum: `sha256:${createHash('sha256').update(audio).digest('hex')}`, uploadedBy };
 }

@@ -4,7 +4,8 @@
  * business's time zone (Asia/Shanghai), as staff read them.
  */
 import type { CallAttempt, CallbackState } from '../domain/callback-state';
-import { DEFAULT_TIME_ZONE, localDateOf, localMinutesOf } from '../domain/local-time';
+import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import { localClock as time, localStamp as dateTime } from '../workflows/summaries';
 
 export function formatCallbackState(state: CallbackState): string[] {
   const since = state.stageHistory.at(-1);
@@ -45,13 +46,4 @@ function attemptLine(a: CallAttempt): string {
 
 function row(label: string, value: string): string {
   return `${label.padEnd(13)}${value}`;
-}
-
-function dateTime(iso: string): string {
-  return `${localDateOf(new Date(iso))} ${time(iso)}`;
-}
-
-function time(iso: string): string {
-  const minutes = localMinutesOf(new Date(iso));
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }

@@ -7,11 +7,13 @@ import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { HuifangClient } from '../client/huifang-client';
 import { keyringFromEnv } from '../client/payload-keys';
 import { UsageError, type CliContext, type Command } from './command';
+import { demoCommand } from './demo-command';
 import { importCommand } from './import-command';
 import { reportCommand } from './report-command';
 import { showCommand } from './show-command';
+import { ticketsCommand } from './tickets-command';
 
-export const COMMANDS: readonly Command[] = [importCommand, showCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [importCommand, showCommand, ticketsCommand, reportCommand, demoCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length)) + 3;

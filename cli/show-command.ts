@@ -3,16 +3,21 @@ import { parseArgs } from 'node:util';
 import { NotFoundError } from '../client/huifang-client';
 import { policyNoSchema } from '../domain/contract';
 import { UsageError, type Command } from './command';
+import { noWorkerMessage, QUERY_TIMEOUT_MS, withTimeout } from './with-timeout';
+import { callbackTimeline, formatTimeline } from './callback-timeline';
 import { formatCallbackState } from './format-callback-state';
 
-/** A query waits for a worker to answer; without one it would hang, so give up and say why. */
-const QUERY_TIMEOUT_MS = 15_000;
+/** A completed policy's tickets answer only if a worker polls; do not wait long for one. */
+const TICKET_QUERY_WHEN_COMPLETED_MS = 3_000;
 
 const usage = `Usage: huifang show <policyNo> [--json]
 
 Prints the state of the policy's callback: stage, why a callback was (not) required, the
-cooling-off period, the next attempt and every attempt with its outcome. A worker must be running
-(the state is a query answered by the workflow).
+cooling-off period, the next attempt and every attempt with its outcome; then its whole story as a
+timeline, in time order: every stage, attempt and answer outcome, each ticket and its steps,
+reminders and escalations, the waiver, the letter / on-site fallback and the recording. An open
+callback needs a worker (its state is a query answered by the workflow and its tickets); a
+completed one is read from its result (its tickets' steps still need a worker).
 
 Options:
   --json      the state as the API serves it (GET /v1/callbacks/<policyNo>)
@@ -23,7 +28,7 @@ Exit code: 0 shown, 1 no callback for this policy, 2 bad arguments.`;
 export const showCommand: Command = {
   name: 'show',
   synopsis: 'show <policyNo>',
-  summary: "print one policy's callback: stage, decision, cooling-off, attempts",
+  summary: "print one policy's callback: stage, decision, cooling-off, attempts, and its timeline",
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
@@ -33,12 +38,19 @@ export const showCommand: Command = {
 
     const huifang = await ctx.connect();
     try {
-      const state = await withTimeout(
-        huifang.getCallbackState(parsed.data),
-        QUERY_TIMEOUT_MS,
-        `no answer from the workflow in ${QUERY_TIMEOUT_MS / 1000} s: is a worker polling task queue '${huifang.taskQueue}'?`,
-      );
-      ctx.stdout.write(values.json ? JSON.stringify(state, null, 2) + '\n' : formatCallbackState(state).join('\n') + '\n');
+      // A completed callback reads from its result, so it shows even with no worker on its task queue.
+      const completed = await huifang.completedCallbackState(parsed.data);
+      const state = completed ?? (await withTimeout(huifang.getCallbackState(parsed.data), QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue)));
+      if (values.json) {
+        ctx.stdout.write(JSON.stringify(state, null, 2) + '\n');
+        return 0;
+      }
+      // A ticket that no longer answers (a closed run past retention) still shows from the policy's own record.
+      // (Without a worker, a completed policy's tickets show as opened and closed, without their steps.)
+      const ticketWait = completed ? TICKET_QUERY_WHEN_COMPLETED_MS : QUERY_TIMEOUT_MS;
+      const tickets = await Promise.all(state.tickets.map((t) => withTimeout(huifang.getTicketState(t.ticketId), ticketWait, 'no answer').catch(() => undefined)));
+      const timeline = callbackTimeline(state, tickets.filter((t) => t !== undefined));
+      ctx.stdout.write([...formatCallbackState(state), 'timeline', ...formatTimeline(timeline)].join('\n') + '\n');
       return 0;
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
@@ -47,11 +59,3 @@ export const showCommand: Command = {
     }
   },
 };
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

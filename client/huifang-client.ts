@@ -25,6 +25,7 @@ import type { FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/wa
 import { TemporalFallbackQuota } from './fallback-quota-gateway';
 import type { QuotaSnapshot } from '../workflows/fallback-quota-messages';
 import * as sa from '../workflows/search-attributes';
+import { callbackStaticDetails, callbackStaticSummary } from '../workflows/summaries';
 import type { TemporalSettings } from './connection-settings';
 import { huifangDataConverter } from './payload-keys';
 import type { PayloadKeyring } from './encryption-codec';
@@ -100,6 +101,9 @@ export class HuifangClient {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: sa.callbackStartAttributes(contract),
+        // The Web UI's summary of the run: business keys only (the contract itself is encrypted).
+        staticSummary: callbackStaticSummary(contract),
+        staticDetails: callbackStaticDetails(contract),
       });
       return { policyNo: contract.policyNo, workflowId, runId: handle.firstExecutionRunId };
     } catch (err) {
@@ -116,6 +120,15 @@ export class HuifangClient {
 
   async getCallbackState(policyNo: string): Promise<CallbackState> {
     return this.call(policyNo, (h) => h.query(getCallbackState));
+  }
+
+  /** A completed callback's final state, read from its result (no worker needed); undefined while it runs. */
+  async completedCallbackState(policyNo: string): Promise<CallbackState | undefined> {
+    return this.call(policyNo, async (h) => {
+      const { status } = await h.describe();
+      // The result is the state less the plan, which is empty by then anyway.
+      return status.name === 'COMPLETED' ? { ...(await h.result()), plan: [] } : undefined;
+    });
   }
 
   async recordCallOutcome(policyNo: string, report: CallOutcomeReport): Promise<OutcomeAck> {

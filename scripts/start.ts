@@ -23,6 +23,7 @@ import { keyringFromEnv } from '../client/payload-keys';
 import { loadSettings } from '../config/settings';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
+import { installTelemetry, telemetryFromEnv } from '../workers/telemetry';
 import { toolchainPaths } from './toolchain-paths';
 
 const ROOT = resolve(__dirname, '..');
@@ -68,6 +69,9 @@ async function main(): Promise<void> {
     say(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
     await connection.close();
 
+    // Metrics and JSON logs of the worker (workers/telemetry.ts), before its first connection.
+    const telemetry = telemetryFromEnv();
+    installTelemetry(telemetry);
     const keyring = keyringFromEnv(process.env, !temporal.external);
     say(await ensureExemptionListScheduleOn(temporal, keyring, loadSettings().exemptionList));
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
@@ -86,6 +90,8 @@ async function main(): Promise<void> {
     say(`API        ${api.url}   (routes and roles: ${api.url}/v1/docs, OpenAPI: ${api.url}/v1/openapi.json)`);
     say(`           e.g. curl -X POST ${api.url}/v1/contracts -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d @examples/contract.json`);
     if (!temporal.external) say('Web UI     http://localhost:8233   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")');
+    if (telemetry.metricsAddress) say(`metrics    http://${telemetry.metricsAddress}/metrics   (Prometheus; HUIFANG_METRICS_ADDRESS, 'off' for none)`);
+    if (!temporal.external) say('demo       npx huifang demo   (a day of contracts through every stage; ready queries in README "Web UI")');
     say('Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[huifang] could not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,16 +1,23 @@
 /** `npm run worker`: a worker alone, against TEMPORAL_ADDRESS (see client/connection-settings.ts). */
+import { Runtime } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { ensureExemptionListScheduleOn } from '../client/exemption-list-schedule';
 import { keyringFromEnv } from '../client/payload-keys';
 import { loadSettings } from '../config/settings';
 import { callCenterModeFromEnv, startWorker } from './run-worker';
+import { installTelemetry, telemetryFromEnv } from './telemetry';
 
 async function main(): Promise<void> {
   const temporal = temporalSettingsFromEnv();
+  const telemetry = telemetryFromEnv();
+  installTelemetry(telemetry);
+  // Through the runtime's logger: the worker's output is JSON lines throughout.
+  const log = Runtime.instance().logger;
   const keyring = keyringFromEnv();
-  console.log(await ensureExemptionListScheduleOn(temporal, keyring, loadSettings().exemptionList));
+  log.info(await ensureExemptionListScheduleOn(temporal, keyring, loadSettings().exemptionList));
   const running = await startWorker(temporal, keyring, callCenterModeFromEnv('staff'));
-  console.log(`worker polling task queue '${temporal.taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`);
+  log.info(`worker polling task queue '${temporal.taskQueue}' on ${temporal.address} (namespace ${temporal.namespace})`, { taskQueue: temporal.taskQueue });
+  if (telemetry.metricsAddress) log.info(`metrics (Prometheus) at http://${telemetry.metricsAddress}/metrics`, { metricsAddress: telemetry.metricsAddress });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void running.shutdown());
   await running.done;
 }

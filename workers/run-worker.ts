@@ -53,11 +53,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     callCenter = dialer;
   }
 
-  const connection = await NativeConnection.connect({
-    address: temporal.connection.address,
-    tls: temporal.connection.tls,
-    apiKey: typeof temporal.connection.apiKey === 'string' ? temporal.connection.apiKey : undefined,
-  });
+  const connection = await nativeConnection(temporal);
   const notifier = notifierFromEnv(settings.directory);
   const worker = await createHuifangWorker({
     connection,
@@ -87,6 +83,15 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       await done;
     },
   };
+}
+
+/** The worker's own connection (the SDK core's), from the same settings as the client's. */
+export function nativeConnection(temporal: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: temporal.connection.address,
+    tls: temporal.connection.tls,
+    apiKey: typeof temporal.connection.apiKey === 'string' ? temporal.connection.apiKey : undefined,
+  });
 }
 
 export function callCenterModeFromEnv(fallback: CallCenterMode): CallCenterMode {

@@ -15,9 +15,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -48,6 +50,7 @@ import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceip
 import { msUntil, nowIso, sleepUntil } from './clock';
 import { openTicket, ticketIdFor } from './open-ticket';
 import * as sa from './search-attributes';
+import { activitySummary, attemptDueSummary, callbackCurrentDetails, outcomeDueSummary, placeCallSummary, receiptDueSummary } from './summaries';
 
 // Pure computation on configuration: a local activity keeps it to one history event.
 const { assessContract } = proxyLocalActivities<Activities>({
@@ -118,9 +121,15 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   /** Moves the stage and publishes it; one search-attribute event, and none when nothing changed. */
   let published = '';
   const setStage = (stage: CallbackStage, note?: string): void => {
-    if (stage !== state.stage) state.stageHistory.push({ stage, at: nowIso(), note });
+    if (stage !== state.stage) {
+      state.stageHistory.push({ stage, at: nowIso(), note });
+      // No note: a refusal's note is the operator's free text, and logs carry business keys only.
+      log.info(`callback ${policyNo} stage ${stage}`, { policyNo, stage });
+    }
     state.stage = stage;
     state.nextAttemptAt = stage === 'AWAITING_CALL' || stage === 'CALLING' ? state.nextAttemptAt : undefined;
+    // The Web UI's "current details" of the run: not history, so free to change at every stage.
+    setCurrentDetails(callbackCurrentDetails(state));
     const attrs = JSON.stringify([stage, state.attemptsMade, state.nextAttemptAt ?? null, state.coolingOff?.endsAt ?? null]);
     if (attrs === published) return;
     published = attrs;
@@ -136,7 +145,10 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   let revision = 0;
   const startedAt = workflowInfo().startTime.toISOString();
   const record = async (): Promise<void> => {
-    if (current) await recordCallback(callbackRecordOf(contract, state, { startedAt, revision: ++revision, at: nowIso() }));
+    if (current) {
+      const row = callbackRecordOf(contract, state, { startedAt, revision: ++revision, at: nowIso() });
+      await recordCallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `projection row, revision ${revision}`) }, [row]);
+    }
   };
   // Stage 2 onwards runs in this scope, so an accepted waiver can stop whatever it is waiting on.
   const mainScope = new CancellationScope();
@@ -248,7 +260,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     async (upload) => {
       verifying = true;
       try {
-        const verified = await verifyRecording(upload).catch((err: unknown) => {
+        const verified = await verifyRecording.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `verify recording ${upload.reference}`) }, [upload]).catch((err: unknown) => {
           throw recordingCheckFailure(upload.reference, err);
         });
         state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
@@ -338,7 +350,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   }
 
   // --- Stage 1: decide -------------------------------------------------------------------------
-  assessment = await assessContract({ contract, now: nowIso() });
+  assessment = await assessContract.executeWithOptions({ summary: activitySummary(policyNo, 'ASSESSING', 'rule, cooling-off period, questionnaire, call plan') }, [{ contract, now: nowIso() }]);
   state.decision = assessment.decision;
   state.coolingOff = assessment.coolingOff;
   state.questions = assessment.questions.map(({ id, text }) => ({ id, text }));
@@ -409,7 +421,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       }
       // The agent has answered: the branch calls again (a new plan from now; late if past the period).
       state.unreachableReason = undefined;
-      state.plan = await planCallRound({ now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference });
+      const round = { now: nowIso(), coolingOffEndsAt: state.coolingOff!.endsAt, preference: contract.callPreference };
+      state.plan = await planCallRound.executeWithOptions({ summary: activitySummary(policyNo, state.stage, 'plan the confirming call round') }, [round]);
     }
 
     // The row shows the call done while the recording (or a level-2 ticket) is awaited, for the compliance figures.
@@ -438,7 +451,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
    * the cap; otherwise the case goes up to the branch, with every failure on record.
    */
   async function fallBack(trigger: string): Promise<void> {
-    const plan = await planFallback({ regionCode: contract.regionCode, startedAt });
+    const plan = await planFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `may region ${contract.regionCode} have a letter or on-site callback?`) }, [{ regionCode: contract.regionCode, startedAt }]);
     const requestedAt = nowIso();
     const kind = plan.allowed[0];
     if (!kind) {
@@ -446,7 +459,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       state.fallback = { trigger, requestedAt, granted: false, refusal };
       return escalate(refusal);
     }
-    const decision = await reserveFallback({ office: contract.org.tier4Office, month: plan.month, policyNo, kind, maxShare: plan.maxShare });
+    const quota = { office: contract.org.tier4Office, month: plan.month, policyNo, kind, maxShare: plan.maxShare };
+    const decision = await reserveFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `reserve a ${kind} under ${quota.office}'s ${quota.month} cap`) }, [quota]);
     state.fallback = {
       kind,
       trigger,
@@ -457,18 +471,20 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     };
     if (!decision.granted) return escalate(decision.refusal!);
 
-    const { documentRef } = await writeFallbackDocument({ kind, contract, questions: state.questions ?? [], coolingOffEndsAt: state.coolingOff!.endsAt });
+    const letter = { kind, contract, questions: state.questions ?? [], coolingOffEndsAt: state.coolingOff!.endsAt };
+    const { documentRef } = await writeFallbackDocument.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `write the ${kind} document`) }, [letter]);
     state.fallback.documentRef = documentRef;
     setStage('AWAITING_RECEIPT', `${kind === 'letter' ? 'letter' : 'on-site visit'} ${documentRef}`);
     await record();
-    await notify(
+    await notifyStaff(
       fallbackNotice(
         kind === 'letter' ? { role: 'branch', code: contract.org.branch } : { role: 'tier4', code: contract.org.tier4Office },
         kind === 'letter' ? `letter callback to print and send: ${documentRef}` : `on-site callback to make: ${documentRef}`,
         'fallback-task',
       ),
     );
-    const received = await condition(() => state.fallback!.receipt !== undefined, plan.receiptWaitDays * DAY);
+    const receiptDueAt = new Date(Date.now() + plan.receiptWaitDays * DAY).toISOString();
+    const received = await condition(() => state.fallback!.receipt !== undefined, plan.receiptWaitDays * DAY, { summary: receiptDueSummary(policyNo, kind, receiptDueAt) });
     if (!received) return escalate(`no signed receipt within ${plan.receiptWaitDays} days of the ${kind} callback`);
 
     state.completedBy = kind;
@@ -476,14 +492,18 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     setStage('COMPLETED', `signed receipt ${state.fallback.receipt!.reference}`);
     // The register is rebuilt from the projection: the row goes in first.
     await record();
-    await writeFallbackRegister({ tier4Office: contract.org.tier4Office, requestedAt, kind });
+    await writeFallbackRegister.executeWithOptions({ summary: activitySummary(policyNo, 'COMPLETED', `rebuild ${contract.org.tier4Office}'s fallback register`) }, [{ tier4Office: contract.org.tier4Office, requestedAt, kind }]);
   }
 
   async function escalate(reason: string): Promise<void> {
     state.escalation = { to: 'branch', at: nowIso(), reason };
     setStage('UNREACHABLE', `escalated to branch ${contract.org.branch}: ${reason}`);
     await record();
-    await notify(fallbackNotice({ role: 'branch', code: contract.org.branch }, `callback cannot be completed, for the branch: ${reason}`, 'callback-escalated'));
+    await notifyStaff(fallbackNotice({ role: 'branch', code: contract.org.branch }, `callback cannot be completed, for the branch: ${reason}`, 'callback-escalated'));
+  }
+
+  function notifyStaff(n: Notification): Promise<void> {
+    return notify.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `notify ${n.to.role} ${n.to.code}: ${n.kind}`) }, [n]);
   }
 
   function fallbackNotice(to: Notification['to'], subject: string, kind: Notification['kind']): Notification {
@@ -509,7 +529,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       }
       state.nextAttemptAt = slot.start;
       setStage('AWAITING_CALL');
-      await sleepUntil(slot.start);
+      await sleepUntil(slot.start, attemptDueSummary(policyNo, state.attempts.length + 1, slot));
 
       const attempt: CallAttempt = {
         attemptId: `${policyNo}-${state.attempts.length + 1}`,
@@ -520,7 +540,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
       state.attempts.push(attempt);
       openAttempt = attempt;
       setStage('CALLING');
-      await placeCall({
+      await placeCall.executeWithOptions({ summary: placeCallSummary(policyNo, attempt.attemptNo, slot) }, [{
         policyNo,
         workflowId: workflowInfo().workflowId,
         attemptId: attempt.attemptId,
@@ -530,8 +550,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
         phone: number,
         questionIds: assessment!.questions.map((q) => q.id),
         late: slot.late,
-      });
-      const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end));
+      }]);
+      const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end), { summary: outcomeDueSummary(policyNo, attempt.attemptNo, slot) });
       openAttempt = undefined;
       if (reported) {
         made++;

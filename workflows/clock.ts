@@ -9,7 +9,8 @@ export function msUntil(iso: string): number {
   return Math.max(0, Date.parse(iso) - Date.now());
 }
 
-export async function sleepUntil(iso: string): Promise<void> {
+/** `summary`: what the timer waits for, shown on it in the Web UI (workflows/summaries.ts). */
+export async function sleepUntil(iso: string, summary?: string): Promise<void> {
   const ms = msUntil(iso);
-  if (ms > 0) await sleep(ms);
+  if (ms > 0) await sleep(ms, summary ? { summary } : undefined);
 }

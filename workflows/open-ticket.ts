@@ -9,6 +9,7 @@ import type { Contract } from '../domain/contract';
 import { ticketLevel, type TicketInput } from '../domain/ticket';
 import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import * as sa from './search-attributes';
+import { ticketStaticDetails, ticketStaticSummary } from './summaries';
 import { ticketWorkflowId } from './ticket-messages';
 import { transferTicketWorkflow } from './ticket.workflow';
 
@@ -53,5 +54,8 @@ export async function openTicket(
     // A callback that is closed or cancelled takes its open tickets with it, visibly.
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     typedSearchAttributes: ticketSearchAttributes(input),
+    // What the Web UI shows on the child's start event and in the list of runs.
+    staticSummary: ticketStaticSummary(input),
+    staticDetails: ticketStaticDetails(input),
   });
 }

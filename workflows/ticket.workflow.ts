@@ -5,7 +5,7 @@
  * a reminder on the due day, overdue and escalated to the tier-3 handler at the due time, escalated to
  * the branch later; a late reply is still accepted and marked late.
  */
-import { condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, allHandlersFinished } from '@temporalio/workflow';
+import { condition, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Notification, Recipient } from '../activities/notifier';
 import { ticketRecordOf } from '../domain/callback-record';
@@ -13,6 +13,7 @@ import { STEP_RULES, stepRejection, ticketStepSchema, type TicketInput, type Tic
 import { parseOrThrow } from '../domain/validation';
 import { msUntil, nowIso } from './clock';
 import * as sa from './search-attributes';
+import { ticketCurrentDetails, ticketTimerSummary } from './summaries';
 import { advanceTicket, getTicketState } from './ticket-messages';
 
 const { ticketDeadlines, recordTicket } = proxyLocalActivities<Activities>({
@@ -43,12 +44,16 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
   let escalateToBranchAt: string | undefined;
   // Dispatch awaits an activity: a second step arriving meanwhile must not interleave with it.
   let stepInProgress = false;
-  const publish = () =>
+  const publish = () => {
     upsertSearchAttributes([
       { key: sa.TicketStage, value: state.stage },
       { key: sa.Overdue, value: state.overdue },
       { key: sa.TicketDueAt, value: state.dueAt ? new Date(state.dueAt) : null },
     ]);
+    setCurrentDetails(ticketCurrentDetails(state));
+    log.info(`ticket ${state.ticketId} ${state.stage}${state.overdue ? ' (overdue)' : ''}`, { policyNo: state.policyNo, ticketId: state.ticketId, stage: state.stage });
+  };
+  setCurrentDetails(ticketCurrentDetails(state));
 
   setHandler(getTicketState, () => state);
   setHandler(
@@ -76,7 +81,7 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
     const late = state.dueAt !== undefined && at > state.dueAt;
     if (step.step === 'dispatch') {
       // Deadlines count from the dispatch, on the calendar: computed before the step is recorded.
-      const deadlines = await ticketDeadlines({ dispatchedAt: at });
+      const deadlines = await ticketDeadlines.executeWithOptions({ summary: `${state.ticketId} · dispatch · reply deadline on the working-day calendar` }, [{ dispatchedAt: at }]);
       Object.assign(state, { dueAt: deadlines.dueAt, remindAt: deadlines.remindAt });
       escalateToBranchAt = deadlines.escalateToBranchAt;
     }
@@ -103,38 +108,43 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
   const replied = () => state.reply !== undefined;
   // Sent in the background: a slow mail server must not push the next deadline back.
   const sending: Promise<void>[] = [];
-  const send = (n: Notification) => void sending.push(notify(n));
+  const send = (n: Notification) => void sending.push(notify.executeWithOptions({ summary: `${state.ticketId} · notify ${n.to.role} ${n.to.code}: ${n.kind}` }, [n]));
   // The compliance figures' row of this ticket, rewritten at each change (in the background, like mail).
   let revision = 0;
   function project(): void {
-    if (projected) sending.push(recordTicket(ticketRecordOf(state, { revision: ++revision, at: nowIso() })));
+    if (projected) {
+      const row = ticketRecordOf(state, { revision: ++revision, at: nowIso() });
+      sending.push(recordTicket.executeWithOptions({ summary: `${state.ticketId} · ${state.stage} · projection row, revision ${revision}` }, [row]));
+    }
   }
   project();
 
   send(message('ticket-created', tier3, 'new transfer order to dispatch'));
   // The printable order (转办单) in the output folder: now for the tier-3 handler to print, again when closed.
-  sending.push(writeTransferOrder({ ticket: { ...state } }).then(() => undefined));
+  const writeOrder = () =>
+    sending.push(writeTransferOrder.executeWithOptions({ summary: `${state.ticketId} · ${state.stage} · write the printable transfer order` }, [{ ticket: { ...state } }]).then(() => undefined));
+  writeOrder();
   await condition(() => state.stage !== 'AWAITING_DISPATCH');
 
   // The reply's deadlines, each a durable timer that the reply cancels.
-  if (!(await condition(replied, msUntil(state.remindAt!)))) {
+  if (!(await condition(replied, msUntil(state.remindAt!), { summary: ticketTimerSummary(state.ticketId, state.stage, 'reminder to the agent and the tier-4 office at', state.remindAt!) }))) {
     state.reminded = true;
     send(message('ticket-reminder', { role: 'agent', code: state.agentCode }, `reply due by ${state.dueAt}`));
     send(message('ticket-reminder', { role: 'tier4', code: state.org.tier4Office }, `reply due by ${state.dueAt}`));
   }
-  if (!replied() && !(await condition(replied, msUntil(state.dueAt!)))) {
+  if (!replied() && !(await condition(replied, msUntil(state.dueAt!), { summary: ticketTimerSummary(state.ticketId, state.stage, 'reply due (then overdue, to the tier-3 handler) at', state.dueAt!) }))) {
     state.overdue = true;
     state.escalations.push({ to: 'tier3', at: nowIso() });
     publish();
     project();
     send(message('ticket-overdue', tier3, `overdue since ${state.dueAt}`));
   }
-  if (!replied() && !(await condition(replied, msUntil(escalateToBranchAt!)))) {
+  if (!replied() && !(await condition(replied, msUntil(escalateToBranchAt!), { summary: ticketTimerSummary(state.ticketId, state.stage, 'still unanswered: escalation to the branch at', escalateToBranchAt!) }))) {
     state.escalations.push({ to: 'branch', at: nowIso() });
     send(message('ticket-escalated', { role: 'branch', code: state.org.branch }, `still unanswered, overdue since ${state.dueAt}`));
   }
   await condition(() => state.stage === 'CLOSED');
-  sending.push(writeTransferOrder({ ticket: { ...state } }).then(() => undefined));
+  writeOrder();
   await Promise.all(sending);
   await condition(allHandlersFinished);
   return { ticketId: state.ticketId, type: state.type, reply: state.reply, overdue: state.overdue, closedAt: state.closedAt };
