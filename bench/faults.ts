@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDrillHarness, serverRestart, smtpLate, storageOutage, workerRestart, type DrillReport } from './fault-drills';
+import { createDrillHarness, serverRestart, smtpLate, storageOutage, workerRestart, type DrillReport, type SmtpDrillReport } from './fault-drills';
 import { log } from './stats';
 
 const { values } = parseArgs({
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   } finally {
     await h.close();
   }
-  const failed = reports.filter((r) => r.completed !== r.policies || r.attemptsPlacedTwice > 0);
+  const mailLost = (r: DrillReport) => 'createdMailPerTicket' in r && Object.values((r as SmtpDrillReport).createdMailPerTicket).some((c) => c !== 1);
+  const failed = reports.filter((r) => r.completed !== r.policies || r.attemptsPlacedTwice > 0 || mailLost(r));
   const json = JSON.stringify({ at: new Date().toISOString(), policies: n, reports }, null, 2);
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
@@ -57,11 +58,13 @@ async function main(): Promise<void> {
 }
 
 function describe(r: DrillReport): string {
+  const mail = 'createdMailPerTicket' in r ? (r as SmtpDrillReport).createdMailPerTicket : undefined;
+  const mailNote = mail ? `; ${Object.values(mail).filter((c) => c === 1).length}/${Object.keys(mail).length} tickets' mail delivered exactly once` : '';
   const others = Object.entries(r.otherStages).map(([s, c]) => `${c} ${s}`).join(', ');
   return (
     `${r.drill}: ${r.completed}/${r.policies} completed${others ? ` (${others})` : ''}, ${r.inFlightAtFault} in flight at the fault, ` +
     `fault ${Math.round(r.faultMs / 100) / 10} s; ${r.attempts} attempts, ${r.attemptsPlacedTwice} placed twice; ` +
-    `${r.deliveryRetries} deliveries retried so far; ${Math.round(r.totalMs / 1000)} s in all${r.notes.length ? `; ${r.notes.join('; ')}` : ''}`
+    `${r.deliveryRetries} deliveries retried so far; ${Math.round(r.totalMs / 1000)} s in all${r.notes.length ? `; ${r.notes.join('; ')}` : ''}${mailNote}`
   );
 }
 
