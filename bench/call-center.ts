@@ -24,6 +24,8 @@ export interface CallCenterStats {
   failures: number;
   /** Deliveries tried again after a transient error (no worker, server restarting). */
   retries: number;
+  /** Outcomes reported before the workflow knew the attempt (see `delivered`), kept and sent again. */
+  earlyOutcomes?: number;
   lastError?: string;
 }
 
@@ -44,7 +46,7 @@ export function benchOutcome(task: CallTask, now = new Date()): CallOutcomeRepor
 
 export class BenchCallCenter implements CallCenter {
   readonly stats: CallCenterStats = { placed: 0, reported: 0, uploaded: 0, failures: 0, retries: 0 };
-  /** How often each attempt was handed over (`placeCall`): a dialler would call that often. */
+  /** How often each attempt was handed over (`placeCall`); it is dialled on the first only. */
   readonly placedByAttempt = new Map<string, number>();
 
   constructor(
@@ -54,7 +56,11 @@ export class BenchCallCenter implements CallCenter {
 
   async placeCall(task: CallTask): Promise<void> {
     this.stats.placed++;
-    this.placedByAttempt.set(task.attemptId, (this.placedByAttempt.get(task.attemptId) ?? 0) + 1);
+    const handedOver = (this.placedByAttempt.get(task.attemptId) ?? 0) + 1;
+    this.placedByAttempt.set(task.attemptId, handedOver);
+    // placeCall runs at least once: a workflow task lost with the server retries its local
+    // activities. The attempt id is the idempotency key: an attempt is dialled once.
+    if (handedOver > 1) return;
     setTimeout(() => void this.report(task), 0);
   }
 
@@ -79,15 +85,22 @@ export class BenchCallCenter implements CallCenter {
 
   /**
    * As a dialler's outbox would: a transient failure (no worker, the server restarting, storage down
-   * past the Update's own retries) is tried again; a rejection by the workflow is final.
+   * past the Update's own retries) is tried again; a rejection by the workflow is final, but one.
+   * `placeCall` is a local activity: the task reaches the call center before the workflow task that
+   * made the attempt is on the server. If that workflow task is lost (the server restarting), its
+   * retry keeps the local activity's result and does not call again, and until it completes the
+   * workflow does not know the attempt: an outcome reported meanwhile is rejected as unknown. The
+   * dialler keeps it and tries again.
    */
   private async delivered<T>(send: () => Promise<T>, deadline = Date.now() + 10 * 60_000): Promise<T> {
     for (;;) {
       try {
         return await send();
       } catch (err) {
-        if (err instanceof RequestRejectedError && !/could not be checked/.test(err.message)) throw err;
+        const early = err instanceof RequestRejectedError && /attempt '.*' is unknown/.test(err.message);
+        if (err instanceof RequestRejectedError && !early && !/could not be checked/.test(err.message)) throw err;
         if (Date.now() > deadline) throw err;
+        if (early) this.stats.earlyOutcomes = (this.stats.earlyOutcomes ?? 0) + 1;
         this.stats.retries++;
         await new Promise((r) => setTimeout(r, 1000));
       }

@@ -10,8 +10,10 @@
  *   storageOutage   recording storage fails every check for a while
  *   smtpLate        the mail server is not there yet when ticket mail goes out
  *
- * Every drill checks that each policy completed, and counts `placeCall` per attempt: a policy whose
- * attempt was handed to the call center twice would be dialled twice.
+ * Every drill checks that each policy completed, and counts `placeCall` per attempt. A graceful stop
+ * hands no attempt over twice. A server restart can: a workflow task lost with the server is retried
+ * and runs its local activities (placeCall among them) again, so the call center must take the
+ * attempt id as an idempotency key, as the bench's does (it dials an attempt once).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,10 +140,17 @@ export interface DrillReport {
   /** Stages other than COMPLETED, with counts (should be empty). */
   otherStages: Record<string, number>;
   attempts: number;
-  /** Attempts handed to the call center more than once (would be dialled twice). */
+  /**
+   * Attempts handed to the call center more than once (`placeCall` is a local activity, run again
+   * when its workflow task is lost); the call center dials each attempt id once.
+   */
   attemptsPlacedTwice: number;
   /** Outcome and recording deliveries the call center had to try again. */
   deliveryRetries: number;
+  /** Of those, outcomes reported before the workflow knew the attempt (a lost workflow task). */
+  earlyOutcomes: number;
+  /** Deliveries the call center gave up on (a rejection, or retries past its deadline). */
+  deliveryFailures: number;
   faultMs: number;
   totalMs: number;
   notes: string[];
@@ -187,6 +196,8 @@ async function tally(h: DrillHarness, drill: string, policyNos: string[], timing
     attempts: attemptIds.length,
     attemptsPlacedTwice: attemptIds.filter((id) => (h.callCenter.placedByAttempt.get(id) ?? 0) > 1).length,
     deliveryRetries: h.callCenter.stats.retries,
+    earlyOutcomes: h.callCenter.stats.earlyOutcomes ?? 0,
+    deliveryFailures: h.callCenter.stats.failures,
     faultMs: timing.faultMs,
     totalMs: Date.now() - timing.startedAt,
     notes,

