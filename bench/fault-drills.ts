@@ -305,6 +305,7 @@ export async function smtpLate(h: DrillHarness, opts: { policies: number; lateMs
   const factory = new ContractFactory(`M${drillSeq}`);
   const contracts = Array.from({ length: opts.policies }, () => factory.next(LEVEL1_PHONE_SUFFIX));
   const driven = Promise.all(contracts.map((c) => driveLevel1(h.huifang, c)));
+  driven.catch(() => undefined); // awaited below; a failure meanwhile must not end the process before cleanup
   await new Promise((r) => setTimeout(r, opts.lateMs));
   const smtp = await startLocalSmtp({ port });
   try {
