@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { CallCenterStats } from './call-center';
 
 export class BareDriver {
-  readonly stats: CallCenterStats = { placed: 0, reported: 0, uploaded: 0, failures: 0 };
+  readonly stats: CallCenterStats = { placed: 0, reported: 0, uploaded: 0, failures: 0, retries: 0 };
   constructor(private readonly client: Client) {}
 
   dispatch(workflowId: string, updates: number): void {

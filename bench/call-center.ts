@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import type { CallCenter, CallTask } from '../activities/call-center';
 import type { LocalFolderRecordingStore } from '../activities/recording-store';
 import type { OutcomeTarget } from '../activities/simulated-dialer';
+import { RequestRejectedError } from '../client/huifang-client';
 import type { CallOutcomeReport } from '../domain/call-outcome';
 import { LEVEL1_PHONE_SUFFIX } from './contracts';
 
@@ -21,6 +22,10 @@ export interface CallCenterStats {
   reported: number;
   uploaded: number;
   failures: number;
+  /** Deliveries tried again after a transient error (no worker, server restarting). */
+  retries: number;
+  /** Outcomes reported before the workflow knew the attempt (see `delivered`), kept and sent again. */
+  earlyOutcomes?: number;
   lastError?: string;
 }
 
@@ -40,7 +45,9 @@ export function benchOutcome(task: CallTask, now = new Date()): CallOutcomeRepor
 }
 
 export class BenchCallCenter implements CallCenter {
-  readonly stats: CallCenterStats = { placed: 0, reported: 0, uploaded: 0, failures: 0 };
+  readonly stats: CallCenterStats = { placed: 0, reported: 0, uploaded: 0, failures: 0, retries: 0 };
+  /** How often each attempt was handed over (`placeCall`); it is dialled on the first only. */
+  readonly placedByAttempt = new Map<string, number>();
 
   constructor(
     private readonly target: OutcomeTarget,
@@ -49,13 +56,18 @@ export class BenchCallCenter implements CallCenter {
 
   async placeCall(task: CallTask): Promise<void> {
     this.stats.placed++;
+    const handedOver = (this.placedByAttempt.get(task.attemptId) ?? 0) + 1;
+    this.placedByAttempt.set(task.attemptId, handedOver);
+    // placeCall runs at least once: a workflow task lost with the server retries its local
+    // activities. The attempt id is the idempotency key: an attempt is dialled once.
+    if (handedOver > 1) return;
     setTimeout(() => void this.report(task), 0);
   }
 
   private async report(task: CallTask): Promise<void> {
     try {
       const report = benchOutcome(task);
-      const ack = await this.target.recordCallOutcome(task.policyNo, report);
+      const ack = await this.delivered(() => this.target.recordCallOutcome(task.policyNo, report));
       this.stats.reported++;
       if (ack.stage !== 'AWAITING_RECORDING') return;
       const audio = Buffer.from(`RIFF bench callback recording ${task.attemptId} ${report.calledAt}`);
@@ -63,11 +75,35 @@ export class BenchCallCenter implements CallCenter {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, audio);
       const checksum = `sha256:${createHash('sha256').update(audio).digest('hex')}`;
-      await this.target.uploadRecording(task.policyNo, { reference: report.recordingRef!, checksum, uploadedBy: BENCH_OPERATOR });
+      await this.delivered(() => this.target.uploadRecording(task.policyNo, { reference: report.recordingRef!, checksum, uploadedBy: BENCH_OPERATOR }));
       this.stats.uploaded++;
     } catch (err) {
       this.stats.failures++;
       this.stats.lastError = `${task.attemptId}: ${(err as Error).message}`;
+    }
+  }
+
+  /**
+   * As a dialler's outbox would: a transient failure (no worker, the server restarting, storage down
+   * past the Update's own retries) is tried again; a rejection by the workflow is final, but one.
+   * `placeCall` is a local activity: the task reaches the call center before the workflow task that
+   * made the attempt is on the server. If that workflow task is lost (the server restarting), its
+   * retry keeps the local activity's result and does not call again, and until it completes the
+   * workflow does not know the attempt: an outcome reported meanwhile is rejected as unknown. The
+   * dialler keeps it and tries again.
+   */
+  private async delivered<T>(send: () => Promise<T>, deadline = Date.now() + 10 * 60_000): Promise<T> {
+    for (;;) {
+      try {
+        return await send();
+      } catch (err) {
+        const early = err instanceof RequestRejectedError && /attempt '.*' is unknown/.test(err.message);
+        if (err instanceof RequestRejectedError && !early && !/could not be checked/.test(err.message)) throw err;
+        if (Date.now() > deadline) throw err;
+        if (early) this.stats.earlyOutcomes = (this.stats.earlyOutcomes ?? 0) + 1;
+        this.stats.retries++;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
   }
 }

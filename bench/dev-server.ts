@@ -1,6 +1,7 @@
 /**
  * The benchmark's own Temporal dev server: the CLI from the project toolchain, on free ports, with a
- * fresh SQLite file in WAL mode (as `npm start` runs it), headless. Deleted when the bench ends.
+ * fresh SQLite file in WAL mode (as `npm start` runs it), headless. Deleted when the bench ends; the
+ * fault drills restart it on the same file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,8 @@ export interface BenchServer {
   address: string;
   dbFile: string;
   process: ChildProcess;
+  /** Stops the server, waits `downMs`, and starts it again on the same ports and SQLite file. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,12 +48,31 @@ export async function startBenchServer(): Promise<BenchServer> {
     '--headless',
     '--log-level', 'error',
   ];
+  const address = `127.0.0.1:${port}`;
+  const server: BenchServer = {
+    address,
+    dbFile,
+    process: await spawnServer(cli, args, address),
+    async restart(downMs = 0) {
+      await terminate(server.process);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      // Same ports, same SQLite file: clients and workers reconnect to what they knew.
+      server.process = await spawnServer(cli, args, address);
+    },
+    async stop() {
+      await terminate(server.process);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+async function spawnServer(cli: string, args: string[], address: string): Promise<ChildProcess> {
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Temporal dev server exited (code ${child.exitCode}): ${stderr}`);
@@ -58,25 +80,20 @@ export async function startBenchServer(): Promise<BenchServer> {
       const connection = await Connection.connect({ address, connectTimeout: '1s' });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
-      break;
+      return child;
     } catch (err) {
       if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer within 60s: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  return {
-    address,
-    dbFile,
-    process: child,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+}
+
+/** SIGTERM (the server shuts down cleanly and checkpoints its SQLite file), SIGKILL after 10 s. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -181,6 +181,11 @@ export async function driveLevel1(huifang: HuifangClient, contract: Contract): P
   await huifang.startCallback(contract);
   const withTicket = await pollState(huifang, contract.policyNo, (s) => s.tickets.length >= 1, 'the level-1 ticket');
   const ticketId = withTicket.tickets[0].ticketId;
+  // The ticket is in the policy's state a moment before its child workflow has started.
+  for (let i = 0; !(await huifang.temporal.workflow.getHandle(ticketWorkflowId(ticketId)).describe().then(() => true, () => false)); i++) {
+    if (i > 600) throw new Error(`${ticketId}: its workflow never started`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await huifang.advanceTicket(ticketId, { step: 'dispatch', actor: tier3 });
   await huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4 });
   await huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: agent });

@@ -4,31 +4,13 @@
  * both reject the same things with the same words.
  */
 import { z } from 'zod';
-import { ANSWERS } from './questionnaire';
-import { REASON_CODES, type ReasonCode } from './transfer-reasons';
+import { ANSWERS } from './answers';
+import { CHECKSUM, ISO_INSTANT_MESSAGE, RECORDING_REFERENCE } from './patterns';
+import { CALL_OUTCOMES, REASON_CODES } from './vocabulary';
 
-export const CALL_OUTCOMES = [
-  'completed', // 回访成功: the questionnaire was gone through
-  'refused', // 拒绝回访 / refused to answer: a legitimate close
-  'no-answer',
-  'busy',
-  'callback-later', // "call me back at …"
-  'wrong-number',
-  'not-in-service',
-  'suspended',
-  'no-number',
-] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export { CALL_OUTCOMES, UNREACHABLE_OUTCOMES, type CallOutcome } from './vocabulary';
 
-/** Outcomes that say the number on file cannot reach the policyholder: no use trying it again. */
-export const UNREACHABLE_OUTCOMES: Partial<Record<CallOutcome, ReasonCode>> = {
-  'wrong-number': 'wrong-number',
-  'not-in-service': 'not-in-service',
-  suspended: 'suspended',
-  'no-number': 'no-number',
-};
-
-export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00+08:00' });
+export const isoInstant = z.iso.datetime({ offset: true, message: ISO_INSTANT_MESSAGE });
 
 export const callOutcomeSchema = z
   .object({
@@ -60,10 +42,10 @@ export type CallOutcomeReport = z.infer<typeof callOutcomeSchema>;
 
 export const recordingUploadSchema = z
   .object({
-    reference: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,199}$/, 'must be a storage key of letters, digits, dots, dashes, underscores and slashes'),
-    checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be 'sha256:' followed by 64 lower-case hex digits"),
+    reference: z.string().regex(RECORDING_REFERENCE.pattern, RECORDING_REFERENCE.message),
+    checksum: z.string().regex(CHECKSUM.pattern, CHECKSUM.message),
     uploadedBy: z.string().min(1).max(64),
   })
   .strict()
-  .refine((r) => !r.reference.includes('..'), { path: ['reference'], message: "must not contain '..'" });
+  .refine((r) => !r.reference.includes('..'), { path: ['reference'], message: RECORDING_REFERENCE.dotDotMessage });
 export type RecordingUpload = z.infer<typeof recordingUploadSchema>;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { callingHoursSchema } from './calling-hours';
 import { isValidLocalDate } from './local-time';
+import { PHONE } from './patterns';
 
 export const CHANNELS = ['agency', 'bancassurance'] as const;
 export const PRODUCT_TYPES = [
@@ -30,9 +31,7 @@ const localDate = z
   .refine(isValidLocalDate, 'must be a calendar date written YYYY-MM-DD (Asia/Shanghai)');
 
 /** Mainland mobile numbers, or a landline with area code (0xx-xxxxxxxx). */
-export const phoneSchema = z
-  .string()
-  .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mainland mobile number (11 digits) or a landline with area code');
+export const phoneSchema = z.string().regex(PHONE.pattern, PHONE.message);
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';

@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import type { FallbackKind } from './callback-record';
 
-export const FALLBACK_KINDS = ['letter', 'onsite'] as const satisfies readonly FallbackKind[];
+import { FALLBACK_KINDS } from './fallback-quota';
+
+export { decideQuota, FALLBACK_KINDS, quotaWorkflowId, type QuotaCount, type QuotaDecision } from './fallback-quota';
 
 const kinds = z.array(z.enum(FALLBACK_KINDS)).refine((k) => new Set(k).size === k.length, 'lists a kind twice');
 
@@ -49,37 +51,4 @@ export function fallbackPermission(regionCode: string, config: FallbackConfig): 
     .sort((a, b) => b.regionPrefix.length - a.regionPrefix.length)[0];
   if (!rule) return { allowed: [...config.defaultAllowed], source: 'default' };
   return { allowed: [...rule.allowed], source: `region ${rule.regionPrefix} (${rule.authority})` };
-}
-
-/** The office's count for one month: callbacks needing a call, and the fallbacks already granted. */
-export interface QuotaCount {
-  office: string;
-  /** YYYY-MM, local time. */
-  month: string;
-  callbacks: number;
-  fallbacks: number;
-  maxShare: number;
-}
-
-export interface QuotaDecision extends QuotaCount {
-  granted: boolean;
-  /** When refused: why, in words. */
-  refusal?: string;
-}
-
-/** Whether one more fallback keeps the office within the cap (counted with the new one). */
-export function decideQuota(count: QuotaCount): QuotaDecision {
-  const share = count.callbacks === 0 ? 1 : (count.fallbacks + 1) / count.callbacks;
-  if (share <= count.maxShare + 1e-9) return { ...count, granted: true, fallbacks: count.fallbacks + 1 };
-  return {
-    ...count,
-    granted: false,
-    refusal:
-      `office ${count.office} would reach ${count.fallbacks + 1} letter/on-site callbacks of ${count.callbacks} in ${count.month} ` +
-      `(${(share * 100).toFixed(1)}%), above the cap of ${(count.maxShare * 100).toFixed(0)}%`,
-  };
-}
-
-export function quotaWorkflowId(office: string, month: string): string {
-  return `fallback-quota-${office}-${month}`;
 }

@@ -5,10 +5,9 @@
  */
 import { z } from 'zod';
 import { PREMIUM_MODES, PRODUCT_TYPES, type Contract } from './contract';
-import { REASON_CODES, type ReasonCode } from './transfer-reasons';
+import { REASON_CODES } from './vocabulary';
 
-export const ANSWERS = ['yes', 'no', 'unclear'] as const;
-export type Answer = (typeof ANSWERS)[number];
+export { ANSWERS, problemsInAnswers, unansweredQuestions, type Answer } from './answers';
 
 const questionSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case id'),
@@ -42,18 +41,4 @@ export function questionsFor(contract: Pick<Contract, 'premium' | 'productType'>
       (!q.appliesTo?.premiumModes || q.appliesTo.premiumModes.includes(contract.premium.mode)) &&
       (!q.appliesTo?.productTypes || q.appliesTo.productTypes.includes(contract.productType)),
   );
-}
-
-/** Items asked but not answered: a completed call must answer every one. */
-export function unansweredQuestions(questions: readonly Pick<Question, 'id'>[], answers: Record<string, Answer>): string[] {
-  return questions.filter((q) => !(q.id in answers)).map((q) => q.id);
-}
-
-/** The problem reasons the answers reveal, each once, in questionnaire order. */
-export function problemsInAnswers(
-  questions: readonly Pick<Question, 'id' | 'reasonIfNotYes'>[],
-  answers: Record<string, Answer>,
-): ReasonCode[] {
-  const reasons = questions.filter((q) => answers[q.id] !== undefined && answers[q.id] !== 'yes').map((q) => q.reasonIfNotYes);
-  return [...new Set(reasons)];
 }

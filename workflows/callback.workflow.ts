@@ -28,24 +28,19 @@ import {
 import type { Activities } from '../activities';
 import type { Notification } from '../activities/notifier';
 import type { Assessment } from '../activities/assess-contract';
-import { callOutcomeSchema, recordingUploadSchema, UNREACHABLE_OUTCOMES, type CallOutcomeReport } from '../domain/call-outcome';
+import type { CallOutcomeReport } from '../domain/call-outcome';
+import { UNREACHABLE_OUTCOMES } from '../domain/vocabulary';
 import type { PlannedSlot } from '../domain/call-plan';
 import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, TicketRef } from '../domain/callback-state';
 import type { TicketResult } from '../domain/ticket';
 import type { Contract } from '../domain/contract';
 import { callbackRecordOf } from '../domain/callback-record';
-import {
-  fallbackReceiptSchema,
-  receiptEntererRejection,
-  waiverDecisionSchema,
-  waiverDeciderRejection,
-  waiverReporterRejection,
-  waiverReportSchema,
-  type PolicyOrg,
-} from '../domain/waiver';
-import { problemsInAnswers, unansweredQuestions } from '../domain/questionnaire';
+import { receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection, type PolicyOrg } from '../domain/waiver-rules';
+import { problemsInAnswers, unansweredQuestions } from '../domain/answers';
 import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
-import { parseOrThrow } from '../domain/validation';
+// Plain checks, not zod: the bundle's modules run again for every workflow (domain/plain-check.ts).
+import { callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, waiverDecisionCheck, waiverReportCheck } from '../domain/message-checks';
+import { checkOrThrow } from '../domain/plain-check';
 import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, type OutcomeAck } from './messages';
 import { msUntil, nowIso, sleepUntil } from './clock';
 import { openTicket, ticketIdFor } from './open-ticket';
@@ -158,7 +153,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   setHandler(
     reportWaiver,
     async (report) => {
-      const parsed = waiverReportSchema.parse(report);
+      const parsed = checkOrThrow(waiverReportCheck, report);
       reportingWaiver = true;
       try {
         // The statement must be in the document store: the 08:30 list attaches it.
@@ -177,7 +172,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     {
       validator: (report) => {
         if (!current) throw new Error(`policy ${policyNo} started before waivers were supported; ask ops to close it by hand`);
-        const parsed = parseOrThrow(waiverReportSchema, report);
+        const parsed = checkOrThrow(waiverReportCheck, report);
         const why = waiverReporterRejection(parsed.actor, org) ?? waiverRejection();
         if (why) throw new Error(why);
         if (reportingWaiver) throw new Error('another waiver is being reported for this policy; try again');
@@ -189,7 +184,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   setHandler(
     decideWaiver,
     async (decision) => {
-      const parsed = waiverDecisionSchema.parse(decision);
+      const parsed = checkOrThrow(waiverDecisionCheck, decision);
       const waiver = state.waiver!;
       waiver.decision = { accepted: parsed.accepted, by: parsed.actor, at: nowIso(), reason: parsed.reason };
       if (parsed.accepted) {
@@ -205,7 +200,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     {
       validator: (decision) => {
         if (!current) throw new Error(`policy ${policyNo} started before waivers were supported`);
-        const parsed = parseOrThrow(waiverDecisionSchema, decision);
+        const parsed = checkOrThrow(waiverDecisionCheck, decision);
         const why = waiverDeciderRejection(parsed.actor, org);
         if (why) throw new Error(why);
         if (!state.waiver || state.waiver.decision) throw new Error(`no waiver is waiting for a decision on policy ${policyNo}`);
@@ -218,7 +213,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   setHandler(
     recordFallbackReceipt,
     async (receipt) => {
-      const parsed = fallbackReceiptSchema.parse(receipt);
+      const parsed = checkOrThrow(fallbackReceiptCheck, receipt);
       await checkDocument({ path: parsed.receiptRef }).catch((err: unknown) => {
         throw ApplicationFailure.create({ message: failureMessage(err), type: 'ReceiptRejected', nonRetryable: true });
       });
@@ -228,7 +223,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     },
     {
       validator: (receipt) => {
-        const parsed = parseOrThrow(fallbackReceiptSchema, receipt);
+        const parsed = checkOrThrow(fallbackReceiptCheck, receipt);
         if (state.stage !== 'AWAITING_RECEIPT') throw new Error(`no signed receipt is expected in stage ${state.stage}`);
         const why = receiptEntererRejection(parsed.actor, org);
         if (why) throw new Error(why);
@@ -249,7 +244,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     (report): OutcomeAck => {
       const attempt = state.attempts.find((a) => a.attemptId === report.attemptId)!;
       if (attempt.report) return { attemptId: attempt.attemptId, stage: state.stage, duplicate: true };
-      applyOutcome(attempt, callOutcomeSchema.parse(report));
+      applyOutcome(attempt, checkOrThrow(callOutcomeCheck, report));
       return { attemptId: attempt.attemptId, stage: state.stage, duplicate: false };
     },
     { validator: (report) => validateOutcome(report) },
@@ -275,7 +270,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     },
     {
       validator: (upload) => {
-        parseOrThrow(recordingUploadSchema, upload);
+        checkOrThrow(recordingUploadCheck, upload);
         if (state.stage !== 'AWAITING_RECORDING') throw new Error(`no recording is expected in stage ${state.stage}`);
         if (verifying) throw new Error('a recording is already being verified for this policy');
       },
@@ -284,7 +279,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
 
   /** Rejections leave the workflow unchanged and tell the caller why, in words. */
   function validateOutcome(report: CallOutcomeReport): void {
-    const parsed = parseOrThrow(callOutcomeSchema, report);
+    const parsed = checkOrThrow(callOutcomeCheck, report);
     const attempt = state.attempts.find((a) => a.attemptId === parsed.attemptId);
     if (!attempt) throw new Error(`attempt '${parsed.attemptId}' is unknown for policy ${policyNo}`);
     if (attempt.report) {

@@ -8,7 +8,7 @@
 import { condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { FallbackKind } from '../domain/callback-record';
-import { decideQuota, FALLBACK_KINDS, type QuotaDecision } from '../domain/fallback';
+import { decideQuota, FALLBACK_KINDS, type QuotaDecision } from '../domain/fallback-quota';
 import { msUntil, nowIso } from './clock';
 import { getFallbackQuota, openFallbackQuota, reserveFallbackPlace, type QuotaSnapshot } from './fallback-quota-messages';
 

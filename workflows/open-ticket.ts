@@ -6,7 +6,8 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import { ParentClosePolicy, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
-import { ticketLevel, type TicketInput } from '../domain/ticket';
+import type { TicketInput } from '../domain/ticket';
+import { ticketLevel } from '../domain/ticket-rules';
 import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import * as sa from './search-attributes';
 import { ticketStaticDetails, ticketStaticSummary } from './summaries';

@@ -9,8 +9,11 @@ import { condition, log, patched, proxyActivities, proxyLocalActivities, setCurr
 import type { Activities } from '../activities';
 import type { Notification, Recipient } from '../activities/notifier';
 import { ticketRecordOf } from '../domain/callback-record';
-import { STEP_RULES, stepRejection, ticketStepSchema, type TicketInput, type TicketStep, type TicketResult, type TicketState } from '../domain/ticket';
-import { parseOrThrow } from '../domain/validation';
+import type { TicketInput, TicketStep, TicketResult, TicketState } from '../domain/ticket';
+import { STEP_RULES, stepRejection } from '../domain/ticket-rules';
+// Plain checks, not zod: the bundle's modules run again for every workflow (domain/plain-check.ts).
+import { ticketStepCheck } from '../domain/message-checks';
+import { checkOrThrow } from '../domain/plain-check';
 import { msUntil, nowIso } from './clock';
 import * as sa from './search-attributes';
 import { ticketCurrentDetails, ticketTimerSummary } from './summaries';
@@ -61,14 +64,14 @@ export async function transferTicketWorkflow(input: TicketInput): Promise<Ticket
     async (raw) => {
       stepInProgress = true;
       try {
-        return await recordStep(ticketStepSchema.parse(raw));
+        return await recordStep(checkOrThrow(ticketStepCheck, raw));
       } finally {
         stepInProgress = false;
       }
     },
     {
       validator: (raw) => {
-        const step = parseOrThrow(ticketStepSchema, raw);
+        const step = checkOrThrow(ticketStepCheck, raw);
         if (stepInProgress) throw new Error(`another step is being recorded on ticket ${state.ticketId}; try again`);
         const why = stepRejection(state, step);
         if (why) throw new Error(why);

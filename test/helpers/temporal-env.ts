@@ -94,8 +94,8 @@ export interface TestHarness {
   taskQueue: string;
   /** Every notification the workflows sent (the log transport keeps them). */
   notifier: LogNotifier;
-  /** Runs `fn` with a worker polling, then shuts the worker down. */
-  withWorker<T>(fn: (worker: Worker) => Promise<T>, callCenter?: CallCenter): Promise<T>;
+  /** Runs `fn` with a worker polling, then shuts the worker down. `bundle`: other workflow code (an earlier version). */
+  withWorker<T>(fn: (worker: Worker) => Promise<T>, callCenter?: CallCenter, bundle?: WorkflowBundleWithSourceMap): Promise<T>;
 }
 
 let queueSeq = 0;
@@ -137,13 +137,13 @@ export async function createHarness(
     documents,
     taskQueue,
     notifier,
-    async withWorker(fn, callCenter = defaultCallCenter) {
+    async withWorker(fn, callCenter = defaultCallCenter, bundle) {
       const worker = await createHuifangWorker({
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
         keyring,
-        workflowBundle: await workflowBundle(),
+        workflowBundle: bundle ?? (await workflowBundle()),
         deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
         // No workflow cache: every task replays the history from the start (non-determinism shows up in
         // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
