@@ -4,6 +4,7 @@
  * an automatic dialer. A real dialer integration implements `CallCenter` and nothing else changes.
  */
 import { log } from '@temporalio/activity';
+import { RequestRejectedError } from '../client/huifang-client';
 
 export interface CallTask {
   policyNo: string;
@@ -20,8 +21,20 @@ export interface CallTask {
 }
 
 export interface CallCenter {
-  /** Hand the task over; must return quickly (the outcome comes back later as an Update). */
+  /**
+   * Hand the task over; must return quickly (the outcome comes back later as an Update).
+   *
+   * At least once: a workflow task lost with the server (a restart) runs `placeCall` again, so the
+   * same `attemptId` can arrive twice. The attempt id is the idempotency key: dial it once. Until the
+   * retried task completes the workflow does not know the attempt yet, and an outcome reported in that
+   * gap is rejected as "unknown": report it again a little later.
+   */
   placeCall(task: CallTask): Promise<void>;
+}
+
+/** Whether a rejected outcome only came too early: the workflow does not know its attempt yet (see above). */
+export function isEarlyOutcome(err: unknown): boolean {
+  return err instanceof RequestRejectedError && /attempt '.*' is unknown/.test(err.message);
 }
 
 /** People at the call center: the task shows up in their due-call list (API), they record the outcome. */

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { log } from '@temporalio/activity';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackStage } from '../domain/callback-state';
-import type { CallCenter, CallTask } from './call-center';
+import { isEarlyOutcome, type CallCenter, type CallTask } from './call-center';
 import type { LocalFolderRecordingStore } from './recording-store';
 
 /** Where the dialer reports to: the huifang client in practice. */
@@ -31,9 +31,17 @@ export interface SimulatedDialerOptions {
   recordings?: LocalFolderRecordingStore;
 }
 
+/** How many attempt ids the dialer remembers to dial each once (older ones are long past their slot). */
+const REMEMBERED_ATTEMPTS = 100_000;
+/** An outcome the workflow did not know the attempt of yet (see CallCenter.placeCall): tries and spacing. */
+const EARLY_OUTCOME_RETRIES = 10;
+const EARLY_OUTCOME_RETRY_MS = 2_000;
+
 export class SimulatedDialer implements CallCenter {
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly reporting = new Set<Promise<void>>();
+  /** Attempt ids already dialled, oldest first: a repeated hand-over is not dialled again. */
+  private readonly dialled = new Set<string>();
 
   constructor(
     private readonly target: OutcomeTarget,
@@ -41,6 +49,12 @@ export class SimulatedDialer implements CallCenter {
   ) {}
 
   async placeCall(task: CallTask): Promise<void> {
+    if (this.dialled.has(task.attemptId)) {
+      log.info('call task handed over again; already dialled', { policyNo: task.policyNo, attemptId: task.attemptId });
+      return;
+    }
+    this.dialled.add(task.attemptId);
+    if (this.dialled.size > REMEMBERED_ATTEMPTS) this.dialled.delete(this.dialled.values().next().value!);
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       const report = simulatedOutcome(task, new Date(), this.options.operator ?? 'simulated-dialer');
@@ -54,11 +68,23 @@ export class SimulatedDialer implements CallCenter {
   }
 
   private async report(task: CallTask, report: CallOutcomeReport): Promise<void> {
-    const ack = await this.target.recordCallOutcome(task.policyNo, report);
+    const ack = await this.deliver(task, report);
     const store = this.options.recordings;
     if (!store || ack.stage !== 'AWAITING_RECORDING' || !report.recordingRef) return;
     const upload = await storeStandInRecording(store, report.recordingRef, `${task.attemptId} ${report.calledAt}`, this.options.operator ?? 'simulated-dialer');
     await this.target.uploadRecording(task.policyNo, upload);
+  }
+
+  /** Reports the outcome, again a little later while the workflow does not know the attempt yet. */
+  private async deliver(task: CallTask, report: CallOutcomeReport): Promise<{ stage: CallbackStage }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.target.recordCallOutcome(task.policyNo, report);
+      } catch (err) {
+        if (!isEarlyOutcome(err) || attempt >= EARLY_OUTCOME_RETRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, EARLY_OUTCOME_RETRY_MS));
+      }
+    }
   }
 
   /** Stops outstanding simulated calls (worker shutdown). */

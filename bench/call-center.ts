@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CallCenter, CallTask } from '../activities/call-center';
+import { isEarlyOutcome, type CallCenter, type CallTask } from '../activities/call-center';
 import type { LocalFolderRecordingStore } from '../activities/recording-store';
 import type { OutcomeTarget } from '../activities/simulated-dialer';
 import { RequestRejectedError } from '../client/huifang-client';
@@ -97,7 +97,7 @@ export class BenchCallCenter implements CallCenter {
       try {
         return await send();
       } catch (err) {
-        const early = err instanceof RequestRejectedError && /attempt '.*' is unknown/.test(err.message);
+        const early = isEarlyOutcome(err);
         if (err instanceof RequestRejectedError && !early && !/could not be checked/.test(err.message)) throw err;
         if (Date.now() > deadline) throw err;
         if (early) this.stats.earlyOutcomes = (this.stats.earlyOutcomes ?? 0) + 1;

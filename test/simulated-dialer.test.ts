@@ -1,0 +1,68 @@
+/**
+ * The simulated dialer keeps the call-center contract (activities/call-center.ts): a task handed over
+ * twice for one attempt (a lost workflow task after a server restart) is dialled once, and an outcome
+ * the workflow rejects only because it does not know the attempt yet is reported again.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { CallTask } from '../activities/call-center';
+import { SimulatedDialer, type OutcomeTarget } from '../activities/simulated-dialer';
+import { RequestRejectedError } from '../client/huifang-client';
+import type { CallOutcomeReport } from '../domain/call-outcome';
+
+const task: CallTask = {
+  policyNo: 'P2026120100001',
+  workflowId: 'callback-P2026120100001',
+  attemptId: 'P2026120100001-1',
+  attemptNo: 1,
+  windowStart: '2026-12-01T01:30:00.000Z',
+  windowEnd: '2026-12-01T03:30:00.000Z',
+  phone: '13800138099',
+  questionIds: ['identity', 'signed-in-person'],
+  late: false,
+};
+
+/** As the worker calls it: inside an activity (the dialer logs through the activity's logger). */
+const placeCall = (dialer: SimulatedDialer, t: CallTask) => new MockActivityEnvironment().run((x: CallTask) => dialer.placeCall(x), t);
+
+/** Records what reaches the workflow's side; the first `unknownFor` deliveries are refused as too early. */
+function workflowSide(unknownFor = 0) {
+  const received: CallOutcomeReport[] = [];
+  let tries = 0;
+  const target: OutcomeTarget = {
+    async recordCallOutcome(_policyNo, report) {
+      if (tries++ < unknownFor) throw new RequestRejectedError(`attempt '${report.attemptId}' is unknown for policy ${task.policyNo}`);
+      received.push(report);
+      return { stage: 'AWAITING_RECORDING' };
+    },
+    async uploadRecording() {
+      return undefined;
+    },
+  };
+  return { target, received, tries: () => tries };
+}
+
+test('an attempt handed over twice is dialled once', async () => {
+  const side = workflowSide();
+  const dialer = new SimulatedDialer(side.target, { delayMs: 10 });
+  await placeCall(dialer, task);
+  await placeCall(dialer, { ...task });
+  await new Promise((r) => setTimeout(r, 100));
+  await dialer.drain();
+  expect(side.received.map((r) => r.attemptId)).toEqual([task.attemptId]);
+  // The next attempt of the same policy is a new call.
+  await placeCall(dialer, { ...task, attemptId: 'P2026120100001-2', attemptNo: 2 });
+  await new Promise((r) => setTimeout(r, 100));
+  await dialer.drain();
+  expect(side.received.map((r) => r.attemptId)).toEqual([task.attemptId, 'P2026120100001-2']);
+});
+
+test('an outcome reported before the workflow knows the attempt is reported again, once accepted', async () => {
+  const side = workflowSide(1);
+  const dialer = new SimulatedDialer(side.target, { delayMs: 0 });
+  await placeCall(dialer, task);
+  await new Promise((r) => setTimeout(r, 50));
+  await dialer.drain();
+  expect(side.tries()).toBe(2); // refused once as too early, then accepted
+  expect(side.received).toHaveLength(1);
+  expect(side.received[0]).toMatchObject({ attemptId: task.attemptId, outcome: 'completed' });
+});
