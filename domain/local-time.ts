@@ -4,8 +4,9 @@
  * helpers are the one place that converts between them.
  */
 import { TZDate } from '@date-fns/tz';
+import { DEFAULT_TIME_ZONE } from './vocabulary';
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+export { DEFAULT_TIME_ZONE };
 
 /** A calendar date written YYYY-MM-DD. */
 export type LocalDate = string;

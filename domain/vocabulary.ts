@@ -1,8 +1,11 @@
 /**
  * The closed lists of the business (ticket types, transfer reasons, call outcomes, ticket stages,
- * actor roles) as plain constants. No zod here: workflow code imports these, and the workflow bundle
+ * actor roles) and its time zone, as plain constants. No zod here: workflow code imports these, and the workflow bundle
  * stays free of zod (see plain-check.ts). The modules that validate with zod re-export them.
  */
+
+/** The business's local time (working days, calling hours, cooling-off ends, summaries). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 export const TICKET_TYPES = ['failed-callback', 'level-1', 'level-2'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];

@@ -8,7 +8,7 @@
 import type { PlannedSlot } from '../domain/call-plan';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
-import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import { DEFAULT_TIME_ZONE } from '../domain/vocabulary';
 import type { TicketInput, TicketState } from '../domain/ticket';
 
 /**
