@@ -12,7 +12,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
-import { isValidLocalDate } from '../domain/local-time';
+import { DEFAULT_TIME_ZONE, isValidLocalDate } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
@@ -22,6 +22,7 @@ import { actingActor, actingId } from './acting-actor';
 import type { ApiAuth } from './api-auth';
 import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
+import { registerCallCenterRoutes } from './call-center-routes';
 import { registerCodecRoutes } from './codec-routes';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
@@ -32,6 +33,7 @@ import { registerOpenApiRoutes } from './openapi-routes';
 import { fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
 import * as answers from './response-schemas';
 import { ApiRoutes } from './route';
+import { registerWebPages } from './web-pages';
 import type { Role } from './roles';
 
 export interface ApiOptions {
@@ -53,6 +55,10 @@ export interface ApiOptions {
   /** Largest scanned document (default 10 MiB). */
   documentLimitBytes?: number;
   maxBatchSize?: number;
+  /** The insurer's time zone, for "today" in the call list (default Asia/Shanghai). */
+  timeZone?: string;
+  /** When set, the staff pages built into this folder (api/web-pages.ts) are served under /app/. */
+  webDir?: string;
   logger?: boolean;
 }
 
@@ -97,6 +103,8 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   registerAuthRoutes(routes, opts.auth);
   if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
+  registerCallCenterRoutes(routes, huifang, scope, opts.timeZone ?? DEFAULT_TIME_ZONE);
+  if (opts.webDir) registerWebPages(app, opts.webDir);
 
   routes.add({
     method: 'POST',
