@@ -2,8 +2,9 @@
  * The call center's day: the due calls, most urgent first; the chosen policy's policyholder
  * (decrypted for this user by the API), its questionnaire as the outcome form, and the recording.
  */
-import { useCallback, useEffect, useState } from 'react';
-import { api } from './api';
+import { useState } from 'react';
+import { useLoad } from './hooks';
+import { ListHeading } from './ListHeading';
 import { CALLBACK_STAGES, lastDay, when } from './labels';
 import { OutcomeForm } from './OutcomeForm';
 import { RecordingForm } from './RecordingForm';
@@ -34,22 +35,14 @@ interface Policyholder {
 }
 
 export function CallCenterPage() {
-  const [calls, setCalls] = useState<DueCall[]>();
-  const [error, setError] = useState('');
+  const { data, error, reload: load } = useLoad<{ calls: DueCall[] }>('/v1/calls/due');
+  const calls = data?.calls;
   const [chosen, setChosen] = useState<string>();
-
-  const load = useCallback(() => {
-    api<{ calls: DueCall[] }>('/v1/calls/due').then((r) => setCalls(r.calls), (e) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
 
   return (
     <div className="cols">
       <section>
-        <h2>
-          今日待回访 <button className="secondary" onClick={load}>刷新</button>
-        </h2>
-        {error && <p className="error">{error}</p>}
+        <ListHeading title="今日待回访" error={error} onRefresh={load} />
         {calls && calls.length === 0 && <p className="note">今日没有待回访的保单。</p>}
         <div className="list">
           {calls?.map((c) => (
@@ -69,18 +62,10 @@ export function CallCenterPage() {
 }
 
 function CallPanel({ policyNo, onRecorded }: { policyNo: string; onRecorded: () => void }) {
-  const [state, setState] = useState<CallbackState>();
-  const [holder, setHolder] = useState<Policyholder>();
-  const [error, setError] = useState('');
+  const { data: state, error: stateError, reload: load } = useLoad<CallbackState>(`/v1/callbacks/${policyNo}`);
+  const { data: holder, error: holderError } = useLoad<Policyholder>(`/v1/callbacks/${policyNo}/policyholder`);
+  const error = stateError || holderError;
   const [done, setDone] = useState('');
-
-  const load = useCallback(() => {
-    api<CallbackState>(`/v1/callbacks/${policyNo}`).then(setState, (e) => setError(e.message));
-  }, [policyNo]);
-  useEffect(() => {
-    load();
-    api<Policyholder>(`/v1/callbacks/${policyNo}/policyholder`).then(setHolder, (e) => setError(e.message));
-  }, [policyNo, load]);
 
   const open = state?.stage === 'CALLING' ? state.attempts.at(-1) : undefined;
   const recorded = (what: string) => {

@@ -1,6 +1,7 @@
 /** The outcome of one call attempt: the questionnaire for a completed call, checked before sending. */
 import { useState, type FormEvent } from 'react';
 import { api } from './api';
+import { useSubmit } from './hooks';
 import { ANSWER_LABELS, CALLBACK_STAGES, OUTCOMES, when } from './labels';
 
 interface Props {
@@ -18,8 +19,7 @@ export function OutcomeForm({ policyNo, attempt, questions, onRecorded }: Props)
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [callBackAt, setCallBackAt] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, send } = useSubmit();
   // A message about what was there before goes once the user changes it.
   const edit = <T,>(set: (v: T) => void) => (v: T) => (setError(''), set(v));
 
@@ -40,9 +40,7 @@ export function OutcomeForm({ policyNo, attempt, questions, onRecorded }: Props)
     e.preventDefault();
     const problem = problems();
     if (problem) return setError(problem);
-    setBusy(true);
-    setError('');
-    try {
+    await send(async () => {
       const ack = await api<{ stage: string }>(`/v1/callbacks/${policyNo}/attempts/${attempt.attemptId}/outcome`, {
         method: 'POST',
         body: {
@@ -53,11 +51,7 @@ export function OutcomeForm({ policyNo, attempt, questions, onRecorded }: Props)
         },
       });
       onRecorded(`已记录第 ${attempt.attemptNo} 次回访结果：${OUTCOMES[outcome]}；回访状态：${CALLBACK_STAGES[ack.stage] ?? ack.stage}`);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

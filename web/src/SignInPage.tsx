@@ -1,26 +1,20 @@
 /** Sign-in with a username and password (POST /v1/auth/sign-in); the session lasts 8 hours. */
 import { useState, type FormEvent } from 'react';
 import { api, type Session } from './api';
+import { useSubmit } from './hooks';
 
 export function SignInPage({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, send } = useSubmit();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!username.trim() || !password) return setError('请输入用户名和密码');
-    setBusy(true);
-    setError('');
-    try {
+    await send(async () => {
       const s = await api<Omit<Session, 'username'>>('/v1/auth/sign-in', { method: 'POST', body: { username: username.trim(), password } });
       onSignedIn({ ...s, username: username.trim() });
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,32 +2,23 @@
  * One transfer ticket (转办件): its steps with who and when, the printable order, and the next step
  * when it is the signed-in user's to take; the agent's reply form asks what the ticket type needs.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, download, type Principal } from './api';
+import { useLoad, useSubmit } from './hooks';
+import type { TicketSummary } from './TicketList';
 import { NEXT_STEP, STEP_LABELS, TICKET_STAGES, TICKET_TYPES, when } from './labels';
 
-interface TicketState {
-  ticketId: string;
-  policyNo: string;
-  type: string;
-  stage: string;
-  dueAt?: string;
-  overdue: boolean;
+interface TicketState extends TicketSummary {
   finding?: string;
   steps: { step: string; actor: { role: string; id: string }; at: string; note?: string }[];
 }
 
 export function TicketDetail({ ticketId, principal, onChanged }: { ticketId: string; principal: Principal; onChanged: () => void }) {
-  const [ticket, setTicket] = useState<TicketState>();
-  const [error, setError] = useState('');
+  const { data: ticket, setData: setTicket, error: loadError } = useLoad<TicketState>(`/v1/tickets/${ticketId}`);
+  const { busy, error: sendError, setError, send } = useSubmit();
+  const error = loadError || sendError;
   const [done, setDone] = useState('');
   const [reply, setReply] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(() => {
-    api<TicketState>(`/v1/tickets/${ticketId}`).then(setTicket, (e) => setError(e.message));
-  }, [ticketId]);
-  useEffect(load, [load]);
 
   const next = ticket && NEXT_STEP[ticket.stage];
   const mine = next && next.role === principal.role ? next.step : undefined;
@@ -43,19 +34,13 @@ export function TicketDetail({ ticketId, principal, onChanged }: { ticketId: str
       if (!phoneReply && !text) return setError('请填写处理情况');
       body[phoneReply ? 'correctedPhone' : 'actionTaken'] = text;
     }
-    setBusy(true);
-    setError('');
-    try {
+    await send(async () => {
       const after = await api<TicketState>(`/v1/tickets/${ticketId}/steps`, { method: 'POST', body });
       setTicket(after);
       setReply('');
       setDone(`已${STEP_LABELS[mine]}；转办件状态：${TICKET_STAGES[after.stage]}`);
       onChanged();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

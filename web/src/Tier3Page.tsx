@@ -2,8 +2,10 @@
  * The tier-3 handler's day: new transfer orders to dispatch, tickets waiting for replies (due time,
  * overdue), orders to archive, the day's register, and the office's compliance figures over time.
  */
-import { useCallback, useEffect, useState } from 'react';
-import { api, download, type Principal } from './api';
+import { useState } from 'react';
+import { download, type Principal } from './api';
+import { useLoad } from './hooks';
+import { ListHeading } from './ListHeading';
 import { ComplianceChart } from './ComplianceChart';
 import { TicketDetail } from './TicketDetail';
 import { TicketList, type TicketSummary } from './TicketList';
@@ -17,26 +19,20 @@ const GROUPS: { title: string; stages: string[] }[] = [
 ];
 
 export function Tier3Page({ principal }: { principal: Principal }) {
-  const [tickets, setTickets] = useState<TicketSummary[]>();
-  const [error, setError] = useState('');
+  const { data, error: loadError, reload: load } = useLoad<{ tickets: TicketSummary[] }>('/v1/tickets');
+  const tickets = data?.tickets;
+  const [downloadError, setError] = useState('');
+  const error = loadError || downloadError;
   const [chosen, setChosen] = useState<string>();
   const [day, setDay] = useState(today);
-  const load = useCallback(() => {
-    api<{ tickets: TicketSummary[] }>('/v1/tickets').then((r) => setTickets(r.tickets), (e) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
   const office = principal.office!;
   return (
     <>
       <div className="cols">
         <section>
-          <button className="secondary" onClick={load}>
-            刷新
-          </button>
-          {error && <p className="error">{error}</p>}
-          {GROUPS.map((g) => (
+          {GROUPS.map((g, i) => (
             <div key={g.title}>
-              <h2>{g.title}</h2>
+              {i === 0 ? <ListHeading title={g.title} error={error} onRefresh={load} /> : <h2>{g.title}</h2>}
               {tickets && <TicketList tickets={tickets.filter((t) => g.stages.includes(t.stage))} chosen={chosen} onChoose={setChosen} />}
             </div>
           ))}
