@@ -24,6 +24,7 @@ import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
 import { registerCallCenterRoutes } from './call-center-routes';
 import { registerCodecRoutes } from './codec-routes';
+import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
 import { HttpError } from './errors';
@@ -33,6 +34,7 @@ import { registerOpenApiRoutes } from './openapi-routes';
 import { fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
 import * as answers from './response-schemas';
 import { ApiRoutes } from './route';
+import { registerWaiverQueueRoutes } from './waiver-queue-routes';
 import { registerWebPages } from './web-pages';
 import type { Role } from './roles';
 
@@ -104,6 +106,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
   registerCallCenterRoutes(routes, huifang, scope, opts.timeZone ?? DEFAULT_TIME_ZONE);
+  registerWaiverQueueRoutes(routes, scope, { projection: opts.compliance?.projection, documents: opts.documents });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 
   routes.add({
@@ -267,13 +270,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       tag: 'waivers',
       summary: 'Upload a scanned waiver statement or signed receipt as the raw body; answers the reference to give in the waiver or receipt',
       roles: ['call-center', 'tier4', 'agent'],
-      params: z
-        .object({
-          kind: z.enum(['statements', 'receipts']),
-          policyNo: policyNoSchema,
-          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(pdf|jpg|jpeg|png)$/, 'must be a file name ending .pdf, .jpg or .png'),
-        })
-        .strict(),
+      params: documentParams,
       rawBody: { contentTypes },
       bodyLimit: opts.documentLimitBytes ?? 10 * 1024 * 1024,
       response: { status: 201, description: 'Stored', schema: answers.documentUploaded },

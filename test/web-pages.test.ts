@@ -152,17 +152,37 @@ test('a call recorded through the call center page moves the workflow, and the r
   });
 });
 
-test('the tier-3 handler dispatches a new order and the tier-4 office hands it to the agent, through their pages', async () => {
+test('the tier-3 handler dispatches a new order and decides a waiver, and the tier-4 office hands the order to the agent, through their pages', async () => {
   const ticket = aTicket(1);
+  const today = localDateOf(new Date(), h.settings.timeZone);
+  const waived = aContract({ policyNo: `PW${run}9`, issuedOn: addCalendarDays(today, -5), receiptSignedOn: addCalendarDays(today, -2) });
+  const statementRef = `statements/${waived.policyNo}/waiver.pdf`;
   await h.withWorker(async () => {
     await startTicket(h, ticket);
+    await h.huifang.startCallback(waived);
+    await stateWhen(waived.policyNo, (s) => s.stage === 'CALLING' || s.stage === 'AWAITING_CALL', 'call planned');
+    await h.documents.save(statementRef, Buffer.from(`%PDF-1.4 signed waiver ${waived.policyNo}`));
+    await h.huifang.reportWaiver(waived.policyNo, { statementRef, actor: AGENT, note: '投保人已签署放弃回访声明' });
+
     const t3 = await pageFor('t3-shpd');
     await refreshUntilListed(t3, ticket.ticketId);
     await t3.getByRole('button', { name: new RegExp(ticket.ticketId) }).click();
     await t3.getByRole('button', { name: '派发', exact: true }).click();
     await t3.getByRole('status').filter({ hasText: '已派发；转办件状态：已派发至四级机构' }).waitFor();
     await t3.getByText('回复时限').first().waitFor();
+
+    // The waiver: a rejection needs its reason; the statement opens; accepting closes the callback.
+    const waiver = t3.getByLabel(`免回访 ${waived.policyNo}`);
+    await waiver.waitFor();
     await screenshot(t3, 'tier3');
+    await waiver.getByRole('button', { name: '驳回' }).click();
+    await expectAlert(t3, '驳回须填写原因');
+    const statement = t3.waitForEvent('download');
+    await waiver.getByRole('button', { name: '查看签字声明书' }).click();
+    expect((await statement).suggestedFilename()).toBe('waiver.pdf');
+    await waiver.getByRole('button', { name: '同意免回访' }).click();
+    await waiver.waitFor({ state: 'detached' });
+    expect(await stateWhen(waived.policyNo, (s) => s.stage === 'WAIVED', 'waiver accepted')).toMatchObject({ waiver: { decision: { accepted: true, by: { id: 'T3-LI' } } } });
     await t3.context().close();
 
     const t4 = await pageFor('t4-shpd03');

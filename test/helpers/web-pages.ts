@@ -43,7 +43,7 @@ export async function refreshUntilListed(page: Page, text: string, timeoutMs = 3
   for (;;) {
     if (await item.first().isVisible()) return;
     if (Date.now() > deadline) throw new Error(`${text} did not show in the list within ${timeoutMs} ms`);
-    await page.getByRole('button', { name: '刷新' }).click();
+    await page.getByRole('button', { name: '刷新' }).first().click();
     await item.first().waitFor({ timeout: 1000 }).catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The tier-3 handler's day: new transfer orders to dispatch, tickets waiting for replies (due time,
- * overdue), orders to archive, the day's register, and the office's compliance figures over time.
+ * overdue), orders to archive, the day's register, waivers to verify, and the office's compliance
+ * figures over time.
  */
 import { useState } from 'react';
 import { download, type Principal } from './api';
@@ -9,6 +10,7 @@ import { ListHeading } from './ListHeading';
 import { ComplianceChart } from './ComplianceChart';
 import { TicketDetail } from './TicketDetail';
 import { TicketList, type TicketSummary } from './TicketList';
+import { WaiverQueue } from './WaiverQueue';
 
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
@@ -49,6 +51,7 @@ export function Tier3Page({ principal }: { principal: Principal }) {
         </section>
         {chosen && <TicketDetail key={chosen} ticketId={chosen} principal={principal} onChanged={load} />}
       </div>
+      <WaiverQueue />
       <ComplianceChart office={office} />
     </>
   );
