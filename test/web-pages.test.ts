@@ -79,14 +79,14 @@ async function stateWhen(policyNo: string, predicate: (s: CallbackState) => bool
   }
 }
 
-function aTicket(n: number, agentCode = AGENT.id): TicketInput {
+function aTicket(n: number, type: 'level-1' | 'level-2' = 'level-1'): TicketInput {
   return {
     ticketId: `PW${run}${n}-T1`,
     policyNo: `PW${run}${n}`,
-    type: 'level-1',
-    reasons: ['agent-misconduct'],
+    type,
+    reasons: type === 'level-1' ? ['agent-misconduct'] : ['contract-not-received'],
     org: { branch: 'SH', centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03' },
-    agentCode,
+    agentCode: AGENT.id,
     finding: 'attempt 1: 投保人表示非本人签名',
   };
 }
@@ -234,6 +234,30 @@ test('a ticket answered by its agent on a phone closes; another agent cannot see
     }, ticket.ticketId);
     expect(status).toBe(404);
     await other.context().close();
+  });
+});
+
+test('a level-2 order replied by its agent is collected by the tier-4 office and archived by the tier-3 handler, through their pages', async () => {
+  const ticket = aTicket(3, 'level-2');
+  await h.withWorker(async () => {
+    await startTicket(h, ticket);
+    await h.huifang.advanceTicket(ticket.ticketId, { step: 'dispatch', actor: TIER3 });
+    await h.huifang.advanceTicket(ticket.ticketId, { step: 'hand-to-agent', actor: TIER4 });
+    await h.huifang.advanceTicket(ticket.ticketId, { step: 'sign-receipt', actor: AGENT });
+    await h.huifang.advanceTicket(ticket.ticketId, { step: 'reply', actor: AGENT, actionTaken: '已补寄保险合同' });
+    for (const [user, step, stage] of [
+      ['t4-shpd03', '收回转办单', '已收回'],
+      ['t3-shpd', '归档', '已办结'],
+    ] as const) {
+      const page = await pageFor(user);
+      await refreshUntilListed(page, ticket.ticketId);
+      await page.getByRole('button', { name: new RegExp(ticket.ticketId) }).click();
+      await page.getByRole('button', { name: step, exact: true }).click();
+      await page.getByRole('status').filter({ hasText: `转办件状态：${stage}` }).waitFor();
+      await page.context().close();
+    }
+    expect((await h.huifang.getTicketState(ticket.ticketId)).steps.map((s) => s.step).slice(-2)).toEqual(['collect', 'archive']);
+    expect((await h.huifang.getTicketState(ticket.ticketId)).stage).toBe('CLOSED');
   });
 });
 
