@@ -22,7 +22,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 export function openApiPath(url: string): string {
-  return url.replace(/:([A-Za-z]+)/g, '{$1}');
+  return url.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
 }
 
 export function buildOpenApiDocument(documented: readonly DocumentedRoute[], served: readonly ServedRoute[], info: { title: string; version: string }): Json {

@@ -98,7 +98,7 @@ export class ApiRoutes {
   add<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
     spec: RouteSpec<P, Q, B>,
   ): void {
-    const pathParams = [...spec.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
+    const pathParams = [...spec.url.matchAll(/:([A-Za-z][A-Za-z0-9]*)/g)].map((m) => m[1]);
     if (pathParams.length > 0 && !spec.params) throw new Error(`${spec.method} ${spec.url}: declare a params schema for ${pathParams.join(', ')}`);
     const bodyLimit = spec.bodyLimit ?? this.defaultBodyLimit;
     this.documented.push({ ...spec, bodyLimit, errors: spec.errors ?? [] });

@@ -14,6 +14,7 @@ import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR } from '../config/data-paths
 import { loadSettings } from '../config/settings';
 import { ApiAuth } from './api-auth';
 import { buildApi } from './server';
+import { WEB_DIST_DIR } from './web-pages';
 import { usersFilePath } from './users-file';
 
 export interface RunningApi {
@@ -36,6 +37,9 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     // The same store the worker checks waiver statements and receipts in.
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
     // The Web UI decodes payloads through us; only its own origin may ask.
+    timeZone: settings.timeZone,
+    // The staff pages (npm start builds them first).
+    webDir: WEB_DIST_DIR,
     codec: { codec: new EncryptionCodec(keyring), allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',') },
   });
   const host = process.env.HUIFANG_API_HOST ?? '127.0.0.1';

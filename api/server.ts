@@ -12,7 +12,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
-import { isValidLocalDate } from '../domain/local-time';
+import { DEFAULT_TIME_ZONE, isValidLocalDate } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
@@ -22,7 +22,9 @@ import { actingActor, actingId } from './acting-actor';
 import type { ApiAuth } from './api-auth';
 import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
+import { registerCallCenterRoutes } from './call-center-routes';
 import { registerCodecRoutes } from './codec-routes';
+import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
 import { HttpError } from './errors';
@@ -32,6 +34,8 @@ import { registerOpenApiRoutes } from './openapi-routes';
 import { fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
 import * as answers from './response-schemas';
 import { ApiRoutes } from './route';
+import { registerWaiverQueueRoutes } from './waiver-queue-routes';
+import { registerWebPages } from './web-pages';
 import type { Role } from './roles';
 
 export interface ApiOptions {
@@ -53,6 +57,10 @@ export interface ApiOptions {
   /** Largest scanned document (default 10 MiB). */
   documentLimitBytes?: number;
   maxBatchSize?: number;
+  /** The insurer's time zone, for "today" in the call list (default Asia/Shanghai). */
+  timeZone?: string;
+  /** When set, the staff pages built into this folder (api/web-pages.ts) are served under /app/. */
+  webDir?: string;
   logger?: boolean;
 }
 
@@ -97,6 +105,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   registerAuthRoutes(routes, opts.auth);
   if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
+  registerCallCenterRoutes(routes, huifang, scope, opts.timeZone ?? DEFAULT_TIME_ZONE);
+  registerWaiverQueueRoutes(routes, scope, { projection: opts.compliance?.projection, documents: opts.documents });
+  if (opts.webDir) registerWebPages(app, opts.webDir);
 
   routes.add({
     method: 'POST',
@@ -259,13 +270,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       tag: 'waivers',
       summary: 'Upload a scanned waiver statement or signed receipt as the raw body; answers the reference to give in the waiver or receipt',
       roles: ['call-center', 'tier4', 'agent'],
-      params: z
-        .object({
-          kind: z.enum(['statements', 'receipts']),
-          policyNo: policyNoSchema,
-          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(pdf|jpg|jpeg|png)$/, 'must be a file name ending .pdf, .jpg or .png'),
-        })
-        .strict(),
+      params: documentParams,
       rawBody: { contentTypes },
       bodyLimit: opts.documentLimitBytes ?? 10 * 1024 * 1024,
       response: { status: 201, description: 'Stored', schema: answers.documentUploaded },

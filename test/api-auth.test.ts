@@ -50,7 +50,14 @@ beforeAll(async () => {
   env = await startDevServer(keyring);
   h = await createHarness(env, keyring);
   users = await testApiUsers();
-  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), documents: h.documents });
+  api = buildApi({
+    huifang: h.huifang,
+    auth: users.auth,
+    reasonLabels: reasonLabelsOf(h.settings.transferReasons),
+    documents: h.documents,
+    // The projection's routes too (compliance, registers, waivers to verify): every route's roles are checked below.
+    compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
+  });
   policyA = aContract({ policyNo: `PA${run}` });
   policyB = aContract({ policyNo: `PB${run}`, ...ORG_B });
   for (const c of [policyA, policyB]) expect((await as('issuance', { method: 'POST', url: '/v1/contracts', payload: c })).statusCode).toBe(200);

@@ -10,6 +10,7 @@ import { Client } from '@temporalio/client';
 import Ajv2020 from 'ajv/dist/2020';
 import type { FastifyInstance } from 'fastify';
 import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/documents';
+import { LocalFolderProjectionStore } from '../activities/projection';
 import { buildApi } from '../api/server';
 import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
@@ -32,7 +33,7 @@ const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true
 
 beforeAll(async () => {
   users = await testApiUsers();
-  // Every optional part switched on (codec, documents), so every route is served. No request here
+  // Every optional part switched on (codec, documents, the projection's routes), so every route is served. No request here
   // reaches Temporal: the client's connection is lazy and never opened.
   api = buildApi({
     huifang: new HuifangClient(new Client(), 'openapi-test'),
@@ -40,6 +41,7 @@ beforeAll(async () => {
     reasonLabels: reasonLabelsOf(loadSettings().transferReasons),
     documents: new LocalFolderDocumentStore('/nonexistent'),
     codec: { codec: new EncryptionCodec(generateKeyring()), allowedOrigins: [] },
+    compliance: { projection: new LocalFolderProjectionStore('/nonexistent'), timeZone: 'Asia/Shanghai', maxShare: 0.15 },
   });
   await api.ready();
   const res = await api.inject({ method: 'GET', url: '/v1/openapi.json' });
@@ -61,7 +63,7 @@ function servedRoutes(app: FastifyInstance): string[] {
     const depth = m[1].length / 4;
     stack.length = depth;
     stack.push(m[2]);
-    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) served.push(`${method} ${stack.join('').replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) served.push(`${method} ${stack.join('').replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}')}`);
   }
   return served.sort();
 }

@@ -1,0 +1,97 @@
+/**
+ * The call center's daily work (the staff pages' call list):
+ *   GET /v1/calls/due                        today's calls of the caller's branch, most urgent first (visibility)
+ *   GET /v1/callbacks/:policyNo/policyholder  who to call: the policyholder's name and number, decrypted
+ * The list holds business keys only; the personal data is decrypted one policy at a time, for the
+ * call center of the policy's own branch, when its operator opens the call.
+ */
+import { z } from 'zod';
+import { callbackContract } from '../client/callback-contract';
+import type { HuifangClient } from '../client/huifang-client';
+import { listDueCalls } from '../client/due-calls';
+import { policyNoSchema } from '../domain/contract';
+import { addCalendarDays, instantAt, localDateOf } from '../domain/local-time';
+import { HttpError } from './errors';
+import type { OrgScope } from './org-scope';
+import type { ApiRoutes } from './route';
+
+const dueCalls = z
+  .object({
+    count: z.number().int(),
+    calls: z.array(
+      z.object({
+        policyNo: z.string(),
+        stage: z.enum(['CALLING', 'AWAITING_CALL']),
+        coolingOffEnd: z.string().optional(),
+        nextAttemptAt: z.string().optional(),
+        attemptCount: z.number().int(),
+        centralSubBranch: z.string(),
+        tier4Office: z.string(),
+        agentCode: z.string(),
+      }),
+    ),
+  })
+  .describe('Calls out now and calls planned before the end of the local day, most urgent first (cooling-off end, attempts made, planned time)')
+  .meta({ id: 'DueCalls' });
+
+const policyholder = z
+  .object({
+    policyNo: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    phoneSource: z.string().describe("'contract', or the ticket whose reply gave the number now dialled"),
+    productCode: z.string(),
+    agent: z.object({ code: z.string(), name: z.string() }),
+  })
+  .describe('Who to call: personal data, decrypted for the call center of the policy’s branch only')
+  .meta({ id: 'Policyholder' });
+
+export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClient, scope: OrgScope, timeZone: string): void {
+  routes.add({
+    method: 'GET',
+    url: '/v1/calls/due',
+    tag: 'callbacks',
+    summary: "Today's calls of the caller's branch: out now, or planned before the end of the day, most urgent first",
+    description: 'A call center sees its own branch; ops may name one with ?branch= (a call center naming another is a 403).',
+    roles: ['call-center', 'ops'],
+    query: z
+      .object({
+        branch: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a branch code').optional(),
+        limit: z.coerce.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    response: { description: 'The calls', schema: dueCalls },
+    async handler({ query, principal }) {
+      if (principal.role === 'call-center' && query.branch && query.branch !== principal.office) {
+        throw new HttpError(403, `branch: a call-center token of ${principal.office} sees its own calls only, not ${query.branch}'s`);
+      }
+      const branch = principal.role === 'call-center' ? principal.office : query.branch;
+      const endOfDay = instantAt(addCalendarDays(localDateOf(new Date(), timeZone), 1), '00:00', timeZone);
+      const calls = await listDueCalls(huifang.temporal, branch, endOfDay, query.limit ?? 200);
+      return { count: calls.length, calls };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/v1/callbacks/:policyNo/policyholder',
+    tag: 'callbacks',
+    summary: "The policyholder's name and number for the call (the call center of the policy's branch)",
+    roles: ['call-center'],
+    params: z.object({ policyNo: policyNoSchema }).strict(),
+    response: { description: 'Who to call', schema: policyholder },
+    errors: [404],
+    async handler({ params: { policyNo }, principal }) {
+      await scope.assertPolicy(principal, policyNo);
+      const [contract, state] = await Promise.all([callbackContract(huifang.temporal, policyNo), huifang.getCallbackState(policyNo)]);
+      return {
+        policyNo,
+        name: contract.policyholder.name,
+        phone: contract.policyholder.phone,
+        phoneSource: state.phoneSource,
+        productCode: contract.productCode,
+        agent: { code: contract.agent.code, name: contract.agent.name },
+      };
+    },
+  });
+}

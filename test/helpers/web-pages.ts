@@ -1,0 +1,55 @@
+/**
+ * The staff pages for browser tests: built by Vite (as `npm start` does) into web/dist, served by a
+ * real API listening on a free port, and a headless Debian Chromium driven by playwright-core
+ * (Playwright's own browser download cannot work here).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = resolve(__dirname, '..', '..');
+export const CHROMIUM = process.env.HUIFANG_CHROMIUM ?? '/usr/bin/chromium';
+
+let built = false;
+/** Builds the pages once per test file (a few seconds). */
+export function buildWebPages(): void {
+  if (built) return;
+  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(ROOT, 'web/vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
+  built = true;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set HUIFANG_CHROMIUM)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+/** Signs in through the page's own form and waits for the signed-in header. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/app/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出' }).waitFor();
+}
+
+/**
+ * Visibility is eventually consistent: press the page's refresh button until `text` shows in the
+ * list, as a person would.
+ */
+export async function refreshUntilListed(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const item = page.getByRole('button', { name: new RegExp(text) });
+  for (;;) {
+    if (await item.first().isVisible()) return;
+    if (Date.now() > deadline) throw new Error(`${text} did not show in the list within ${timeoutMs} ms`);
+    await page.getByRole('button', { name: '刷新' }).first().click();
+    await item.first().waitFor({ timeout: 1000 }).catch(() => undefined);
+  }
+}
+
+/** Saves a PNG of the page for the README when HUIFANG_SCREENSHOTS names a folder. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.HUIFANG_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: resolve(dir, `${name}.png`), fullPage: true });
+}

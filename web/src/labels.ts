@@ -1,0 +1,75 @@
+/** The domain's own words, in Chinese, for the codes the API answers with. */
+export const ROLE_LABELS: Record<string, string> = {
+  issuance: '出单系统',
+  'call-center': '分公司回访中心',
+  tier3: '三级机构问题件处理岗',
+  tier4: '四级机构内勤',
+  agent: '业务人员',
+  ops: '运维',
+};
+
+export const CALLBACK_STAGES: Record<string, string> = {
+  ASSESSING: '评估中',
+  NOT_REQUIRED: '无需回访',
+  AWAITING_CALL: '待回访',
+  CALLING: '回访中',
+  AWAITING_RECORDING: '待上传录音',
+  COMPLETED: '回访成功',
+  REFUSED: '拒绝回访',
+  PROBLEM_FOUND: '发现问题，已转办',
+  UNREACHABLE: '无法联系',
+  AWAITING_RECEIPT: '待回执',
+  WAIVED: '免回访',
+};
+
+export const OUTCOMES: Record<string, string> = {
+  completed: '回访成功（问卷已完成）',
+  refused: '拒绝回访',
+  'no-answer': '无人接听',
+  busy: '占线',
+  'callback-later': '约定再回访',
+  'wrong-number': '号码错误',
+  'not-in-service': '空号',
+  suspended: '停机',
+  'no-number': '无电话号码',
+};
+
+export const ANSWER_LABELS: Record<string, string> = { yes: '是', no: '否', unclear: '不清楚' };
+
+export const TICKET_TYPES: Record<string, string> = { 'failed-callback': '回访不成功', 'level-1': '一级转办', 'level-2': '二级转办' };
+
+export const TICKET_STAGES: Record<string, string> = {
+  AWAITING_DISPATCH: '待派发',
+  DISPATCHED: '已派发至四级机构',
+  WITH_AGENT: '已交业务人员',
+  SIGNED: '业务人员已签收',
+  REPLIED: '已回复',
+  COLLECTED: '已收回',
+  CLOSED: '已办结',
+};
+
+export const STEP_LABELS: Record<string, string> = {
+  dispatch: '派发',
+  'hand-to-agent': '交业务人员',
+  'sign-receipt': '签收（明细簿签字）',
+  reply: '回复',
+  collect: '收回转办单',
+  archive: '归档',
+};
+
+/** The step each role takes in each stage (domain/ticket.ts STEP_RULES). */
+export const NEXT_STEP: Record<string, { step: string; role: string }> = {
+  AWAITING_DISPATCH: { step: 'dispatch', role: 'tier3' },
+  DISPATCHED: { step: 'hand-to-agent', role: 'tier4' },
+  WITH_AGENT: { step: 'sign-receipt', role: 'agent' },
+  SIGNED: { step: 'reply', role: 'agent' },
+  REPLIED: { step: 'collect', role: 'tier4' },
+  COLLECTED: { step: 'archive', role: 'tier3' },
+};
+
+const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+export const when = (iso?: string) => (iso ? fmt.format(new Date(iso)) : '—');
+
+const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' });
+/** The last day of a period given by the instant it ends at (the midnight after that day). */
+export const lastDay = (endIso?: string) => (endIso ? day.format(new Date(Date.parse(endIso) - 1)) : '—');
