@@ -51,8 +51,10 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  // `on`, not `once`: a Ctrl-C reaches both npm and this process, and a second signal while stopping
+  // must not end the process before the dev server is down (it would be left running).
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
 
   try {
     if (!temporal.external) {
