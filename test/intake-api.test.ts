@@ -10,25 +10,23 @@ import { reasonLabelsOf } from '../activities/documents';
 import { buildApi } from '../api/server';
 import { HuifangClient } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';
-import { testApiUsers, type TestApiUsers } from './helpers/api-users';
+import type { TestApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { startApiHarness, type ApiHarness } from './helpers/api-harness';
+import type { TestHarness } from './helpers/temporal-env';
 
+let harness: ApiHarness;
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
 let api: FastifyInstance;
 let users: TestApiUsers;
 
 beforeAll(async () => {
-  const keyring = generateKeyring();
-  env = await startDevServer(keyring);
-  h = await createHarness(env, keyring);
-  users = await testApiUsers();
-  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  harness = await startApiHarness();
+  ({ env, h, users, api } = harness);
 });
 afterAll(async () => {
-  await api?.close();
-  await env?.teardown();
+  await harness?.close();
 });
 
 async function countWorkflows(policyNo: string): Promise<number> {

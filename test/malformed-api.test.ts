@@ -7,13 +7,13 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { reasonLabelsOf } from '../activities/documents';
-import { buildApi } from '../api/server';
 import { contractSchema } from '../domain/contract';
-import { testApiUsers, type TestApiUsers, type TestUsername } from './helpers/api-users';
+import type { TestApiUsers, TestUsername } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { startApiHarness, type ApiHarness } from './helpers/api-harness';
+import type { TestHarness } from './helpers/temporal-env';
 
+let harness: ApiHarness;
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
 let api: FastifyInstance;
@@ -21,17 +21,13 @@ let base: string;
 let users: TestApiUsers;
 
 beforeAll(async () => {
-  const keyring = generateKeyring();
-  env = await startDevServer(keyring);
-  h = await createHarness(env, keyring);
-  users = await testApiUsers();
-  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  harness = await startApiHarness();
+  ({ env, h, users, api } = harness);
   await api.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
 });
 afterAll(async () => {
-  await api?.close();
-  await env?.teardown();
+  await harness?.close();
 });
 
 /** Each route's own caller, so a malformed body gets past the role check and is judged on its content. */

@@ -5,15 +5,15 @@
 import ExcelJS from 'exceljs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { reasonLabelsOf } from '../activities/documents';
-import { buildApi } from '../api/server';
 import { localDateOf } from '../domain/local-time';
 import type { TicketInput } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
-import { testApiUsers, type TestApiUsers, type TestUsername } from './helpers/api-users';
+import type { TestApiUsers, TestUsername } from './helpers/api-users';
 import { startTicket as startTicketOf } from './helpers/drive';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { startApiHarness, type ApiHarness } from './helpers/api-harness';
+import type { TestHarness } from './helpers/temporal-env';
 
+let harness: ApiHarness;
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
 let api: FastifyInstance;
@@ -21,15 +21,11 @@ let users: TestApiUsers;
 const run = `${process.pid}${Date.now() % 100000}`;
 
 beforeAll(async () => {
-  const keyring = generateKeyring();
-  env = await startDevServer(keyring);
-  h = await createHarness(env, keyring);
-  users = await testApiUsers();
-  api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  harness = await startApiHarness();
+  ({ env, h, users, api } = harness);
 });
 afterAll(async () => {
-  await api?.close();
-  await env?.teardown();
+  await harness?.close();
 });
 
 function aTicket(n: number, type: TicketType, centralSubBranch: string): TicketInput {

@@ -1,0 +1,37 @@
+/**
+ * The HTTP API over a real dev server for API tests: a harness (worker on its own task queue), the
+ * test users with their tokens, and `buildApi` on that harness's client. `close` stops the API before
+ * the server, so no request is still talking to Temporal when its connection closes.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { reasonLabelsOf } from '../../activities/documents';
+import { buildApi } from '../../api/server';
+import { testApiUsers, type TestApiUsers } from './api-users';
+import { createHarness, generateKeyring, startDevServer, type TestHarness } from './temporal-env';
+
+export interface ApiHarness {
+  env: TestWorkflowEnvironment;
+  h: TestHarness;
+  users: TestApiUsers;
+  api: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startApiHarness(): Promise<ApiHarness> {
+  const keyring = generateKeyring();
+  const env = await startDevServer(keyring);
+  const h = await createHarness(env, keyring);
+  const users = await testApiUsers();
+  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  return {
+    env,
+    h,
+    users,
+    api,
+    async close() {
+      await api.close();
+      await env.teardown();
+    },
+  };
+}
