@@ -40,7 +40,7 @@ export const showCommand: Command = {
     try {
       // A completed callback reads from its result, so it shows even with no worker on its task queue.
       const completed = await huifang.completedCallbackState(parsed.data);
-      const state = completed ?? (await withTimeout(huifang.getCallbackState(parsed.data), QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue)));
+      const state = completed ?? (await withTimeout(huifang, QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue), () => huifang.getCallbackState(parsed.data)));
       if (values.json) {
         ctx.stdout.write(JSON.stringify(state, null, 2) + '\n');
         return 0;
@@ -48,7 +48,7 @@ export const showCommand: Command = {
       // A ticket that no longer answers (a closed run past retention) still shows from the policy's own record.
       // (Without a worker, a completed policy's tickets show as opened and closed, without their steps.)
       const ticketWait = completed ? TICKET_QUERY_WHEN_COMPLETED_MS : QUERY_TIMEOUT_MS;
-      const tickets = await Promise.all(state.tickets.map((t) => withTimeout(huifang.getTicketState(t.ticketId), ticketWait, 'no answer').catch(() => undefined)));
+      const tickets = await Promise.all(state.tickets.map((t) => withTimeout(huifang, ticketWait, 'no answer', () => huifang.getTicketState(t.ticketId)).catch(() => undefined)));
       const timeline = callbackTimeline(state, tickets.filter((t) => t !== undefined));
       ctx.stdout.write([...formatCallbackState(state), 'timeline', ...formatTimeline(timeline)].join('\n') + '\n');
       return 0;

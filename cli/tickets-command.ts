@@ -145,7 +145,7 @@ async function step(args: string[], ctx: CliContext): Promise<number> {
   }
   const huifang = await ctx.connect();
   try {
-    const ticket = await withTimeout(huifang.advanceTicket(ticketId, parsed.data), QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue));
+    const ticket = await withTimeout(huifang, QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue), () => huifang.advanceTicket(ticketId, parsed.data));
     if (values.json) ctx.stdout.write(JSON.stringify(ticket, null, 2) + '\n');
     else {
       const due = ticket.dueAt && !ticket.reply ? `, reply due ${localStamp(ticket.dueAt)}` : '';

@@ -1,12 +1,21 @@
+import type { HuifangClient } from '../client/huifang-client';
+
 /** Queries and Updates wait for a worker to answer; without one they would hang, so commands give up and say why. */
 export const QUERY_TIMEOUT_MS = 15_000;
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/**
+ * Runs `call` with a gRPC deadline `ms` from now, and says `message` when it runs out. A deadline
+ * rather than a timer beside the call: the call itself ends, instead of being left in flight (and
+ * retried by the client, even after its connection is closed).
+ */
+export async function withTimeout<T>(huifang: HuifangClient, ms: number, message: string, call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ms;
+  try {
+    return await huifang.temporal.withDeadline(deadline, call);
+  } catch (err) {
+    if (Date.now() >= deadline) throw new Error(message);
+    throw err;
+  }
 }
 
 export function noWorkerMessage(taskQueue: string): string {

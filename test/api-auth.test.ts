@@ -15,7 +15,7 @@ import type { TicketInput } from '../domain/ticket';
 import { testApiUsers, type TestApiUsers, type TestUsername } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { startTicket } from './helpers/drive';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -67,7 +67,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  await env?.teardown();
+  await stopServer(env);
 });
 
 function as(user: TestUsername, req: InjectOptions) {
@@ -76,7 +76,7 @@ function as(user: TestUsername, req: InjectOptions) {
 
 /**
  * Waits (with a worker polling) until the callback has been assessed, so its state can be queried
- * and it takes reports; the uncached test worker on a busy machine can take a while for that.
+ * and it takes reports; a busy machine can take a while for that.
  */
 async function assessed(...policies: Contract[]): Promise<void> {
   for (const { policyNo } of policies) {

@@ -33,7 +33,7 @@ import {
   workflowResult,
 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
-import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -57,7 +57,7 @@ afterEach(async () => {
   });
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 /** Call inside `h.withWorker`: skipping time needs a worker to run what falls due meanwhile. */

@@ -5,7 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as sa from '../workflows/search-attributes';
 import { aContract } from './helpers/contracts';
-import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   h = await createHarness(env, keyring);
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 test('a policy that must be called waits for its first call, with the cooling-off end and search attributes set', async () => {

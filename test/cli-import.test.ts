@@ -18,7 +18,7 @@ import { runCli } from '../cli/main';
 import type { CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
 import { aContract } from './helpers/contracts';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 const ROOT = resolve(__dirname, '..');
 let env: TestWorkflowEnvironment;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   h = await createHarness(env, keyring);
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 interface Run {

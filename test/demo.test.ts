@@ -15,7 +15,7 @@ import type { CallbackSummary } from '../domain/callback-state';
 import type { TicketResult } from '../domain/ticket';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { contractSchema } from '../domain/contract';
-import { createHarness, generateKeyring, startDevServer, workflowBundle, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, workflowBundle, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   h = await createHarness(env, keyring);
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 const shown = (p: DemoProgress) => ['COMPLETED', 'NOT_REQUIRED', 'REFUSED', 'AWAITING_TICKET', 'ticket CLOSED'].every((s) => p.firstSeenMs[s] !== undefined);

@@ -18,7 +18,7 @@ import { exemptionListWorkflow, type ExemptionListResult } from '../workflows/ex
 import { aContract } from './helpers/contracts';
 import { AGENT, TIER3 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { xlsxRows } from './helpers/xlsx';
 
 const TZ = 'Asia/Shanghai';
@@ -54,7 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   mailer?.close();
   await smtp?.stop();
-  await env?.teardown();
+  await stopServer(env);
 });
 
 const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address));

@@ -31,7 +31,7 @@ import {
   workflowResult,
 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
-import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { xlsxRows } from './helpers/xlsx';
 
 let env: TestWorkflowEnvironment;
@@ -52,11 +52,10 @@ beforeAll(async () => {
       fallback: { ...settings.fallback, minHoursForPhoneRound: 24 * 30 },
     },
     callCenter: dialler,
-    workflowCache: true,
   });
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 beforeEach(() => skipToQuietTime(h));

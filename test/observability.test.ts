@@ -12,7 +12,7 @@ import { freePort } from '../bench/dev-server';
 import { idsOfWorkflow, jsonLogLine, telemetryFromEnv } from '../workers/telemetry';
 import { aContract } from './helpers/contracts';
 import { eventually as poll } from './helpers/eventually';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 const ROOT = resolve(__dirname, '..');
 let env: TestWorkflowEnvironment;
@@ -57,7 +57,7 @@ afterAll(async () => {
     worker.kill('SIGTERM');
     await exited;
   }
-  await env?.teardown();
+  await stopServer(env);
 });
 
 test('the worker serves temporal_* metrics in Prometheus format and logs JSON lines with the policy number', async () => {

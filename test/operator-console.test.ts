@@ -21,7 +21,7 @@ import { callbackStaticSummary, localStamp, outcomeDueSummary } from '../workflo
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { aContract } from './helpers/contracts';
 import { eventually } from './helpers/eventually';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -31,12 +31,12 @@ beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
   // Demo timing (a call slot now): the first call goes out as soon as the callback starts.
-  h = await createHarness(env, keyring, { settings: demoSettings(), workflowCache: true });
+  h = await createHarness(env, keyring, { settings: demoSettings() });
   dialer = new SimulatedDialer(h.huifang, { delayMs: 200, recordings: new LocalFolderRecordingStore(h.recordingsDir) });
 });
 afterAll(async () => {
   dialer?.close();
-  await env?.teardown();
+  await stopServer(env);
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -98,6 +98,7 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
   expect(await described.staticDetails()).toContain(`**Org** SH / SH-PD / SH-PD-03 · **agent** ${contract.agent.code}`);
   console.log(`summaries in the history of ${contract.policyNo}:\n  ${summaries.join('\n  ')}`);
   // With no worker polling any more, the completed policy still shows, from its result.
+  await h.stopWorker();
   const show = await cli('show', contract.policyNo);
   expect(show.code).toBe(0);
   expect(show.stdout).toMatch(/^stage\s+COMPLETED since /m);

@@ -14,7 +14,7 @@ import { HuifangClient } from '../client/huifang-client';
 import { huifangDataConverter } from '../client/payload-keys';
 import { testApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   h = await createHarness(env, oldKeys);
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 const personalData = (c: ReturnType<typeof aContract>) => [c.policyholder.name, c.policyholder.phone!, c.policyholder.idNumber, c.agent.name, c.agent.phone];

@@ -11,7 +11,7 @@ import type { TicketType } from '../domain/transfer-reasons';
 import * as sa from '../workflows/search-attributes';
 import { advanceTo as advanceToInstant, waitUntilClosed } from './helpers/clock';
 import { startTicket as startTicketOf } from './helpers/drive';
-import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { nextWeekday, settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 
 let env: TestWorkflowEnvironment;
@@ -36,7 +36,7 @@ beforeAll(async () => {
   h = await createHarness(env, keyring, { settings: settingsWithCalendar(calendar) });
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 let seq = 0;

@@ -22,7 +22,7 @@ import {
   workflowResult,
 } from './helpers/drive';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
-import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 beforeEach(() => skipToQuietTime(h));

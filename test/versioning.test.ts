@@ -17,7 +17,7 @@ import type { Contract } from '../domain/contract';
 import { localDateOf } from '../domain/local-time';
 import { callbackWorkflowId } from '../workflows/messages';
 import { aContractSignedDaysAgo, isIdle, openAttempt, OPERATOR, routeTicket, skipToQuietTime, waitForCall, waitForTicket, workflowResult } from './helpers/drive';
-import { createHarness, generateKeyring, startTimeSkippingServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 
 /** The last commit whose workflows ran without the fallback-and-waivers patch (the parent of e55f824). */
@@ -50,7 +50,7 @@ beforeAll(async () => {
   h = await createHarness(env, keyring, { settings: { ...settings, tickets: { ...settings.tickets, maxFailedCallbackTickets: 1 } } });
 }, 180_000);
 afterAll(async () => {
-  await env?.teardown();
+  await stopServer(env);
 });
 
 beforeEach(() => skipToQuietTime(h));

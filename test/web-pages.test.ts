@@ -21,7 +21,7 @@ import type { TicketInput } from '../domain/ticket';
 import { TEST_USERS } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { AGENT, startTicket, storeRecording, TIER3, TIER4 } from './helpers/drive';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './helpers/temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { buildWebPages, launchBrowser, refreshUntilListed, screenshot, signIn } from './helpers/web-pages';
 
 let env: TestWorkflowEnvironment;
@@ -57,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
-  await env?.teardown();
+  await stopServer(env);
 });
 
 const passwordOf = (username: string) => credentials.get(username)!.password!;

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { reasonLabelsOf } from '../../activities/documents';
 import { buildApi } from '../../api/server';
 import { testApiUsers, type TestApiUsers } from './api-users';
-import { createHarness, generateKeyring, startDevServer, type TestHarness } from './temporal-env';
+import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './temporal-env';
 
 export interface ApiHarness {
   env: TestWorkflowEnvironment;
@@ -31,7 +31,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     api,
     async close() {
       await api.close();
-      await env.teardown();
+      await stopServer(env);
     },
   };
 }

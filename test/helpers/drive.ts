@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { CallCenter, CallTask } from '../../activities/call-center';
 import { huifangDataConverter } from '../../client/payload-keys';
@@ -89,15 +90,15 @@ export async function skipToQuietTime(h: TestHarness): Promise<void> {
  * time. Fail fast and say so, rather than hang until the test's timeout.
  */
 export async function skip(h: TestHarness, ms: number, realTimeoutMs = 15_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const stuck = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the test server did not skip ${ms} ms within ${realTimeoutMs} ms of real time: its time lock is held (is a worker running?)`)),
-      realTimeoutMs,
-    );
-  });
+  // The sleep is the server's (UnlockTimeSkippingWithSleep); abort it rather than leave it in flight:
+  // a call still open when the server stops is retried by the client after its connection closed.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), realTimeoutMs);
   try {
-    await Promise.race([h.env.sleep(ms), stuck]);
+    await h.env.connection.withAbortSignal(controller.signal, () => h.env.connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(ms) }));
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+    throw new Error(`the test server did not skip ${ms} ms within ${realTimeoutMs} ms of real time: its time lock is held (is a worker running?)`);
   } finally {
     clearTimeout(timer);
   }

@@ -18,7 +18,7 @@ import { aContractSignedDaysAgo, driveCleanCall, driveLevel2Ticket, driveMissedT
 import { ticketWorkflowId } from '../../workflows/ticket-messages';
 import { historyFromJSON, historyToJSON } from './history-json';
 import { replayTestKeyring } from './replay-keyring';
-import { createHarness, startTimeSkippingServer, type TestHarness } from './temporal-env';
+import { createHarness, startTimeSkippingServer, stopServer, type TestHarness } from './temporal-env';
 import { settingsWithCalendar, syntheticCalendar } from './test-calendar';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'histories');
@@ -33,8 +33,6 @@ export interface Scenario {
   finished: boolean;
   /** Also record the histories of the policy's transfer tickets (`<name>.ticket-T<n>.json`). */
   recordTickets?: boolean;
-  /** Run on a worker with a workflow cache (Update handlers that run local activities need one; see temporal-env.ts). */
-  workflowCache?: boolean;
   drive(h: TestHarness, contract: Contract): Promise<Pick<CallbackSummary, 'stage'>>;
 }
 
@@ -80,7 +78,6 @@ export const SCENARIOS: Scenario[] = [
     description: 'a signed waiver reported by the agent and accepted by the tier-3 handler before the first call: WAIVED',
     expectedStage: 'WAIVED',
     finished: true,
-    workflowCache: true,
     drive: driveWaiver,
   },
 ];
@@ -107,10 +104,8 @@ export async function recordHistories(log: (line: string) => void = () => undefi
   try {
     const today = localDateOf(new Date(await env.currentTimeMs()));
     const settings = settingsWithCalendar(syntheticCalendar(today));
-    const uncached = await createHarness(env, keyring, { settings });
-    const cached = await createHarness(env, keyring, { settings, workflowCache: true });
+    const h = await createHarness(env, keyring, { settings });
     for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
-      const h = scenario.workflowCache ? cached : uncached;
       await h.withWorker(async () => {
         await skipToQuietTime(h);
         const contract = await aContractSignedDaysAgo(h, 2, { policyNo: `REPLAY-${scenario.name}`.toUpperCase() });
@@ -142,7 +137,7 @@ export async function recordHistories(log: (line: string) => void = () => undefi
       });
     }
   } finally {
-    await env.teardown();
+    await stopServer(env);
   }
   return written;
 }

@@ -94,11 +94,25 @@ export interface TestHarness {
   taskQueue: string;
   /** Every notification the workflows sent (the log transport keeps them). */
   notifier: LogNotifier;
-  /** Runs `fn` with a worker polling, then shuts the worker down. `bundle`: other workflow code (an earlier version). */
+  /**
+   * Runs `fn` with the harness's worker polling (started on first use, then kept: see `sharedWorker`
+   * below), its calls handed to `callCenter`. `bundle`: other workflow code (an earlier version), run
+   * on a worker of its own that stops with `fn`.
+   */
   withWorker<T>(fn: (worker: Worker) => Promise<T>, callCenter?: CallCenter, bundle?: WorkflowBundleWithSourceMap): Promise<T>;
+  /** Stops the worker (a test that needs nobody polling); the next `withWorker` starts a new one. */
+  stopWorker(): Promise<void>;
 }
 
 let queueSeq = 0;
+const harnessesOf = new WeakMap<TestWorkflowEnvironment, TestHarness[]>();
+
+/** Stops every harness's worker on `env`, then the server: a worker must not outlive its connection. */
+export async function stopServer(env: TestWorkflowEnvironment | undefined): Promise<void> {
+  if (!env) return;
+  for (const h of harnessesOf.get(env) ?? []) await h.stopWorker();
+  await env.teardown();
+}
 
 export async function createHarness(
   env: TestWorkflowEnvironment,
@@ -108,14 +122,6 @@ export async function createHarness(
     callCenter?: CallCenter;
     /** Mail with attachments (the exemption list): an SmtpNotifier to the local SMTP server, say. */
     mailer?: Mailer;
-    /**
-     * Keep workflows cached in the worker (as in production). Only for files whose workflows never
-     * outlive one `withWorker` with work pending: the Java test server never times out a stopped
-     * worker's sticky queue. Needed where Update handlers run local activities: with an uncached
-     * worker we saw the local activity report to an evicted run ("Tried to complete untracked local
-     * activity") and the workflow task time out, 10 s each time.
-     */
-    workflowCache?: boolean;
   } = {},
 ): Promise<TestHarness> {
   const settings = options.settings ?? loadSettings();
@@ -127,7 +133,45 @@ export async function createHarness(
   const notifier = new LogNotifier(true);
   const projection = new LocalFolderProjectionStore(mkdtempSync(join(tmpdir(), 'huifang-projection-')));
   const documents = new LocalFolderDocumentStore(outputDir);
-  return {
+  // The call center of the `withWorker` in progress (the shared worker outlives each one).
+  let callCenter = defaultCallCenter;
+  const switchingCallCenter: CallCenter = { placeCall: (task) => callCenter.placeCall(task) };
+
+  const newWorker = async (bundle: WorkflowBundleWithSourceMap, center: CallCenter, tuning: { maxCachedWorkflows?: number }) =>
+    createHuifangWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      keyring,
+      workflowBundle: bundle,
+      deps: { settings, callCenter: center, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
+      tuning,
+    });
+
+  /**
+   * One worker, with a workflow cache, polling from the first `withWorker` until `stopWorker`.
+   * - With a cache: a worker without one (maxCachedWorkflows 0) replays for every query, and a query
+   *   arriving while a local activity runs evicts the run under it ("Tried to complete untracked local
+   *   activity", an sdk-core error); the workflow task then times out, 10 s of nothing, and on the
+   *   time-skipping server the skips waiting behind it failed.
+   * - Kept running: a cached workflow is sticky to its worker's own queue, and the Java test server
+   *   never moves a sticky task back to the shared queue when that worker stops (no sticky timeout,
+   *   ShutdownWorker is a no-op there): a stopped worker would strand every workflow it had cached.
+   */
+  let shared: Promise<{ worker: Worker; stopped: Promise<never> }> | undefined;
+  let sharedRun: Promise<void> | undefined;
+  const sharedWorker = () =>
+    (shared ??= (async () => {
+      const worker = await newWorker(await workflowBundle(), switchingCallCenter, {});
+      sharedRun = worker.run();
+      const stopped = sharedRun.then(() => {
+        throw new Error(`the worker on ${taskQueue} stopped while a test was using it`);
+      });
+      stopped.catch(() => undefined); // read by the withWorker in progress, if any
+      return { worker, stopped };
+    })());
+
+  const harness: TestHarness = {
     env,
     huifang,
     settings,
@@ -137,22 +181,32 @@ export async function createHarness(
     documents,
     taskQueue,
     notifier,
-    async withWorker(fn, callCenter = defaultCallCenter, bundle) {
-      const worker = await createHuifangWorker({
-        connection: env.nativeConnection,
-        namespace: env.namespace ?? 'default',
-        taskQueue,
-        keyring,
-        workflowBundle: bundle ?? (await workflowBundle()),
-        deps: { settings, callCenter, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
-        // No workflow cache: every task replays the history from the start (non-determinism shows up in
-        // every test), and no sticky queue ties a workflow to a stopped worker (the Java test server
-        // never times those out, so a restarted worker would not get the workflow back).
-        tuning: options.workflowCache ? {} : { maxCachedWorkflows: 0 },
-      });
-      return worker.runUntil(fn(worker));
+    async withWorker(fn, center = defaultCallCenter, bundle) {
+      if (bundle) {
+        if (shared) throw new Error('a worker on other workflow code would share the task queue with the running worker: stopWorker() first');
+        // No cache: its runs are taken over by the next worker mid-flight (see above for why that needs it).
+        const worker = await newWorker(bundle, center, { maxCachedWorkflows: 0 });
+        return worker.runUntil(fn(worker));
+      }
+      const { worker, stopped } = await sharedWorker();
+      callCenter = center;
+      try {
+        return await Promise.race([fn(worker), stopped]);
+      } finally {
+        callCenter = defaultCallCenter;
+      }
+    },
+    async stopWorker() {
+      const starting = shared;
+      if (!starting) return;
+      shared = undefined;
+      const { worker } = await starting;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await sharedRun?.catch((err) => console.warn(`worker on ${taskQueue} ended with: ${err}`));
     },
   };
+  harnessesOf.set(env, [...(harnessesOf.get(env) ?? []), harness]);
+  return harness;
 }
 
 export { generateKeyring };
