@@ -5,6 +5,7 @@
  */
 import { log } from '@temporalio/activity';
 import { RequestRejectedError } from '../client/huifang-client';
+import { UNKNOWN_ATTEMPT } from '../workflows/messages';
 
 export interface CallTask {
   policyNo: string;
@@ -34,7 +35,7 @@ export interface CallCenter {
 
 /** Whether a rejected outcome only came too early: the workflow does not know its attempt yet (see above). */
 export function isEarlyOutcome(err: unknown): boolean {
-  return err instanceof RequestRejectedError && /attempt '.*' is unknown/.test(err.message);
+  return err instanceof RequestRejectedError && err.reason === UNKNOWN_ATTEMPT;
 }
 
 /** People at the call center: the task shows up in their due-call list (API), they record the outcome. */

@@ -59,6 +59,18 @@ export function fallbackRegisterPath(tier4Office: string, month: string, kind: F
   return `registers/${kind}/${tier4Office}/${month}.xlsx`;
 }
 
+/** The cap's denominator, live: callbacks needing a call that started in the office-month (also read by the API). */
+export async function countOfficeMonth(projection: ProjectionStore, office: string, month: string, tz: string): Promise<OfficeMonthCount> {
+  const records = (await projection.listCallbacks({ tier4Office: office })).filter((r) => monthOf(r.startedAt, tz) === month);
+  const [y, m] = month.split('-').map(Number);
+  const after = new Date(Date.UTC(y, m + 1, 1)).toISOString().slice(0, 10);
+  return {
+    callbacks: records.filter((r) => r.required).length,
+    granted: records.filter((r) => r.fallback?.granted).map((r) => r.policyNo),
+    closesAt: instantAt(after, '00:00', tz).toISOString(),
+  };
+}
+
 export function createFallbackActivities({ settings, projection, documents, quota }: FallbackActivityDeps) {
   const tz = settings.timeZone;
   return {
@@ -76,16 +88,8 @@ export function createFallbackActivities({ settings, projection, documents, quot
       return quota.reserve(request);
     },
 
-    /** The cap's denominator, live: callbacks needing a call that started in the office-month. */
     async countOfficeMonth({ office, month }: { office: string; month: string }): Promise<OfficeMonthCount> {
-      const records = (await projection.listCallbacks({ tier4Office: office })).filter((r) => monthOf(r.startedAt, tz) === month);
-      const [y, m] = month.split('-').map(Number);
-      const after = new Date(Date.UTC(y, m + 1, 1)).toISOString().slice(0, 10);
-      return {
-        callbacks: records.filter((r) => r.required).length,
-        granted: records.filter((r) => r.fallback?.granted).map((r) => r.policyNo),
-        closesAt: instantAt(after, '00:00', tz).toISOString(),
-      };
+      return countOfficeMonth(projection, office, month, tz);
     },
 
     async writeFallbackDocument(input: {

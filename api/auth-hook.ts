@@ -13,8 +13,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The roles that may call the route (default: ops only). */
     roles?: readonly Role[];
-    /** No token needed (health, the OpenAPI document, sign-in, the Web UI's codec). */
+    /** No token needed (health, the OpenAPI document, sign-in). */
     public?: boolean;
+    /**
+     * No token needed from this machine (the Web UI's codec: the browser of a local Web UI has no
+     * huifang token); any other caller needs a token of the route's roles.
+     */
+    tokenlessFromLoopback?: boolean;
   }
   interface FastifyRequest {
     /** The authenticated caller; set on every non-public route. */
@@ -34,6 +39,7 @@ export function registerAuthHook(app: FastifyInstance, auth: ApiAuth): void {
     if (req.is404) return;
     const config = req.routeOptions.config;
     if (config.public) return;
+    if (config.tokenlessFromLoopback && !req.headers.authorization && isLoopback(req.socket.remoteAddress)) return;
     req.authenticated = auth.authenticate(req.headers.authorization);
     const principal = (req.principal = req.authenticated.principal);
     const roles = config.roles ?? DEFAULT_ROLES;
@@ -41,4 +47,9 @@ export function registerAuthHook(app: FastifyInstance, auth: ApiAuth): void {
       throw new HttpError(403, `${req.method} ${req.routeOptions.url} is for ${roles.join(', ')}; this token is ${principal.role} ${principal.id}`);
     }
   });
+}
+
+/** The socket's own address, not a forwarded one: behind a proxy every caller looks local (see README). */
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

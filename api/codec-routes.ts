@@ -3,6 +3,9 @@
  * decrypted inputs, results and queries in their browser while the server stores only ciphertext.
  * Protocol: POST {endpoint}/decode (and /encode) with `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }`.
  * It answers only the origins given (the UI's), and decodes with the same keyring as the worker.
+ *
+ * It decrypts personal data, so it is not public: an ops token, or (the local Web UI's browser,
+ * which has no token) a call from this machine when `tokenlessFromLoopback` is on.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -26,7 +29,15 @@ const toJson = (p: Payload): JsonPayload => ({
   data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
 });
 
-export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, allowedOrigins: readonly string[]): void {
+export interface CodecRouteOptions {
+  codec: PayloadCodec;
+  /** The Web UI's origins, granted CORS. */
+  allowedOrigins: readonly string[];
+  /** Let a caller on this machine decode without a token (HUIFANG_CODEC_LOOPBACK, on by default). */
+  tokenlessFromLoopback: boolean;
+}
+
+export function registerCodecRoutes(app: FastifyInstance, { codec, allowedOrigins, tokenlessFromLoopback }: CodecRouteOptions): void {
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/codec/')) return;
     const origin = req.headers.origin;
@@ -40,8 +51,7 @@ export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, a
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
   for (const op of ['decode', 'encode'] as const) {
-    // Public: the Web UI's browser calls it with no huifang token; only the UI's origin gets a CORS grant.
-    app.post(`/codec/${op}`, { config: { public: true } }, async (req) => {
+    app.post(`/codec/${op}`, { config: { roles: ['ops'], tokenlessFromLoopback } }, async (req) => {
       const payloads = parseRequest(codecBody, req.body ?? { payloads: [] }).payloads.map(fromJson);
       try {
         return { payloads: (await codec[op](payloads)).map(toJson) };
@@ -50,6 +60,7 @@ export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, a
         throw new HttpError(400, `payloads: ${(err as Error).message}`, [{ field: 'payloads', message: (err as Error).message }]);
       }
     });
+    // The browser's CORS preflight carries no credentials, and says nothing back but the grant.
     app.options(`/codec/${op}`, { config: { public: true } }, async (_req, reply) => reply.code(204).send());
   }
 }

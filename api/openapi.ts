@@ -88,7 +88,10 @@ function undocumented(route: ServedRoute): Json {
     'x-undocumented': true,
     security: route.roles === 'public' ? [] : [{ bearer: [] }],
     'x-roles': route.roles === 'public' ? [] : route.roles,
-    responses: { default: { description: 'not described: this route was registered without its schemas' } },
+    responses: {
+      ...(route.roles === 'public' ? {} : { 401: { description: STATUS_TEXT[401] }, 403: { description: STATUS_TEXT[403] } }),
+      default: { description: 'not described: this route was registered without its schemas' },
+    },
   };
 }
 

@@ -36,11 +36,15 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     compliance: { projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR), timeZone: settings.timeZone, maxShare: settings.fallback.maxShare },
     // The same store the worker checks waiver statements and receipts in.
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
-    // The Web UI decodes payloads through us; only its own origin may ask.
     timeZone: settings.timeZone,
     // The staff pages (npm start builds them first).
     webDir: WEB_DIST_DIR,
-    codec: { codec: new EncryptionCodec(keyring), allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',') },
+    codec: {
+      codec: new EncryptionCodec(keyring),
+      allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(','),
+      // Off behind a reverse proxy (every caller would look local); then the codec needs an ops token.
+      tokenlessFromLoopback: process.env.HUIFANG_CODEC_LOOPBACK !== 'off',
+    },
   });
   const host = process.env.HUIFANG_API_HOST ?? '127.0.0.1';
   const port = Number(process.env.HUIFANG_API_PORT ?? 8080);

@@ -8,7 +8,6 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { PayloadCodec } from '@temporalio/common';
 import type { HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { contractSchema, policyNoSchema } from '../domain/contract';
@@ -23,7 +22,8 @@ import type { ApiAuth } from './api-auth';
 import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
 import { registerCallCenterRoutes } from './call-center-routes';
-import { registerCodecRoutes } from './codec-routes';
+import { registerCodecRoutes, type CodecRouteOptions } from './codec-routes';
+import { countOfficeMonth } from '../activities/fallback';
 import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
@@ -45,7 +45,7 @@ export interface ApiOptions {
   /** Chinese labels of the transfer reasons, for documents (config/transfer-reasons.json). */
   reasonLabels: Record<ReasonCode, string>;
   /** When set, the remote codec endpoint for the Temporal Web UI is served at /codec. */
-  codec?: { codec: PayloadCodec; allowedOrigins: readonly string[] };
+  codec?: CodecRouteOptions;
   /** Where scanned waiver statements and receipts are uploaded (the worker's document store). */
   documents?: DocumentStore;
   /** When set, compliance figures are served from this projection (api/compliance-routes.ts). */
@@ -103,7 +103,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   });
   registerOpenApiRoutes(routes);
   registerAuthRoutes(routes, opts.auth);
-  if (opts.codec) registerCodecRoutes(app, opts.codec.codec, opts.codec.allowedOrigins);
+  if (opts.codec) registerCodecRoutes(app, opts.codec);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
   registerCallCenterRoutes(routes, huifang, scope, opts.timeZone ?? DEFAULT_TIME_ZONE);
   registerWaiverQueueRoutes(routes, scope, { projection: opts.compliance?.projection, documents: opts.documents });
@@ -252,7 +252,14 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     async handler({ params: { office, month }, principal }) {
       if (principal.role === 'tier4' && principal.office !== office) throw new HttpError(403, `office: a tier4 token of ${principal.office} sees its own quota only, not ${office}'s`);
       const snapshot = await huifang.fallbackQuota(office, month);
-      if (!snapshot) return { office, month, fallbacks: 0, granted: [], note: 'no letter or on-site callback requested this month' };
+      if (!snapshot) {
+        const note = 'no letter or on-site callback requested this month';
+        // No quota run yet: the denominator straight from the projection, as the run would count it.
+        const projection = opts.compliance?.projection;
+        if (!projection) return { office, month, fallbacks: 0, granted: [], note };
+        const { callbacks } = await countOfficeMonth(projection, office, month, opts.compliance!.timeZone);
+        return { office, month, callbacks, fallbacks: 0, maxShare: opts.compliance!.maxShare, granted: [], share: 0, note };
+      }
       const share = snapshot.callbacks ? snapshot.fallbacks / snapshot.callbacks : 0;
       return { ...snapshot, share };
     },

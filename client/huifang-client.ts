@@ -3,7 +3,7 @@
  * to callback workflows. Errors come out as a few plain kinds the API maps to HTTP statuses.
  */
 import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackState } from '../domain/callback-state';
 import type { TicketStage, TicketState, TicketStep } from '../domain/ticket';
@@ -46,7 +46,11 @@ export class NotFoundError extends Error {
 
 /** The workflow turned the request down (validator or handler); nothing was changed. */
 export class RequestRejectedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The workflow's failure type, when it gave one (e.g. `UNKNOWN_ATTEMPT`). */
+    readonly reason?: string,
+  ) {
     super(message);
     this.name = 'RequestRejectedError';
   }
@@ -223,7 +227,10 @@ export class HuifangClient {
         if (await exists(handle)) throw new RequestRejectedError(`${workflowId} is closed`);
         throw new NotFoundError(notFound);
       }
-      if (err instanceof WorkflowUpdateFailedError) throw new RequestRejectedError(err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) {
+        const reason = err.cause instanceof ApplicationFailure && err.cause.type !== 'Error' ? (err.cause.type ?? undefined) : undefined;
+        throw new RequestRejectedError(err.cause?.message ?? err.message, reason);
+      }
       throw err;
     }
   }

@@ -7,6 +7,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { reasonLabelsOf } from '../activities/documents';
+import { monthOf } from '../activities/fallback';
 import { ApiAuth } from '../api/api-auth';
 import type { Role } from '../api/roles';
 import { buildApi } from '../api/server';
@@ -15,6 +16,7 @@ import type { TicketInput } from '../domain/ticket';
 import { testApiUsers, type TestApiUsers, type TestUsername } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { startTicket } from './helpers/drive';
+import { eventually } from './helpers/eventually';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -210,6 +212,17 @@ test('an office sees its own policies and tickets only: call center by branch, t
     const upload = await as('t4-shjd01', { method: 'PUT', url: `/v1/documents/statements/${policyA.policyNo}/waiver.pdf`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.4') });
     expect(upload.statusCode).toBe(404);
   });
+});
+
+test('the fallback quota of a month nobody asked a place in still shows its callbacks, counted from the projection', async () => {
+  await h.withWorker(() => assessed(policyA));
+  const row = await eventually(`the projection row of ${policyA.policyNo}`, () => h.projection.getCallback(policyA.policyNo));
+  expect(row).toMatchObject({ required: true, tier4Office: 'SH-PD-03' });
+  const month = monthOf(row.startedAt, h.settings.timeZone);
+  const quota = await as('t4-shpd03', { method: 'GET', url: `/v1/fallback-quota/SH-PD-03/${month}` });
+  expect(quota.statusCode).toBe(200);
+  // policyA is the only SH-PD-03 callback on this harness's projection.
+  expect(quota.json()).toMatchObject({ office: 'SH-PD-03', month, callbacks: 1, fallbacks: 0, share: 0, maxShare: h.settings.fallback.maxShare, granted: [] });
 });
 
 test('the actor is the caller: a body naming anybody else is a 403 and changes nothing; left out, the token fills it in', async () => {

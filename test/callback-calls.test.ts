@@ -14,7 +14,8 @@ import type { CallbackState, Problem } from '../domain/callback-state';
 import type { Answer } from '../domain/questionnaire';
 import type { ReasonCode } from '../domain/transfer-reasons';
 import { addCalendarDays, localDateOf } from '../domain/local-time';
-import { recordCallOutcome } from '../workflows/messages';
+import { recordCallOutcome, UNKNOWN_ATTEMPT } from '../workflows/messages';
+import { isEarlyOutcome } from '../activities/call-center';
 import * as sa from '../workflows/search-attributes';
 import {
   aContractSignedDaysAgo,
@@ -278,6 +279,9 @@ test('bad Updates are rejected with the reason in words, and change nothing', as
     // An attempt that does not exist.
     err = await rejection(h.huifang.recordCallOutcome(p, { attemptId: `${p}-7`, outcome: 'no-answer', operator: OPERATOR }));
     expect(err.message).toMatch(new RegExp(`attempt '${p}-7' is unknown`));
+    // Typed, so a call center can tell "too early, report again" from a real rejection (isEarlyOutcome).
+    expect(err.reason).toBe(UNKNOWN_ATTEMPT);
+    expect(isEarlyOutcome(err)).toBe(true);
     expect(await h.huifang.getCallbackState(p)).toEqual(before);
 
     // Attempt 1 is let ring out; attempt 2 is open. An outcome for attempt 1 is stale.

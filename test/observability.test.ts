@@ -12,6 +12,7 @@ import { freePort } from '../bench/dev-server';
 import { idsOfWorkflow, jsonLogLine, telemetryFromEnv } from '../workers/telemetry';
 import { aContract } from './helpers/contracts';
 import { eventually as poll } from './helpers/eventually';
+import type { PayloadKeyring } from '../client/encryption-codec';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 const ROOT = resolve(__dirname, '..');
@@ -23,15 +24,12 @@ let output = '';
 const eventually = <T>(what: string, fn: () => Promise<T | undefined>) => poll(what, fn, 30_000, () => `; worker output:\n${output.slice(-3000)}`);
 
 let metricsUrl: string;
+let metricsAddress: string;
+let keyringOfWorker: PayloadKeyring;
 
-beforeAll(async () => {
-  const keyring = generateKeyring();
-  env = await startDevServer(keyring);
-  h = await createHarness(env, keyring);
-  const port = await freePort();
-  metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  const data = mkdtempSync(join(tmpdir(), 'huifang-observability-'));
-  worker = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['workers/main.ts'], {
+/** `npm run worker` as a process: workers/main.ts with its settings from the environment. */
+function spawnWorker(keyring: PayloadKeyring, metrics: string, data: string): ChildProcess {
+  return spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['workers/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -39,7 +37,7 @@ beforeAll(async () => {
       HUIFANG_TASK_QUEUE: h.taskQueue,
       HUIFANG_PAYLOAD_KEYS: [...keyring.keys].map(([id, key]) => `${id}:${key.toString('base64')}`).join(','),
       HUIFANG_PAYLOAD_KEY_ID: keyring.currentKeyId,
-      HUIFANG_METRICS_ADDRESS: `127.0.0.1:${port}`,
+      HUIFANG_METRICS_ADDRESS: metrics,
       HUIFANG_CALL_CENTER: 'staff',
       HUIFANG_RECORDINGS_DIR: join(data, 'recordings'),
       HUIFANG_OUTPUT_DIR: join(data, 'output'),
@@ -47,6 +45,17 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+beforeAll(async () => {
+  const keyring = generateKeyring();
+  env = await startDevServer(keyring);
+  h = await createHarness(env, keyring);
+  const port = await freePort();
+  metricsAddress = `127.0.0.1:${port}`;
+  metricsUrl = `http://${metricsAddress}/metrics`;
+  keyringOfWorker = keyring;
+  worker = spawnWorker(keyring, metricsAddress, mkdtempSync(join(tmpdir(), 'huifang-observability-')));
   worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 }, 60_000);
@@ -120,3 +129,14 @@ test('log lines: ids read off workflow ids, bigints and errors serialised; setti
   expect(telemetryFromEnv({ HUIFANG_METRICS_ADDRESS: 'off', HUIFANG_LOG_LEVEL: 'debug' })).toEqual({ metricsAddress: undefined, logLevel: 'DEBUG' });
   expect(() => telemetryFromEnv({ HUIFANG_METRICS_ADDRESS: '9464' })).toThrow(/host:port/);
 });
+
+test("a second worker on the first one's metrics address stops at once and says what to set", async () => {
+  await eventually('the first worker serving metrics', async () => ((await fetch(metricsUrl)).ok ? true : undefined));
+  const second = spawnWorker(keyringOfWorker, metricsAddress, mkdtempSync(join(tmpdir(), 'huifang-observability-2-')));
+  let said = '';
+  second.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  second.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  const code = await new Promise<number | null>((r) => second.once('exit', r));
+  expect(code).not.toBe(0);
+  expect(said).toContain(`HUIFANG_METRICS_ADDRESS ${metricsAddress} is taken (another worker on this machine?)`);
+}, 60_000);

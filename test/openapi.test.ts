@@ -40,7 +40,7 @@ beforeAll(async () => {
     auth: users.auth,
     reasonLabels: reasonLabelsOf(loadSettings().transferReasons),
     documents: new LocalFolderDocumentStore('/nonexistent'),
-    codec: { codec: new EncryptionCodec(generateKeyring()), allowedOrigins: [] },
+    codec: { codec: new EncryptionCodec(generateKeyring()), allowedOrigins: [], tokenlessFromLoopback: true },
     compliance: { projection: new LocalFolderProjectionStore('/nonexistent'), timeZone: 'Asia/Shanghai', maxShare: 0.15 },
   });
   await api.ready();
@@ -88,7 +88,8 @@ test('each operation carries its roles, its security, its path parameters and it
       expect({ where, undocumented: op['x-undocumented'] ?? false }).toEqual({ where, undocumented: path.startsWith('/codec/') });
       const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
       expect({ where, params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name) }).toEqual({ where, params: pathParams });
-      const isPublic = path === '/healthz' || path.startsWith('/codec/') || ['/v1/openapi.json', '/v1/docs', '/v1/auth/sign-in'].includes(path);
+      // The codec's CORS preflight is public; its decode and encode are for ops (or tokenless from this machine).
+      const isPublic = path === '/healthz' || (path.startsWith('/codec/') && method === 'options') || ['/v1/openapi.json', '/v1/docs', '/v1/auth/sign-in'].includes(path);
       expect({ where, security: op.security }).toEqual({ where, security: isPublic ? [] : [{ bearer: [] }] });
       if (!isPublic) expect({ where, roles: op['x-roles'].length > 0, r401: '401' in op.responses, r403: '403' in op.responses }).toEqual({ where, roles: true, r401: true, r403: true });
       if (!op['x-undocumented']) expect({ where, r400: '400' in op.responses }).toEqual({ where, r400: true });

@@ -1,7 +1,7 @@
 /**
  * Personal data (PIPL) never sits in clear text in Temporal: the stored history of a callback holds
  * no name, phone number or ID number; keys can rotate and old histories still read; the Web UI's
- * codec endpoint decrypts for the UI's origin.
+ * codec endpoint decrypts for the UI's origin, and only for this machine or an ops token.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
@@ -77,8 +77,14 @@ test('after a key rotation, new payloads use the new key and old histories still
 
 test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other origins no CORS grant", async () => {
   const codec = new EncryptionCodec(oldKeys);
-  // The codec routes need no huifang token (the UI's browser has none); CORS limits them to the UI.
-  const api = buildApi({ huifang: h.huifang, auth: (await testApiUsers()).auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'] } });
+  const users = await testApiUsers();
+  // The local Web UI's browser has no huifang token: a call from this machine needs none.
+  const api = buildApi({
+    huifang: h.huifang,
+    auth: users.auth,
+    reasonLabels: reasonLabelsOf(h.settings.transferReasons),
+    codec: { codec, allowedOrigins: ['http://localhost:8233'], tokenlessFromLoopback: true },
+  });
   const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"张三"}') }]);
   const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
 
@@ -97,4 +103,35 @@ test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other 
   const preflight = await api.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'https://evil.example.org', 'access-control-request-method': 'POST' } });
   expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   await api.close();
+});
+
+test('from another machine the codec decrypts only for an ops token, and with loopback off not even locally', async () => {
+  const codec = new EncryptionCodec(oldKeys);
+  const users = await testApiUsers();
+  const apiWith = (tokenlessFromLoopback: boolean) =>
+    buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'], tokenlessFromLoopback } });
+  const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"phone":"13987654321"}') }]);
+  const payload = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
+  const decode = (api: ReturnType<typeof apiWith>, remoteAddress: string, headers: Record<string, string> = {}) =>
+    api.inject({ method: 'POST', url: '/codec/decode', remoteAddress, headers, payload });
+
+  const api = apiWith(true);
+  const remote = '10.20.30.40';
+  const anonymous = await decode(api, remote);
+  expect(anonymous.statusCode).toBe(401);
+  expect(anonymous.body).not.toContain('13987654321');
+  const callCenter = await decode(api, remote, users.headers('cc-sh'));
+  expect(callCenter.statusCode).toBe(403);
+  expect(callCenter.json().message).toMatch(/is for ops/);
+  const ops = await decode(api, remote, users.headers('ops'));
+  expect(ops.statusCode).toBe(200);
+  expect(Buffer.from(ops.json().payloads[0].data, 'base64').toString()).toContain('13987654321');
+  // A token sent from this machine is checked like any other.
+  expect((await decode(api, '127.0.0.1', { authorization: 'Bearer not-a-token' })).statusCode).toBe(401);
+  await api.close();
+
+  const locked = apiWith(false);
+  expect((await decode(locked, '127.0.0.1')).statusCode).toBe(401);
+  expect((await decode(locked, '127.0.0.1', users.headers('ops'))).statusCode).toBe(200);
+  await locked.close();
 });

@@ -8,6 +8,7 @@ import type { CallTask } from '../activities/call-center';
 import { SimulatedDialer, type OutcomeTarget } from '../activities/simulated-dialer';
 import { RequestRejectedError } from '../client/huifang-client';
 import type { CallOutcomeReport } from '../domain/call-outcome';
+import { UNKNOWN_ATTEMPT } from '../workflows/messages';
 
 const task: CallTask = {
   policyNo: 'P2026120100001',
@@ -30,7 +31,7 @@ function workflowSide(unknownFor = 0) {
   let tries = 0;
   const target: OutcomeTarget = {
     async recordCallOutcome(_policyNo, report) {
-      if (tries++ < unknownFor) throw new RequestRejectedError(`attempt '${report.attemptId}' is unknown for policy ${task.policyNo}`);
+      if (tries++ < unknownFor) throw new RequestRejectedError(`attempt '${report.attemptId}' is unknown for policy ${task.policyNo}`, UNKNOWN_ATTEMPT);
       received.push(report);
       return { stage: 'AWAITING_RECORDING' };
     },

@@ -170,6 +170,10 @@ test('the tier-3 handler dispatches a new order and decides a waiver, and the ti
     await t3.getByRole('button', { name: '派发', exact: true }).click();
     await t3.getByRole('status').filter({ hasText: '已派发；转办件状态：已派发至四级机构' }).waitFor();
     await t3.getByText('回复时限').first().waitFor();
+    // Due at the end of its day (config "24:00"): shown as 24:00 of that day, not 00:00 of the next.
+    const { dueAt } = await h.huifang.getTicketState(ticket.ticketId);
+    const dueDay = localDateOf(new Date(Date.parse(dueAt!) - 1), h.settings.timeZone).replaceAll('-', '/');
+    await t3.getByText(`回复时限 ${dueDay} 24:00`).first().waitFor();
 
     // The waiver: a rejection needs its reason; the statement opens; accepting closes the callback.
     const waiver = t3.getByLabel(`免回访 ${waived.policyNo}`);

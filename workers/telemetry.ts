@@ -30,10 +30,21 @@ export function telemetryFromEnv(env: NodeJS.ProcessEnv = process.env): Telemetr
 
 /** Installs the SDK runtime with these settings; must run before the first NativeConnection. */
 export function installTelemetry(settings: TelemetrySettings, write: (line: string) => void = (line) => process.stdout.write(line)): void {
-  Runtime.install({
-    logger: new DefaultLogger(settings.logLevel, (entry) => write(jsonLogLine(entry) + '\n')),
-    telemetryOptions: settings.metricsAddress ? { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } : {},
-  });
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(settings.logLevel, (entry) => write(jsonLogLine(entry) + '\n')),
+      telemetryOptions: settings.metricsAddress ? { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } : {},
+    });
+  } catch (err) {
+    // The usual cause: a second worker on the machine, on the default address.
+    if (settings.metricsAddress && /in use|AddrInUse/i.test(String(err))) {
+      throw new Error(
+        `HUIFANG_METRICS_ADDRESS ${settings.metricsAddress} is taken (another worker on this machine?): ` +
+          `give this one its own (e.g. HUIFANG_METRICS_ADDRESS=127.0.0.1:9465) or 'off'`,
+      );
+    }
+    throw err;
+  }
 }
 
 /** `{"time":…,"level":"INFO","message":…,"policyNo":…,"ticketId":…,…the SDK's own attributes}` */

@@ -41,7 +41,7 @@ import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 // Plain checks, not zod: the bundle's modules run again for every workflow (domain/plain-check.ts).
 import { callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, waiverDecisionCheck, waiverReportCheck } from '../domain/message-checks';
 import { checkOrThrow } from '../domain/plain-check';
-import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, type OutcomeAck } from './messages';
+import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, UNKNOWN_ATTEMPT, type OutcomeAck } from './messages';
 import { msUntil, nowIso, sleepUntil } from './clock';
 import { openTicket, ticketIdFor } from './open-ticket';
 import * as sa from './search-attributes';
@@ -281,7 +281,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   function validateOutcome(report: CallOutcomeReport): void {
     const parsed = checkOrThrow(callOutcomeCheck, report);
     const attempt = state.attempts.find((a) => a.attemptId === parsed.attemptId);
-    if (!attempt) throw new Error(`attempt '${parsed.attemptId}' is unknown for policy ${policyNo}`);
+    if (!attempt) throw ApplicationFailure.create({ type: UNKNOWN_ATTEMPT, message: `attempt '${parsed.attemptId}' is unknown for policy ${policyNo}` });
     if (attempt.report) {
       // A repeated delivery of the same outcome is harmless; a different one for a closed attempt is not.
       if (attempt.report.outcome === parsed.outcome) return;

@@ -297,18 +297,56 @@ export async function driveMissedThenCallBack(h: TestHarness, contract: Contract
 }
 
 /**
- * Nothing of the workflow in flight on the server: no activity, no workflow task open, and the same
- * for its running children (a callback's tickets), which a termination would take down with it.
+ * Nothing of the workflow in flight on the server: no activity, no workflow task open, no child
+ * starting, and the same for its running children (a callback's tickets), which a termination would
+ * take down with it. Read from one history, not from a describe and a history: between those two
+ * calls a workflow task can complete and schedule an activity that neither shows (seen: a ticket
+ * terminated with its notification in flight, whose time lock the test server then never released).
  */
 export async function isIdle(h: TestHarness, workflowId: string): Promise<boolean> {
   const handle = h.huifang.temporal.workflow.getHandle(workflowId);
-  const described = await handle.describe();
-  if (described.status.name !== 'RUNNING') return true;
-  const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
-  const taskOpen = last === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
-  if (taskOpen || (described.raw.pendingActivities?.length ?? 0) > 0) return false;
-  for (const child of described.raw.pendingChildren ?? []) {
-    if (child.workflowId && !(await isIdle(h, child.workflowId))) return false;
+  const events = (await handle.fetchHistory()).events ?? [];
+  const open = new Set<string>();
+  const children: string[] = [];
+  let running = true;
+  for (const e of events) {
+    const id = String(e.eventId);
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+        open.add(id);
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+        const a = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+        open.delete(String(a?.scheduledEventId));
+        break;
+      }
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+        open.delete(String(e.startChildWorkflowExecutionFailedEventAttributes?.initiatedEventId));
+        break;
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
+        const started = e.childWorkflowExecutionStartedEventAttributes;
+        open.delete(String(started?.initiatedEventId));
+        if (started?.workflowExecution?.workflowId) children.push(started.workflowExecution.workflowId);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        running = false;
+    }
+  }
+  if (!running) return true;
+  const last = events.at(-1)?.eventType;
+  if (last === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED || open.size > 0) return false;
+  for (const child of children) {
+    if (!(await isIdle(h, child))) return false;
   }
   return true;
 }

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, download, type Principal } from './api';
 import { useLoad, useSubmit } from './hooks';
 import type { TicketSummary } from './TicketList';
-import { NEXT_STEP, STEP_LABELS, TICKET_STAGES, TICKET_TYPES, when } from './labels';
+import { NEXT_STEP, STEP_LABELS, TICKET_STAGES, TICKET_TYPES, dueBy, when } from './labels';
 
 interface TicketState extends TicketSummary {
   finding?: string;
@@ -52,7 +52,7 @@ export function TicketDetail({ ticketId, principal, onChanged }: { ticketId: str
         <>
           <p>
             保单 {ticket.policyNo} · {TICKET_TYPES[ticket.type]} · 状态 <strong data-testid="ticket-stage">{TICKET_STAGES[ticket.stage]}</strong>
-            {ticket.dueAt && <> · 回复时限 {when(ticket.dueAt)}</>} {ticket.overdue && <span className="tag overdue">已超时</span>}
+            {ticket.dueAt && <> · 回复时限 {dueBy(ticket.dueAt)}</>} {ticket.overdue && <span className="tag overdue">已超时</span>}
           </p>
           {ticket.finding && <p className="note">回访发现：{ticket.finding}</p>}
           <ol>

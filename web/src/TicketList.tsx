@@ -1,5 +1,5 @@
 /** A list of tickets (from GET /v1/tickets, already narrowed by the API to the caller's own). */
-import { TICKET_STAGES, TICKET_TYPES, when } from './labels';
+import { TICKET_STAGES, TICKET_TYPES, dueBy } from './labels';
 
 export interface TicketSummary {
   ticketId: string;
@@ -21,7 +21,7 @@ export function TicketList({ tickets, chosen, onChoose }: { tickets: TicketSumma
             {t.ticketId} <span className="tag">{TICKET_TYPES[t.type]}</span> {t.overdue && <span className="tag overdue">已超时</span>}
           </h3>
           {TICKET_STAGES[t.stage]} · 业务人员 {t.agentCode}
-          {t.dueAt && <> · 时限 {when(t.dueAt)}</>}
+          {t.dueAt && <> · 时限 {dueBy(t.dueAt)}</>}
         </button>
       ))}
     </div>

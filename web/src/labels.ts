@@ -71,5 +71,16 @@ const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 
 export const when = (iso?: string) => (iso ? fmt.format(new Date(iso)) : '—');
 
 const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' });
+const clock = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+/**
+ * A deadline: one at midnight (the end of a working day, as ticket replies fall due) shows as 24:00
+ * of the day it closes, not 00:00 of the next, which reads as a day later than it is.
+ */
+export const dueBy = (iso?: string) => {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  if (clock.format(at) !== '00:00') return fmt.format(at);
+  return `${day.format(new Date(at.getTime() - 1)).replaceAll('-', '/')} 24:00`;
+};
 /** The last day of a period given by the instant it ends at (the midnight after that day). */
 export const lastDay = (endIso?: string) => (endIso ? day.format(new Date(Date.parse(endIso) - 1)) : '—');
