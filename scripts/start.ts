@@ -55,6 +55,13 @@ async function main(): Promise<void> {
   // must not end the process before the dev server is down (it would be left running).
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // `npm start | tee log`: Ctrl-C ends tee too, and writing to its closed pipe must not crash this
+  // process half-way through stopping (the dev server, in its own process group, would be left running).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
 
   try {
     if (!temporal.external) {
