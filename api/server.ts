@@ -255,10 +255,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       if (!snapshot) {
         const note = 'no letter or on-site callback requested this month';
         // No quota run yet: the denominator straight from the projection, as the run would count it.
-        const projection = opts.compliance?.projection;
-        if (!projection) return { office, month, fallbacks: 0, granted: [], note };
-        const { callbacks } = await countOfficeMonth(projection, office, month, opts.compliance!.timeZone);
-        return { office, month, callbacks, fallbacks: 0, maxShare: opts.compliance!.maxShare, granted: [], share: 0, note };
+        const { compliance } = opts;
+        if (!compliance) return { office, month, fallbacks: 0, granted: [], note };
+        const { callbacks } = await countOfficeMonth(compliance.projection, office, month, compliance.timeZone);
+        return { office, month, callbacks, fallbacks: 0, maxShare: compliance.maxShare, granted: [], share: 0, note };
       }
       const share = snapshot.callbacks ? snapshot.fallbacks / snapshot.callbacks : 0;
       return { ...snapshot, share };

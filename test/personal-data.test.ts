@@ -12,7 +12,7 @@ import { buildApi } from '../api/server';
 import { EncryptionCodec, type PayloadKeyring } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
 import { huifangDataConverter } from '../client/payload-keys';
-import { testApiUsers } from './helpers/api-users';
+import { testApiUsers, type TestApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
@@ -75,18 +75,22 @@ test('after a key rotation, new payloads use the new key and old histories still
   await expect(new EncryptionCodec({ currentKeyId: 'k-2026-07', keys: new Map([['k-2026-07', randomBytes(32)]]) }).decode([input])).rejects.toThrow(/k-2026-01/);
 });
 
+const codec = new EncryptionCodec(oldKeys);
+
+/** The API with the Web UI's codec for its origin; `tokenlessFromLoopback` as HUIFANG_CODEC_LOOPBACK sets it. */
+const codecApi = (users: TestApiUsers, tokenlessFromLoopback: boolean) =>
+  buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'], tokenlessFromLoopback } });
+
+/** A body of the codec protocol: `text` encrypted with the current key, base64 as the Web UI sends it. */
+async function codecBody(text: string) {
+  const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(text) }]);
+  return { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
+}
+
 test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other origins no CORS grant", async () => {
-  const codec = new EncryptionCodec(oldKeys);
-  const users = await testApiUsers();
   // The local Web UI's browser has no huifang token: a call from this machine needs none.
-  const api = buildApi({
-    huifang: h.huifang,
-    auth: users.auth,
-    reasonLabels: reasonLabelsOf(h.settings.transferReasons),
-    codec: { codec, allowedOrigins: ['http://localhost:8233'], tokenlessFromLoopback: true },
-  });
-  const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"name":"张三"}') }]);
-  const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
+  const api = codecApi(await testApiUsers(), true);
+  const body = await codecBody('{"name":"张三"}');
 
   const res = await api.inject({ method: 'POST', url: '/codec/decode', headers: { origin: 'http://localhost:8233', 'x-namespace': 'default' }, payload: body });
   expect(res.statusCode).toBe(200);
@@ -106,16 +110,12 @@ test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other 
 });
 
 test('from another machine the codec decrypts only for an ops token, and with loopback off not even locally', async () => {
-  const codec = new EncryptionCodec(oldKeys);
   const users = await testApiUsers();
-  const apiWith = (tokenlessFromLoopback: boolean) =>
-    buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), codec: { codec, allowedOrigins: ['http://localhost:8233'], tokenlessFromLoopback } });
-  const [encrypted] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"phone":"13987654321"}') }]);
-  const payload = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
-  const decode = (api: ReturnType<typeof apiWith>, remoteAddress: string, headers: Record<string, string> = {}) =>
+  const payload = await codecBody('{"phone":"13987654321"}');
+  const decode = (api: ReturnType<typeof codecApi>, remoteAddress: string, headers: Record<string, string> = {}) =>
     api.inject({ method: 'POST', url: '/codec/decode', remoteAddress, headers, payload });
 
-  const api = apiWith(true);
+  const api = codecApi(users, true);
   const remote = '10.20.30.40';
   const anonymous = await decode(api, remote);
   expect(anonymous.statusCode).toBe(401);
@@ -130,7 +130,7 @@ test('from another machine the codec decrypts only for an ops token, and with lo
   expect((await decode(api, '127.0.0.1', { authorization: 'Bearer not-a-token' })).statusCode).toBe(401);
   await api.close();
 
-  const locked = apiWith(false);
+  const locked = codecApi(users, false);
   expect((await decode(locked, '127.0.0.1')).statusCode).toBe(401);
   expect((await decode(locked, '127.0.0.1', users.headers('ops'))).statusCode).toBe(200);
   await locked.close();

@@ -12,6 +12,7 @@ import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { CallCenter, CallTask } from '../../activities/call-center';
+import { withTimeout } from '../../cli/with-timeout';
 import { huifangDataConverter } from '../../client/payload-keys';
 import type { CallOutcomeReport } from '../../domain/call-outcome';
 import type { CallbackState, CallbackSummary } from '../../domain/callback-state';
@@ -90,18 +91,14 @@ export async function skipToQuietTime(h: TestHarness): Promise<void> {
  * time. Fail fast and say so, rather than hang until the test's timeout.
  */
 export async function skip(h: TestHarness, ms: number, realTimeoutMs = 15_000): Promise<void> {
-  // The sleep is the server's (UnlockTimeSkippingWithSleep); abort it rather than leave it in flight:
-  // a call still open when the server stops is retried by the client after its connection closed.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), realTimeoutMs);
-  try {
-    await h.env.connection.withAbortSignal(controller.signal, () => h.env.connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(ms) }));
-  } catch (err) {
-    if (!controller.signal.aborted) throw err;
-    throw new Error(`the test server did not skip ${ms} ms within ${realTimeoutMs} ms of real time: its time lock is held (is a worker running?)`);
-  } finally {
-    clearTimeout(timer);
-  }
+  // Under a deadline, not raced against a timer: a sleep left in flight when the server stops is
+  // retried by the client after its connection has closed.
+  await withTimeout(
+    h.huifang,
+    realTimeoutMs,
+    `the test server did not skip ${ms} ms within ${realTimeoutMs} ms of real time: its time lock is held (is a worker running?)`,
+    () => h.env.connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(ms) }),
+  );
 }
 
 /**
@@ -296,6 +293,16 @@ export async function driveMissedThenCallBack(h: TestHarness, contract: Contract
   return workflowResult(h, p);
 }
 
+/** The events a run's history ends with once the run is closed (always its last event). */
+const CLOSING_EVENTS = new Set([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
+
 /**
  * Nothing of the workflow in flight on the server: no activity, no workflow task open, no child
  * starting, and the same for its running children (a callback's tickets), which a termination would
@@ -308,7 +315,6 @@ export async function isIdle(h: TestHarness, workflowId: string): Promise<boolea
   const events = (await handle.fetchHistory()).events ?? [];
   const open = new Set<string>();
   const children: string[] = [];
-  let running = true;
   for (const e of events) {
     const id = String(e.eventId);
     switch (e.eventType) {
@@ -333,17 +339,10 @@ export async function isIdle(h: TestHarness, workflowId: string): Promise<boolea
         if (started?.workflowExecution?.workflowId) children.push(started.workflowExecution.workflowId);
         break;
       }
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-        running = false;
     }
   }
-  if (!running) return true;
   const last = events.at(-1)?.eventType;
+  if (last != null && CLOSING_EVENTS.has(last)) return true;
   if (last === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED || open.size > 0) return false;
   for (const child of children) {
     if (!(await isIdle(h, child))) return false;

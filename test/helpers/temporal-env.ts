@@ -158,17 +158,16 @@ export async function createHarness(
    *   never moves a sticky task back to the shared queue when that worker stops (no sticky timeout,
    *   ShutdownWorker is a no-op there): a stopped worker would strand every workflow it had cached.
    */
-  let shared: Promise<{ worker: Worker; stopped: Promise<never> }> | undefined;
-  let sharedRun: Promise<void> | undefined;
+  let shared: Promise<{ worker: Worker; run: Promise<void>; stopped: Promise<never> }> | undefined;
   const sharedWorker = () =>
     (shared ??= (async () => {
       const worker = await newWorker(await workflowBundle(), switchingCallCenter, {});
-      sharedRun = worker.run();
-      const stopped = sharedRun.then(() => {
+      const run = worker.run();
+      const stopped = run.then(() => {
         throw new Error(`the worker on ${taskQueue} stopped while a test was using it`);
       });
       stopped.catch(() => undefined); // read by the withWorker in progress, if any
-      return { worker, stopped };
+      return { worker, run, stopped };
     })());
 
   const harness: TestHarness = {
@@ -200,9 +199,9 @@ export async function createHarness(
       const starting = shared;
       if (!starting) return;
       shared = undefined;
-      const { worker } = await starting;
+      const { worker, run } = await starting;
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await sharedRun?.catch((err) => console.warn(`worker on ${taskQueue} ended with: ${err}`));
+      await run.catch((err) => console.warn(`worker on ${taskQueue} ended with: ${err}`));
     },
   };
   harnessesOf.set(env, [...(harnessesOf.get(env) ?? []), harness]);
