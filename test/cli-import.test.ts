@@ -249,13 +249,13 @@ test('show prints the stage, the decision, the cooling-off period and the next a
   await h.withWorker(async () => {
     const run = await eventually('show past ASSESSING', async () => {
       const r = await cli('show', contract.policyNo);
-      return /ASSESSING/.test(r.stdout) ? undefined : r;
+      return /^stage\s+ASSESSING/m.test(r.stdout) ? undefined : r;
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^stage\s+AWAITING_CALL since /m);
     expect(run.stdout).toMatch(/^decision\s+callback required: R1 /m);
     expect(run.stdout).toMatch(new RegExp(`^cooling-off\\s+15 days, ${startsOn} to ${lastDay} \\(last day\\)`, 'm'));
-    expect(run.stdout).toMatch(new RegExp(`^next attempt\\s+${firstCallDay} 09:30`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^next attempt\\s+${firstCallDay} ${h.settings.callPlan.slots[0].from}`, 'm'));
     expect(run.stdout).toMatch(/^attempts\s+/m);
   });
   const missing = await cli('show', 'P999999999');
