@@ -31,15 +31,12 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function countWorkflows(policyNo: string): Promise<number> {
-  // Visibility is eventually consistent: give it a moment to catch up before counting.
-  let count = 0;
-  for (let i = 0; i < 20; i++) {
-    count = (await env.client.workflow.count(`PolicyNo = "${policyNo}"`)).count;
-    if (count > 0) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return count;
+/** Visibility is eventually consistent: wait (with a deadline) until it lists the policy, then count. */
+function countWorkflows(policyNo: string): Promise<number> {
+  return eventually(`visibility listing ${policyNo}`, async () => {
+    const { count } = await env.client.workflow.count(`PolicyNo = "${policyNo}"`);
+    return count > 0 ? count : undefined;
+  }, 30_000);
 }
 
 /** As the issuance system. */
