@@ -1,0 +1,34 @@
+/** The callback's activities, with the timeouts and retries each kind of work needs. */
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+
+// Pure computation on configuration: a local activity keeps it to one history event.
+export const { assessContract } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // A missing calendar year keeps failing until an operator adds it; the workflow waits, visibly.
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
+});
+export const { planCallRound } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
+});
+// Handing a call to the call center is quick I/O: a local activity keeps it to one history event.
+export const { placeCall } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+// The projection row, the fallback permission, a document check: quick, one history event each.
+export const { recordCallback, planFallback, checkDocument } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+// The quota, the letter or visit task, the register, the branch's notice: keep trying, nothing is lost.
+export const { reserveFallback, writeFallbackDocument, writeFallbackRegister, notify } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
+export const { verifyRecording } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Bounded: the uploader is waiting on the Update and can try again if storage stays down.
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8 },
+});

@@ -1,0 +1,122 @@
+/**
+ * One callback's run: the policy's state and the few things every stage does with it (move the
+ * stage, write the projection row, tell staff). The stages (assess, call rounds, tickets, fallback,
+ * recording) and the message handlers share this one object instead of captured variables.
+ */
+import { CancellationScope, log, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Assessment } from '../../activities/assess-contract';
+import type { Notification } from '../../activities/notifier';
+import { callbackRecordOf } from '../../domain/callback-record';
+import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary } from '../../domain/callback-state';
+import type { Contract } from '../../domain/contract';
+import type { PolicyOrg } from '../../domain/waiver-rules';
+import { nowIso } from '../clock';
+import * as sa from '../search-attributes';
+import { activitySummary, callbackCurrentDetails } from '../summaries';
+import { recordCallback, notify } from './activities';
+
+/**
+ * Letter / on-site fallback, waivers and the projection rows came with this change. Runs started before
+ * it carry no marker and finish exactly as they began (test/histories holds their recorded histories).
+ */
+export const FALLBACK_AND_WAIVERS_PATCH = 'fallback-and-waivers-v1';
+
+export class CallbackRun {
+  readonly policyNo: string;
+  readonly org: PolicyOrg;
+  readonly state: CallbackState;
+  readonly startedAt = workflowInfo().startTime.toISOString();
+  /** False for runs started before FALLBACK_AND_WAIVERS_PATCH. */
+  readonly current = patched(FALLBACK_AND_WAIVERS_PATCH);
+  /** Set by the assessment, before any message other than the query is accepted. */
+  assessment?: Assessment;
+  /** The attempt whose slot is open: only it may take an outcome. */
+  openAttempt?: CallAttempt;
+  /** Every stage after the assessment runs in this scope, so an accepted waiver can stop whatever it waits on. */
+  readonly mainScope = new CancellationScope();
+  private published = '';
+  private revision = 0;
+
+  constructor(readonly contract: Contract) {
+    this.policyNo = contract.policyNo;
+    this.org = { ...contract.org, agentCode: contract.agent.code };
+    this.state = {
+      policyNo: contract.policyNo,
+      stage: 'ASSESSING',
+      plan: [],
+      attempts: [],
+      attemptsMade: 0,
+      problems: [],
+      tickets: [],
+      phoneSource: 'contract',
+      stageHistory: [{ stage: 'ASSESSING', at: nowIso() }],
+    };
+  }
+
+  /** The assessment, once made (the stages after it may rely on it). */
+  get assessed(): Assessment {
+    if (!this.assessment) throw new Error(`callback ${this.policyNo} is not assessed yet`);
+    return this.assessment;
+  }
+
+  get coolingOffEndsAt(): string {
+    return this.state.coolingOff!.endsAt;
+  }
+
+  /** Moves the stage and publishes it; one search-attribute event, and none when nothing changed. */
+  setStage(stage: CallbackStage, note?: string): void {
+    const state = this.state;
+    if (stage !== state.stage) {
+      state.stageHistory.push({ stage, at: nowIso(), note });
+      // No note: a refusal's note is the operator's free text, and logs carry business keys only.
+      log.info(`callback ${this.policyNo} stage ${stage}`, { policyNo: this.policyNo, stage });
+    }
+    state.stage = stage;
+    state.nextAttemptAt = stage === 'AWAITING_CALL' || stage === 'CALLING' ? state.nextAttemptAt : undefined;
+    // The Web UI's "current details" of the run: not history, so free to change at every stage.
+    setCurrentDetails(callbackCurrentDetails(state));
+    const attrs = JSON.stringify([stage, state.attemptsMade, state.nextAttemptAt ?? null, state.coolingOff?.endsAt ?? null]);
+    if (attrs === this.published) return;
+    this.published = attrs;
+    upsertSearchAttributes([
+      { key: sa.CallbackStage, value: stage },
+      { key: sa.AttemptCount, value: state.attemptsMade },
+      { key: sa.NextAttemptAt, value: state.nextAttemptAt ? new Date(state.nextAttemptAt) : null },
+      ...(state.coolingOff ? [{ key: sa.CoolingOffEnd, value: new Date(state.coolingOff.endsAt) }] : []),
+    ]);
+  }
+
+  /** A note in the stage history without a stage change (a waiver reported, rejected…). */
+  note(note: string): void {
+    this.state.stageHistory.push({ stage: this.state.stage, at: nowIso(), note });
+  }
+
+  /** Writes the policy's projection row (compliance figures, cap, daily lists read it). */
+  async record(): Promise<void> {
+    if (!this.current) return;
+    const row = callbackRecordOf(this.contract, this.state, { startedAt: this.startedAt, revision: ++this.revision, at: nowIso() });
+    await recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `projection row, revision ${this.revision}`) }, [row]);
+  }
+
+  notifyStaff(n: Notification): Promise<void> {
+    return notify.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `notify ${n.to.role} ${n.to.code}: ${n.kind}`) }, [n]);
+  }
+
+  /** A notice about this policy, with its phone attempts so far (outcomes only, never a number). */
+  notice(to: Notification['to'], subject: string, kind: Notification['kind']): Notification {
+    const attempts = this.state.attempts.map((a) => `第${a.attemptNo}次 ${a.outcome ?? ''}`).join('；') || '无';
+    return { kind, to, subject: `${this.policyNo} ${subject}`, body: `保单 ${this.policyNo}：${subject}。电话回访记录：${attempts}。`, policyNo: this.policyNo, sentAt: nowIso() };
+  }
+
+  /** Closes the record of the run: `closedAt` now unless already set. */
+  close(stage: CallbackStage, note?: string): void {
+    this.state.closedAt ??= nowIso();
+    this.setStage(stage, note);
+  }
+
+  /** What the workflow returns: the state, less the plan. */
+  summary(): CallbackSummary {
+    const { plan: _plan, ...rest } = this.state;
+    return rest;
+  }
+}
