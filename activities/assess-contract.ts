@@ -9,6 +9,7 @@ import { planAttempts, type PlannedSlot } from '../domain/call-plan';
 import type { CallingHours } from '../domain/calling-hours';
 import { decideCallback, type CallbackDecision } from '../domain/callback-rules';
 import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
+import type { DeadlinesConfig } from '../domain/deadlines';
 import { questionsFor, type Question } from '../domain/questionnaire';
 import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 
@@ -31,6 +32,8 @@ export interface Assessment {
   maxLevel1Tickets: number;
   /** No further phone round when the cooling-off period ends sooner than this (then letter / on-site). */
   minHoursForPhoneRound: number;
+  /** The deadlines of the waits staff end (recording, tickets, the branch), as configured at the start. */
+  deadlines: DeadlinesConfig;
 }
 
 export function createAssessActivities(settings: Settings) {
@@ -67,6 +70,7 @@ export function createAssessActivities(settings: Settings) {
         maxFailedCallbackTickets: settings.tickets.maxFailedCallbackTickets,
         maxLevel1Tickets: settings.tickets.maxLevel1Tickets,
         minHoursForPhoneRound: settings.fallback.minHoursForPhoneRound,
+        deadlines: settings.deadlines,
       };
     },
   };

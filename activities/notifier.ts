@@ -14,7 +14,7 @@ export interface Recipient {
 }
 
 export interface Notification {
-  kind: 'ticket-created' | 'ticket-reminder' | 'ticket-overdue' | 'ticket-escalated' | 'exemption-list' | 'fallback-task' | 'callback-escalated';
+  kind: 'ticket-created' | 'ticket-reminder' | 'ticket-overdue' | 'ticket-escalated' | 'exemption-list' | 'fallback-task' | 'callback-escalated' | 'branch-reminder' | 'recording-reminder' | 'dispatch-reminder';
   to: Recipient;
   subject: string;
   body: string;

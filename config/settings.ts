@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { callPlanConfigSchema, type CallPlanConfig } from '../domain/call-plan';
 import { callbackRulesConfigSchema, type CallbackRulesConfig } from '../domain/callback-rules';
 import { coolingOffConfigSchema, type CoolingOffConfig } from '../domain/cooling-off';
+import { deadlinesConfigSchema, type DeadlinesConfig } from '../domain/deadlines';
 import { exemptionListConfigSchema, type ExemptionListConfig } from '../domain/exemption-list';
 import { fallbackConfigSchema, type FallbackConfig } from '../domain/fallback';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
@@ -30,6 +31,7 @@ export interface Settings {
   questionnaire: QuestionnaireConfig;
   transferReasons: TransferReasonsConfig;
   tickets: TicketsConfig;
+  deadlines: DeadlinesConfig;
   fallback: FallbackConfig;
   exemptionList: ExemptionListConfig;
   directory: StaffDirectory;
@@ -62,6 +64,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     questionnaire: readConfigFile(dir, 'questionnaire.json', questionnaireConfigSchema),
     transferReasons: readConfigFile(dir, 'transfer-reasons.json', transferReasonsConfigSchema),
     tickets: readConfigFile(dir, 'tickets.json', ticketsConfigSchema),
+    deadlines: readConfigFile(dir, 'deadlines.json', deadlinesConfigSchema),
     fallback: readConfigFile(dir, 'fallback.json', fallbackConfigSchema),
     exemptionList: readConfigFile(dir, 'exemption-list.json', exemptionListConfigSchema),
     directory: readConfigFile(dir, STAFF_DIRECTORY_FILE, staffDirectorySchema),

@@ -24,7 +24,7 @@ export interface OutcomeContext {
 export type OutcomeTransition =
   /** The policyholder answered the questionnaire: problems go out as tickets, otherwise the recording is awaited. */
   | { kind: 'reached'; stage: 'PROBLEM_FOUND' | 'AWAITING_RECORDING'; problems: Problem[] }
-  | { kind: 'refused'; stage: 'REFUSED'; note?: string }
+  | { kind: 'refused'; stage: 'AWAITING_RECORDING'; note?: string }
   /** The customer asked to be called back at a time: a window opens then, the plan resumes after it. */
   | { kind: 'call-back'; stage: 'AWAITING_CALL'; slot: PlannedSlot; note: string }
   /** The number itself fails (wrong, not in service, suspended): a failed-callback ticket asks for another. */
@@ -35,12 +35,12 @@ export type OutcomeTransition =
 export function outcomeTransition(report: CallOutcomeReport, ctx: OutcomeContext): OutcomeTransition {
   switch (report.outcome) {
     case 'completed': {
-      const reasons = new Set<ReasonCode>([...problemsInAnswers(ctx.questions, report.answers ?? {}), ...(report.reportedProblems ?? [])]);
-      const problems = [...reasons].map((reason) => ({ reason, ticketType: ctx.ticketTypeOf[reason] }));
+      const problems = problemsOf(report.answers ?? {}, report.reportedProblems, ctx);
       return { kind: 'reached', stage: problems.length ? 'PROBLEM_FOUND' : 'AWAITING_RECORDING', problems };
     }
     case 'refused':
-      return { kind: 'refused', stage: 'REFUSED', note: report.note };
+      // A refusal is closed only with its recording verified, as a completed call is.
+      return { kind: 'refused', stage: 'AWAITING_RECORDING', note: report.note };
     case 'callback-later': {
       const at = Date.parse(report.callBackAt!);
       const slot: PlannedSlot = {
@@ -95,14 +95,35 @@ export function outcomeRejection(report: CallOutcomeReport, ctx: OutcomeCheckCon
   if (attempt.attemptId !== ctx.openAttemptId) return { message: `attempt '${report.attemptId}' is stale: its slot ended without an outcome` };
   if (ctx.stage !== 'CALLING') return { message: `no call outcome is expected in stage ${ctx.stage}` };
   if (report.outcome === 'completed') {
-    const answers: Record<string, Answer> = report.answers ?? {};
-    const missing = unansweredQuestions(ctx.questions, answers);
-    if (missing.length) return { message: `answers missing for: ${missing.join(', ')}` };
-    const unknown = Object.keys(answers).filter((id) => !ctx.questions.some((q) => q.id === id));
-    if (unknown.length) return { message: `answers to questions not asked of this policy: ${unknown.join(', ')}` };
+    const wrong = answersRejection(ctx.questions, report.answers ?? {});
+    if (wrong) return { message: wrong };
   }
   if (report.outcome === 'callback-later' && Date.parse(report.callBackAt!) <= ctx.now) return { message: 'callBackAt must be in the future' };
   return undefined;
+}
+
+/** Why a set of answers (a call's, or a receipt's printed questionnaire) is incomplete or foreign; undefined when complete. */
+export function answersRejection(questions: readonly Pick<Question, 'id'>[], answers: Record<string, Answer>): string | undefined {
+  const missing = unansweredQuestions(questions, answers);
+  if (missing.length) return `answers missing for: ${missing.join(', ')}`;
+  const unknown = Object.keys(answers).filter((id) => !questions.some((q) => q.id === id));
+  if (unknown.length) return `answers to questions not asked of this policy: ${unknown.join(', ')}`;
+  return undefined;
+}
+
+/** The problems the answers reveal (and those reported beyond them), each once, with the ticket type that handles it. */
+export function problemsOf(answers: Record<string, Answer>, reported: readonly ReasonCode[] | undefined, ctx: Pick<OutcomeContext, 'questions' | 'ticketTypeOf'>): Problem[] {
+  const reasons = new Set<ReasonCode>([...problemsInAnswers(ctx.questions, answers), ...(reported ?? [])]);
+  return [...reasons].map((reason) => ({ reason, ticketType: ctx.ticketTypeOf[reason] }));
+}
+
+/**
+ * Once the recording is verified: a refused call closes as REFUSED, a completed one as COMPLETED,
+ * unless tickets are still open (level-2: the agent's order to collect and archive).
+ */
+export function stageAfterRecording(refused: boolean, openTickets: number): 'REFUSED' | 'COMPLETED' | 'AWAITING_TICKET' {
+  if (openTickets > 0) return 'AWAITING_TICKET';
+  return refused ? 'REFUSED' : 'COMPLETED';
 }
 
 /** The problems of the last reached call, by the ticket type that handles them. */
@@ -124,7 +145,7 @@ export interface RoundContext {
 
 /** After a round of calls: what the callback does next. */
 export type NextStep =
-  /** Refused, or reached with nothing for the agent to fix first: the call part is over. */
+  /** Reached (or refused) with nothing for the agent to fix first: the call part is over, the recording is next. */
   | { kind: 'calls-done'; note?: string }
   /** Ask the agent (a ticket) and, once answered, call again. */
   | { kind: 'ticket'; type: 'failed-callback' | 'level-1'; reasons: ReasonCode[] }
@@ -140,7 +161,7 @@ export type NextStep =
 export function nextStepAfterRound(ctx: RoundContext): { level2: ReasonCode[]; next: NextStep } {
   const byType = problemsByType(ctx.stage, ctx.problems);
   const level2 = byType['level-2'];
-  if (ctx.stage === 'REFUSED' || ctx.stage === 'AWAITING_RECORDING') return { level2, next: { kind: 'calls-done' } };
+  if (ctx.stage === 'AWAITING_RECORDING') return { level2, next: { kind: 'calls-done' } };
   if (ctx.stage === 'UNREACHABLE' || byType['failed-callback'].length) {
     if (ctx.failedCallbackTickets >= ctx.maxFailedCallbackTickets) {
       return { level2, next: { kind: 'no-working-number', note: `no working number after ${ctx.failedCallbackTickets} corrected numbers` } };

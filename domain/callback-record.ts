@@ -5,6 +5,7 @@
  * only. Each write carries a revision that only grows within a run, so a retried older write never
  * replaces a newer one.
  */
+import type { Answer } from './answers';
 import type { ActorRole, TicketState } from './ticket';
 import type { CallbackStage, CallbackState } from './callback-state';
 import type { Contract } from './contract';
@@ -42,7 +43,7 @@ export interface FallbackRecord {
   shareAtDecision?: { fallbacks: number; callbacks: number; cap: number };
   /** The letter document, or the visit task sent to the tier-4 office. */
   documentRef?: string;
-  receipt?: { reference: string; signedBy: string; signedAt: string; enteredAt: string };
+  receipt?: { reference: string; signedBy: string; signedAt: string; enteredAt: string; answers: Record<string, Answer>; reportedProblems?: ReasonCode[] };
 }
 
 export interface CallbackRecord {

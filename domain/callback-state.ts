@@ -6,7 +6,7 @@ import type { CallbackDecision } from './callback-rules';
 import type { CallOutcome, CallOutcomeReport } from './call-outcome';
 import type { PlannedSlot } from './call-plan';
 import type { CoolingOffPeriod } from './cooling-off';
-import type { FallbackKind, FallbackRecord, WaiverRecord } from './callback-record';
+import type { ActorRef, FallbackKind, FallbackRecord, WaiverRecord } from './callback-record';
 import type { ReasonCode, TicketType } from './transfer-reasons';
 
 export const CALLBACK_STAGES = [
@@ -19,6 +19,8 @@ export const CALLBACK_STAGES = [
   'AWAITING_TICKET', // a transfer ticket is out: waiting for the agent's reply or its archiving
   'UNREACHABLE', // the phone cannot reach or complete the callback, corrected numbers included
   'AWAITING_RECEIPT', // a letter or on-site callback is out: waiting for the policyholder's signed receipt
+  'UNRESOLVED', // open, with the branch: a deadline passed or the loop bound was reached; the branch closes it
+  'CLOSED_BY_BRANCH', // closed by the branch with its recorded decision (not a completed callback)
   'WAIVED', // closed: the policyholder signed a waiver and the tier-3 handler accepted it
   'REFUSED', // closed: the policyholder refused the callback (a legitimate exclusion)
   'COMPLETED', // closed: recording uploaded and verified
@@ -97,10 +99,33 @@ export interface CallbackState {
   rejectedWaivers?: WaiverRecord[];
   /** How the callback was done, once it was. */
   completedBy?: 'phone' | FallbackKind;
-  /** Set when the case went up to the branch (fallback refused, no receipt): why. */
-  escalation?: { to: 'branch'; at: string; reason: string };
+  /** Set when the case went up to the branch (UNRESOLVED): why, and what would still end it. */
+  escalation?: Escalation;
+  /** A refused call closes once its recording is verified, as a completed call does. */
+  refusal?: { at: string; note?: string };
+  /** The branch's decision that closed an unresolved case. */
+  branchDecision?: { reason: string; by: ActorRef; at: string };
+  /** Reminders sent because a deadline passed (who, when, about what). */
+  reminders?: { to: string; at: string; about: string }[];
   stageHistory: StageChange[];
   closedAt?: string;
+}
+
+export const ESCALATION_CAUSES = [
+  'fallback-refused', // the region forbids letter and visit, or the office's cap is reached
+  'receipt', // no signed receipt in time
+  'receipt-problems', // the receipt's answers need the agent and a confirmation the branch must arrange
+  'recording', // no recording uploaded in time
+  'level-1', // level-1 problems still there after the last allowed ticket, or no reply in time
+  'level-2-tickets', // level-2 tickets not archived in time
+] as const;
+export type EscalationCause = (typeof ESCALATION_CAUSES)[number];
+
+export interface Escalation {
+  to: 'branch';
+  at: string;
+  reason: string;
+  cause: EscalationCause;
 }
 
 /** What the workflow returns when it ends: the state, less the plan. */

@@ -8,7 +8,7 @@ import { CHECKSUM, DOCUMENT_REF, ISO_INSTANT_MESSAGE, isIsoInstant, PHONE, RECOR
 import { array, boolean, discriminated, format, matches, maxLength, minLength, oneOf, optional, record, satisfies, strictObject, string, trim, type Check } from './plain-check';
 import { ANSWERS } from './answers';
 import type { TicketStep } from './ticket';
-import type { FallbackReceipt, WaiverDecision, WaiverReport } from './waiver';
+import type { BranchDecision, FallbackReceipt, WaiverDecision, WaiverReport } from './waiver';
 import { ACTOR_ROLES, CALL_OUTCOMES, REASON_CODES } from './vocabulary';
 
 const isoInstant = format(isIsoInstant, ISO_INSTANT_MESSAGE);
@@ -69,6 +69,13 @@ export const fallbackReceiptCheck = strictObject<FallbackReceipt>({
   receiptRef: documentRef,
   signedBy: oneOf(['policyholder']),
   signedAt: isoInstant,
+  answers: record(oneOf(ANSWERS)),
+  reportedProblems: optional(array(oneOf(REASON_CODES))),
+  actor,
+});
+
+export const branchDecisionCheck = strictObject<BranchDecision>({
+  reason: string(trim, minLength(1), maxLength(2000)),
   actor,
 });
 

@@ -30,3 +30,9 @@ export function receiptEntererRejection(actor: Actor, org: PolicyOrg): string | 
   if (actor.role === 'tier4') return actor.office === org.tier4Office ? undefined : `office ${actor.office ?? '(none)'} is not the tier-4 office of this policy`;
   return `a signed receipt is entered by the branch or the tier-4 office, not ${actor.role}`;
 }
+
+/** An unresolved case is closed by its own branch. */
+export function branchDeciderRejection(actor: Actor, org: PolicyOrg): string | undefined {
+  if (actor.role !== 'branch') return `an unresolved callback is closed by the branch, not ${actor.role}`;
+  return actor.office === org.branch ? undefined : `office ${actor.office ?? '(none)'} is not the branch of this policy`;
+}

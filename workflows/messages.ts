@@ -5,7 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
-import type { FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
+import type { BranchDecision, FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
 
 export const getCallbackState = defineQuery<CallbackState>('getCallbackState');
 
@@ -36,6 +36,9 @@ export const decideWaiver = defineUpdate<CallbackState, [WaiverDecision]>('decid
 
 /** The policyholder's signed receipt of a letter or on-site callback is in: the callback completes. */
 export const recordFallbackReceipt = defineUpdate<CallbackState, [FallbackReceipt]>('recordFallbackReceipt');
+
+/** The branch closes a case that went up to it (UNRESOLVED), with its decision in words. */
+export const closeUnresolved = defineUpdate<CallbackState, [BranchDecision]>('closeUnresolved');
 
 export function callbackWorkflowId(policyNo: string): string {
   return `callback-${policyNo}`;

@@ -2,11 +2,12 @@
  * A round of calls: sleep until each planned slot, hand the attempt to the call center, wait for its
  * outcome until the slot ends. The outcome arrives as an Update (handlers.ts) and is applied here.
  */
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import { outcomeTransition, planWithCallBack } from '../../domain/callback-flow';
 import type { CallOutcomeReport } from '../../domain/call-outcome';
 import type { CallAttempt } from '../../domain/callback-state';
-import { msUntil, nowIso, sleepUntil } from '../clock';
+import { nowIso } from '../clock';
+import { sleepUntil, waitUntil } from '../waits';
 import { attemptDueSummary, outcomeDueSummary, placeCallSummary } from '../summaries';
 import { placeCall } from './activities';
 import type { CallbackRun } from './run';
@@ -25,7 +26,7 @@ export async function callRound(run: CallbackRun, number: string): Promise<void>
     }
     state.nextAttemptAt = slot.start;
     run.setStage('AWAITING_CALL');
-    await sleepUntil(slot.start, attemptDueSummary(policyNo, state.attempts.length + 1, slot));
+    await sleepUntil('slot-start', slot.start, attemptDueSummary(policyNo, state.attempts.length + 1, slot));
 
     const attempt: CallAttempt = {
       attemptId: `${policyNo}-${state.attempts.length + 1}`,
@@ -49,7 +50,7 @@ export async function callRound(run: CallbackRun, number: string): Promise<void>
         late: slot.late,
       },
     ]);
-    const reported = await condition(() => attempt.report !== undefined, msUntil(slot.end), { summary: outcomeDueSummary(policyNo, attempt.attemptNo, slot) });
+    const reported = await waitUntil('call-outcome', () => attempt.report !== undefined, slot.end, outcomeDueSummary(policyNo, attempt.attemptNo, slot));
     run.openAttempt = undefined;
     if (reported) {
       made++;
@@ -80,7 +81,9 @@ export function applyOutcome(run: CallbackRun, attempt: CallAttempt, report: Cal
       state.problems = t.problems;
       return run.setStage(t.stage);
     case 'refused':
-      return run.close('REFUSED', t.note);
+      // The operator's note is free text: kept in the encrypted state, not in the stage line.
+      state.refusal = { at: nowIso(), note: t.note };
+      return run.setStage(t.stage, 'refused by the policyholder: closed once the recording is verified');
     case 'call-back':
       state.plan = planWithCallBack(state.plan, t.slot);
       return run.setStage('AWAITING_CALL', t.note);

@@ -1,26 +1,53 @@
-/** Stage 3: the recording, then every ticket closed, closes the callback. */
-import { condition, patched } from '@temporalio/workflow';
+/**
+ * Stage 3: the recording (reminded, then the branch), then every level-2 ticket archived (or the
+ * branch), closes the callback: COMPLETED, or REFUSED for a refusal on tape.
+ */
+import { stageAfterRecording } from '../../domain/callback-flow';
+import { nowIso } from '../clock';
+import { localStamp } from '../summaries';
+import { waitUntil } from '../waits';
 import type { CallbackRun } from './run';
+import { awaitTickets, type OpenTicket } from './tickets';
 
-/** The projection row is also written once the phone rounds end in a completed call (open policies count as called). */
-export const PROJECTION_ON_CALL_PATCH = 'projection-on-completed-call-v1';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
-/** The row shows the call done while the recording (or a level-2 ticket) is awaited, for the compliance figures. */
-export async function recordCompletedCall(run: CallbackRun): Promise<void> {
-  if (run.current && run.state.stage === 'AWAITING_RECORDING' && patched(PROJECTION_ON_CALL_PATCH)) await run.record();
+/** Waits for the recording with its deadlines; false when the branch closed the case instead. */
+export async function awaitRecording(run: CallbackRun): Promise<boolean> {
+  const { state, policyNo, contract } = run;
+  if (state.recording) return true;
+  const { recording } = run.assessed.deadlines;
+  const since = Date.now();
+  const hasRecording = () => state.recording !== undefined;
+  const remindAt = new Date(since + recording.remindAfterHours * HOUR).toISOString();
+  if (await waitUntil('recording-reminder', hasRecording, remindAt, `${policyNo} · AWAITING_RECORDING · call center reminded at ${localStamp(remindAt)}`)) return true;
+  (state.reminders ??= []).push({ to: `call center ${contract.org.branch}`, at: nowIso(), about: 'recording not uploaded' });
+  await run.notifyStaff(run.notice({ role: 'branch', code: contract.org.branch }, `recording not uploaded ${recording.remindAfterHours} h after the call`, 'recording-reminder'));
+  const escalateAt = new Date(since + recording.escalateAfterHours * HOUR).toISOString();
+  if (await waitUntil('recording', hasRecording, escalateAt, `${policyNo} · AWAITING_RECORDING · to the branch at ${localStamp(escalateAt)}`)) return true;
+  return run.escalate('recording', `no recording uploaded within ${recording.escalateAfterHours} h of the call`, hasRecording);
 }
 
-export async function awaitRecordingAndTickets(run: CallbackRun, level2Tickets: Promise<void>[]): Promise<void> {
+/** Waits for the level-2 tickets to be archived, at most level2CloseDays; false when the branch closed the case instead. */
+export async function awaitLevel2Tickets(run: CallbackRun, tickets: OpenTicket[]): Promise<boolean> {
+  const allClosed = () => tickets.every((t) => t.result !== undefined);
+  if (allClosed()) return true;
+  run.setStage('AWAITING_TICKET', 'level-2 tickets open');
+  const days = run.assessed.deadlines.level2CloseDays;
+  const deadline = new Date(Date.now() + days * DAY).toISOString();
+  if (await awaitTickets('level-2-tickets', tickets, deadline, `${run.policyNo} · AWAITING_TICKET · level-2 tickets to the branch at ${localStamp(deadline)}`)) return true;
+  const open = tickets.filter((t) => !t.result).map((t) => t.ref.ticketId);
+  return run.escalate('level-2-tickets', `level-2 tickets ${open.join(', ')} not archived within ${days} days`, allClosed);
+}
+
+/** The close of a callback done: by phone (COMPLETED, or REFUSED on tape) or by the receipt of a letter or visit. */
+export function closeDone(run: CallbackRun): void {
   const { state } = run;
-  if (state.stage === 'AWAITING_RECORDING') await condition(() => state.recording !== undefined);
-  if (level2Tickets.length) {
-    if (state.stage !== 'REFUSED' && state.stage !== 'UNREACHABLE' && state.stage !== 'PROBLEM_FOUND' && !state.completedBy) {
-      run.setStage('AWAITING_TICKET', 'level-2 tickets open');
-    }
-    await Promise.all(level2Tickets);
-  }
   if (state.recording) {
-    state.completedBy = run.current ? 'phone' : undefined;
-    run.close('COMPLETED', `recording ${state.recording.reference}`);
+    const stage = stageAfterRecording(state.refusal !== undefined, 0);
+    if (stage === 'COMPLETED') state.completedBy = 'phone';
+    run.close(stage, `recording ${state.recording.reference}`);
+  } else {
+    run.close('COMPLETED', `signed receipt ${state.fallback?.receipt?.reference}`);
   }
 }

@@ -7,20 +7,20 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { setHandler } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import { outcomeRejection } from '../../domain/callback-flow';
+import { answersRejection, outcomeRejection, stageAfterRecording } from '../../domain/callback-flow';
 import type { CallbackStage } from '../../domain/callback-state';
 // Plain checks, not zod: the bundle's modules run again for every workflow (domain/plain-check.ts).
-import { callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, waiverDecisionCheck, waiverReportCheck } from '../../domain/message-checks';
+import { branchDecisionCheck, callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, waiverDecisionCheck, waiverReportCheck } from '../../domain/message-checks';
 import { checkOrThrow } from '../../domain/plain-check';
-import { receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection } from '../../domain/waiver-rules';
+import { branchDeciderRejection, receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection } from '../../domain/waiver-rules';
 import { nowIso } from '../clock';
-import { decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, UNKNOWN_ATTEMPT, type OutcomeAck } from '../messages';
+import { closeUnresolved, decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, UNKNOWN_ATTEMPT, type OutcomeAck } from '../messages';
 import { activitySummary } from '../summaries';
 import { checkDocument, verifyRecording } from './activities';
 import { applyOutcome } from './call-rounds';
 import type { CallbackRun } from './run';
 
-const OPEN_STAGES_FOR_WAIVER = new Set<CallbackStage>(['AWAITING_CALL', 'CALLING', 'UNREACHABLE', 'AWAITING_TICKET', 'AWAITING_RECEIPT']);
+const OPEN_STAGES_FOR_WAIVER = new Set<CallbackStage>(['AWAITING_CALL', 'CALLING', 'UNREACHABLE', 'AWAITING_TICKET', 'AWAITING_RECEIPT', 'UNRESOLVED']);
 
 export function registerCallbackHandlers(run: CallbackRun): void {
   const { state, policyNo, org } = run;
@@ -62,16 +62,22 @@ export function registerCallbackHandlers(run: CallbackRun): void {
           throw recordingCheckFailure(upload.reference, err);
         });
         state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
-        // The callback closes once every ticket is closed too (level-2 tickets may still be out).
-        const openTickets = state.tickets.filter((t) => !t.closedAt).length;
-        if (openTickets === 0) state.closedAt = nowIso();
-        run.setStage(openTickets ? 'AWAITING_TICKET' : 'COMPLETED', `recording ${upload.reference}`);
+        // The callback closes once its level-2 tickets are archived too; a refusal closes as REFUSED.
+        const openLevel2 = state.tickets.filter((t) => t.type === 'level-2' && !t.closedAt).length;
+        const stage = stageAfterRecording(state.refusal !== undefined, openLevel2);
+        if (stage === 'AWAITING_TICKET') {
+          run.setStage(stage, `recording ${upload.reference}`);
+        } else {
+          if (stage === 'COMPLETED') state.completedBy = 'phone';
+          run.close(stage, `recording ${upload.reference}`);
+        }
         return state;
       }),
     {
       validator: (upload) => {
         checkOrThrow(recordingUploadCheck, upload);
-        if (state.stage !== 'AWAITING_RECORDING') throw new Error(`no recording is expected in stage ${state.stage}`);
+        const late = state.stage === 'UNRESOLVED' && state.escalation?.cause === 'recording';
+        if (state.stage !== 'AWAITING_RECORDING' && !late) throw new Error(`no recording is expected in stage ${state.stage}`);
         if (recordingVerifying.isLocked()) throw new Error('a recording is already being verified for this policy');
       },
     },
@@ -94,7 +100,6 @@ export function registerCallbackHandlers(run: CallbackRun): void {
       }),
     {
       validator: (report) => {
-        if (!run.current) throw new Error(`policy ${policyNo} started before waivers were supported; ask ops to close it by hand`);
         const parsed = checkOrThrow(waiverReportCheck, report);
         const why = waiverReporterRejection(parsed.actor, org) ?? waiverRejection();
         if (why) throw new Error(why);
@@ -121,7 +126,6 @@ export function registerCallbackHandlers(run: CallbackRun): void {
     },
     {
       validator: (decision) => {
-        if (!run.current) throw new Error(`policy ${policyNo} started before waivers were supported`);
         const parsed = checkOrThrow(waiverDecisionCheck, decision);
         const why = waiverDeciderRejection(parsed.actor, org);
         if (why) throw new Error(why);
@@ -140,15 +144,43 @@ export function registerCallbackHandlers(run: CallbackRun): void {
         throw ApplicationFailure.create({ message: failureMessage(err), type: 'ReceiptRejected', nonRetryable: true });
       });
       if (state.fallback!.receipt) return state; // entered meanwhile by a repeated request
-      state.fallback!.receipt = { reference: parsed.receiptRef, signedBy: parsed.signedBy, signedAt: parsed.signedAt, enteredAt: nowIso() };
+      state.fallback!.receipt = {
+        reference: parsed.receiptRef,
+        signedBy: parsed.signedBy,
+        signedAt: parsed.signedAt,
+        enteredAt: nowIso(),
+        answers: parsed.answers,
+        reportedProblems: parsed.reportedProblems,
+      };
       return state;
     },
     {
       validator: (receipt) => {
         const parsed = checkOrThrow(fallbackReceiptCheck, receipt);
-        if (state.stage !== 'AWAITING_RECEIPT') throw new Error(`no signed receipt is expected in stage ${state.stage}`);
-        const why = receiptEntererRejection(parsed.actor, org);
+        const late = state.stage === 'UNRESOLVED' && state.escalation?.cause === 'receipt';
+        if (state.stage !== 'AWAITING_RECEIPT' && !late) throw new Error(`no signed receipt is expected in stage ${state.stage}`);
+        const why = receiptEntererRejection(parsed.actor, org) ?? answersRejection(run.assessed.questions, parsed.answers);
         if (why) throw new Error(why);
+      },
+    },
+  );
+
+  setHandler(
+    closeUnresolved,
+    async (decision) => {
+      const parsed = checkOrThrow(branchDecisionCheck, decision);
+      state.branchDecision = { reason: parsed.reason, by: parsed.actor, at: nowIso() };
+      // The branch's words stay in the state (encrypted), not in the stage line the Web UI shows.
+      run.close('CLOSED_BY_BRANCH', `closed by branch ${parsed.actor.office ?? ''} ${parsed.actor.id}`.replace('  ', ' '));
+      await run.record();
+      return state;
+    },
+    {
+      validator: (decision) => {
+        const parsed = checkOrThrow(branchDecisionCheck, decision);
+        const why = branchDeciderRejection(parsed.actor, org);
+        if (why) throw new Error(why);
+        if (state.stage !== 'UNRESOLVED') throw new Error(`policy ${policyNo} is not with the branch (stage ${state.stage}); only an unresolved case is closed by the branch`);
       },
     },
   );

@@ -1,23 +1,28 @@
 /**
  * Stage 2, by phone: rounds of calls; problems go out as transfer tickets, and once the agent has
- * answered the branch calls again. Level-2 tickets run beside the calls and are returned, for the
- * close to wait on.
+ * answered the branch calls again. The callback waits for a failed-callback or level-1 ticket only
+ * while a phone round still fits in the cooling-off period (and at least minTicketWaitHours): then
+ * it moves on without it, and the ticket keeps its own escalation. Level-2 tickets run beside the
+ * calls and are returned, for the close to wait on.
  */
 import { nextStepAfterRound } from '../../domain/callback-flow';
 import { msUntil, nowIso } from '../clock';
+import { localStamp } from '../summaries';
 import { activitySummary } from '../summaries';
 import { planCallRound } from './activities';
 import { callRound } from './call-rounds';
 import type { CallbackRun } from './run';
-import { runTicket } from './tickets';
+import { awaitTickets, findingOf, startTicket, type OpenTicket } from './tickets';
 
 const HOUR = 3_600_000;
 
-export async function callUntilDone(run: CallbackRun): Promise<Promise<void>[]> {
+/** How the phone part ended. */
+export type PhoneEnd = 'call-done' | 'phone-failed' | 'closed';
+
+export async function callUntilDone(run: CallbackRun, level2Tickets: OpenTicket[]): Promise<PhoneEnd> {
   const { state, contract } = run;
   const assessment = run.assessed;
   let phone = contract.policyholder.phone;
-  const level2Tickets: Promise<void>[] = [];
   let failedCallbackTickets = 0;
   let level1Tickets = 0;
   for (;;) {
@@ -36,39 +41,53 @@ export async function callUntilDone(run: CallbackRun): Promise<Promise<void>[]> 
       maxFailedCallbackTickets: assessment.maxFailedCallbackTickets,
       maxLevel1Tickets: assessment.maxLevel1Tickets,
     });
-    if (state.stage === 'REFUSED' || state.stage === 'AWAITING_RECORDING') return level2Tickets;
-    // Level-2 problems are the agent's to handle and archive; they do not hold up the call itself.
-    if (level2.length) level2Tickets.push(runTicket(run, 'level-2', level2).then(() => undefined));
+    // Level-2 problems are the agent's to handle and archive; they do not hold up the call itself,
+    // and a reason already open in a ticket does not open a second one.
+    const fresh = level2.filter((reason) => !level2Tickets.some((t) => t.ref.reasons.includes(reason)));
+    if (fresh.length) level2Tickets.push(await startTicket(run, 'level-2', fresh, findingOf(run)));
 
-    if (next.kind === 'no-working-number') {
-      run.setStage('UNREACHABLE', next.note);
-      return level2Tickets;
+    switch (next.kind) {
+      case 'calls-done':
+        if (state.stage !== 'AWAITING_RECORDING') run.setStage('AWAITING_RECORDING', next.note);
+        return 'call-done';
+      case 'no-working-number':
+        run.note(next.note);
+        return 'phone-failed';
+      case 'level-1-unresolved':
+        return (await run.escalate('level-1', next.note)) ? 'call-done' : 'closed';
     }
-    if (next.kind === 'level-1-unresolved') {
-      run.setStage('PROBLEM_FOUND', next.note);
-      return level2Tickets;
-    }
-    if (next.kind === 'calls-done') {
-      run.setStage('AWAITING_RECORDING', next.note);
-      return level2Tickets;
+    const ticket = await startTicket(run, next.type, next.reasons, findingOf(run));
+    if (next.type === 'failed-callback') failedCallbackTickets++;
+    else level1Tickets++;
+    const deadline = ticketWaitDeadline(run, ticket);
+    const replied = await awaitTickets('ticket-reply', [ticket], deadline, `${run.policyNo} · AWAITING_TICKET · ${ticket.ref.ticketId}: the callback moves on at ${localStamp(deadline)}`);
+    if (!replied) {
+      const why = `no reply to ${ticket.ref.ticketId} by ${localStamp(deadline)}, while a phone round still fitted`;
+      if (next.type === 'level-1') return (await run.escalate('level-1', why)) ? 'call-done' : 'closed';
+      state.unreachableReason ??= next.reasons[0];
+      run.setStage('UNREACHABLE', why);
+      return 'phone-failed';
     }
     if (next.type === 'failed-callback') {
-      failedCallbackTickets++;
-      const ticket = await runTicket(run, 'failed-callback', next.reasons);
-      phone = ticket.reply?.correctedPhone;
-      state.phoneSource = ticket.ticketId;
-      if (run.current && msUntil(run.coolingOffEndsAt) < assessment.minHoursForPhoneRound * HOUR) {
+      phone = ticket.result!.reply?.correctedPhone;
+      state.phoneSource = ticket.ref.ticketId;
+      if (msUntil(run.coolingOffEndsAt) < assessment.minHoursForPhoneRound * HOUR) {
         state.unreachableReason ??= next.reasons[0];
         run.setStage('UNREACHABLE', `the cooling-off period ends within ${assessment.minHoursForPhoneRound} h: no time for another phone round`);
-        return level2Tickets;
+        return 'phone-failed';
       }
-    } else {
-      level1Tickets++;
-      await runTicket(run, 'level-1', next.reasons);
     }
     // The agent has answered: the branch calls again (a new plan from now; late if past the period).
     state.unreachableReason = undefined;
     const round = { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: contract.callPreference };
     state.plan = await planCallRound.executeWithOptions({ summary: activitySummary(run.policyNo, state.stage, 'plan the confirming call round') }, [round]);
   }
+}
+
+/** The last moment a phone round still fits after the reply, but never sooner than minTicketWaitHours. */
+function ticketWaitDeadline(run: CallbackRun, ticket: OpenTicket): string {
+  const { minHoursForPhoneRound, deadlines } = run.assessed;
+  const phoneRoundFits = Date.parse(run.coolingOffEndsAt) - minHoursForPhoneRound * HOUR;
+  const minimum = Date.parse(ticket.ref.openedAt) + deadlines.minTicketWaitHours * HOUR;
+  return new Date(Math.max(phoneRoundFits, minimum)).toISOString();
 }

@@ -3,31 +3,26 @@
  * stage, write the projection row, tell staff). The stages (assess, call rounds, tickets, fallback,
  * recording) and the message handlers share this one object instead of captured variables.
  */
-import { CancellationScope, log, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Assessment } from '../../activities/assess-contract';
 import type { Notification } from '../../activities/notifier';
 import { callbackRecordOf } from '../../domain/callback-record';
-import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary } from '../../domain/callback-state';
+import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, EscalationCause } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import type { PolicyOrg } from '../../domain/waiver-rules';
 import { nowIso } from '../clock';
+import { waitUntil } from '../waits';
 import * as sa from '../search-attributes';
 import { activitySummary, callbackCurrentDetails } from '../summaries';
 import { recordCallback, notify } from './activities';
 
-/**
- * Letter / on-site fallback, waivers and the projection rows came with this change. Runs started before
- * it carry no marker and finish exactly as they began (test/histories holds their recorded histories).
- */
-export const FALLBACK_AND_WAIVERS_PATCH = 'fallback-and-waivers-v1';
+const DAY = 24 * 3_600_000;
 
 export class CallbackRun {
   readonly policyNo: string;
   readonly org: PolicyOrg;
   readonly state: CallbackState;
   readonly startedAt = workflowInfo().startTime.toISOString();
-  /** False for runs started before FALLBACK_AND_WAIVERS_PATCH. */
-  readonly current = patched(FALLBACK_AND_WAIVERS_PATCH);
   /** Set by the assessment, before any message other than the query is accepted. */
   assessment?: Assessment;
   /** The attempt whose slot is open: only it may take an outcome. */
@@ -66,8 +61,11 @@ export class CallbackRun {
   /** Moves the stage and publishes it; one search-attribute event, and none when nothing changed. */
   setStage(stage: CallbackStage, note?: string): void {
     const state = this.state;
-    if (stage !== state.stage) {
+    if (stage !== state.stage || note) {
+      // A note on the same stage is kept too: why a round ended, why a bound was reached.
       state.stageHistory.push({ stage, at: nowIso(), note });
+    }
+    if (stage !== state.stage) {
       // No note: a refusal's note is the operator's free text, and logs carry business keys only.
       log.info(`callback ${this.policyNo} stage ${stage}`, { policyNo: this.policyNo, stage });
     }
@@ -93,7 +91,6 @@ export class CallbackRun {
 
   /** Writes the policy's projection row (compliance figures, cap, daily lists read it). */
   async record(): Promise<void> {
-    if (!this.current) return;
     const row = callbackRecordOf(this.contract, this.state, { startedAt: this.startedAt, revision: ++this.revision, at: nowIso() });
     await recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `projection row, revision ${this.revision}`) }, [row]);
   }
@@ -108,14 +105,48 @@ export class CallbackRun {
     return { kind, to, subject: `${this.policyNo} ${subject}`, body: `保单 ${this.policyNo}：${subject}。电话回访记录：${attempts}。`, policyNo: this.policyNo, sentAt: nowIso() };
   }
 
-  /** Closes the record of the run: `closedAt` now unless already set. */
+  /**
+   * The case goes up to the branch (UNRESOLVED): on record, the branch told. It stays open until the
+   * branch closes it (closeUnresolved) or, for `lateArrival`, what was missing comes after all.
+   * Returns true when it came (the flow goes on), false when the branch closed the case.
+   */
+  async escalate(cause: EscalationCause, reason: string, lateArrival: () => boolean = () => false): Promise<boolean> {
+    const branch = this.contract.org.branch;
+    this.state.escalation = { to: 'branch', at: nowIso(), reason, cause };
+    this.setStage('UNRESOLVED', `for branch ${branch}: ${reason}`);
+    await this.record();
+    await this.notifyStaff(this.notice({ role: 'branch', code: branch }, `callback unresolved, for the branch to close: ${reason}`, 'callback-escalated'));
+    // Every wait has a deadline: the branch is reminded until it decides.
+    const every = this.assessed.deadlines.branchReminderDays * DAY;
+    for (;;) {
+      const due = new Date(Date.now() + every).toISOString();
+      const ended = () => this.state.branchDecision !== undefined || lateArrival();
+      if (await waitUntil('branch-decision', ended, due, `${this.policyNo} · UNRESOLVED · branch ${branch} reminded at ${due}`)) break;
+      (this.state.reminders ??= []).push({ to: `branch ${branch}`, at: nowIso(), about: 'unresolved callback' });
+      await this.notifyStaff(this.notice({ role: 'branch', code: branch }, `reminder: callback still unresolved since ${this.state.escalation.at}: ${reason}`, 'branch-reminder'));
+    }
+    if (this.state.branchDecision) return false;
+    this.note(`${cause}: arrived after the escalation`);
+    return true;
+  }
+
+  /** Closes the case in `stage` (once: closing again in the same stage changes nothing). */
   close(stage: CallbackStage, note?: string): void {
+    if (this.state.closedAt && this.state.stage === stage) return;
     this.state.closedAt ??= nowIso();
     this.setStage(stage, note);
   }
 
-  /** What the workflow returns: the state, less the plan. */
-  summary(): CallbackSummary {
+  /** The note of the last stage change, or `fallback`. */
+  lastNote(fallback: string): string {
+    return this.state.stageHistory.at(-1)?.note ?? fallback;
+  }
+
+  /** The workflow's end: handlers still running get a minute, the last row is written, the summary returned. */
+  async finish(): Promise<CallbackSummary> {
+    await waitUntil('handlers-finished', allHandlersFinished, new Date(Date.now() + 60_000).toISOString());
+    this.state.closedAt ??= nowIso();
+    await this.record();
     const { plan: _plan, ...rest } = this.state;
     return rest;
   }
