@@ -103,6 +103,9 @@ test('failed callback loop: a corrected number that fails again makes a new tick
     const summary = await workflowResult(h, contract.policyNo);
     expect(summary.stage).toBe('UNREACHABLE');
     expect(summary.unreachableReason).toBe('suspended');
+    // Then a letter is asked for, and refused: this file's few policies in office SH-PD-03 put one letter above the 15% cap.
+    expect(summary.fallback).toMatchObject({ kind: 'letter', granted: false });
+    expect(summary.escalation).toMatchObject({ to: 'branch', reason: summary.fallback!.refusal });
     expect(summary.tickets.map((t) => [t.type, t.reasons])).toEqual([
       ['failed-callback', ['not-in-service']],
       ['failed-callback', ['not-in-service']],
