@@ -121,7 +121,8 @@ export function simulatedOutcome(task: CallTask, now: Date, operator: string): C
     case '04':
       return first ? { ...base, outcome: 'busy' } : clean();
     case '05':
-      return { ...base, outcome: 'refused', note: '客户表示不需要回访' };
+      // A refusal is on tape too: its recording closes the callback as REFUSED.
+      return { ...base, outcome: 'refused', note: '客户表示不需要回访', recordingRef: `recordings/${task.attemptId}.wav` };
     case '06': {
       const r = clean();
       return { ...r, answers: { ...r.answers, 'signed-in-person': 'no' } };

@@ -13,6 +13,7 @@ import type { Contract } from '../domain/contract';
 import { callbackWorkflow } from '../workflows/callback.workflow';
 import {
   callbackWorkflowId,
+  closeUnresolved,
   decideWaiver,
   getCallbackState,
   recordCallOutcome,
@@ -21,7 +22,7 @@ import {
   reportWaiver,
   type OutcomeAck,
 } from '../workflows/messages';
-import type { FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
+import type { BranchDecision, FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
 import { TemporalFallbackQuota } from './fallback-quota-gateway';
 import type { QuotaSnapshot } from '../workflows/fallback-quota-messages';
 import * as sa from '../workflows/search-attributes';
@@ -156,6 +157,11 @@ export class HuifangClient {
 
   async recordFallbackReceipt(policyNo: string, receipt: FallbackReceipt): Promise<CallbackState> {
     return this.call(policyNo, (h) => h.executeUpdate(recordFallbackReceipt, { args: [receipt] }));
+  }
+
+  /** The branch closes an unresolved case with its decision. */
+  async closeUnresolved(policyNo: string, decision: BranchDecision): Promise<CallbackState> {
+    return this.call(policyNo, (h) => h.executeUpdate(closeUnresolved, { args: [decision] }));
   }
 
   /** An office's letter/on-site count for a month (YYYY-MM), or undefined when none was asked for. */

@@ -171,7 +171,7 @@ export function nextStepAfterRound(ctx: RoundContext): { level2: ReasonCode[]; n
   }
   if (byType['level-1'].length) {
     if (ctx.level1Tickets >= ctx.maxLevel1Tickets) {
-      return { level2, next: { kind: 'level-1-unresolved', note: `level-1 problems unresolved after ${ctx.level1Tickets} transfers: for the branch` } };
+      return { level2, next: { kind: 'level-1-unresolved', note: `level-1 problems unresolved after ${ctx.level1Tickets} transfers` } };
     }
     return { level2, next: { kind: 'ticket', type: 'level-1', reasons: byType['level-1'] } };
   }

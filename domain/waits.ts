@@ -66,6 +66,12 @@ export const CALLBACK_WAITS = {
     deadline: 'branchReminderDays after the escalation or the last reminder (config/deadlines.json)',
     onDeadline: 'remind the branch, and wait again',
   },
+  'tickets-cancelled': {
+    stage: 'WAIVED',
+    for: 'the open tickets acknowledging their cancellation',
+    deadline: '1 minute',
+    onDeadline: 'close anyway (the parent-close policy cancels them)',
+  },
   'handlers-finished': {
     stage: 'any closed stage',
     for: 'message handlers still running (a recording check, a waiver report)',

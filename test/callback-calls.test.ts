@@ -194,7 +194,7 @@ test("'call me back at …' is honoured: the next attempt starts at the requeste
   }, callCenter);
 });
 
-test('a refusal closes the callback as REFUSED', async () => {
+test('a refusal closes the callback as REFUSED once its recording is verified', async () => {
   await h.withWorker(async () => {
     const contract = await newContract();
     await h.huifang.startCallback(contract);
@@ -205,14 +205,22 @@ test('a refusal closes the callback as REFUSED', async () => {
       operator: OPERATOR,
       note: '客户表示不需要回访',
     });
-    expect(ack.stage).toBe('REFUSED');
+    // Not closed on the operator's word: the recording of the refusal must be verified first.
+    expect(ack.stage).toBe('AWAITING_RECORDING');
+    await expect(h.huifang.handle(contract.policyNo).describe()).resolves.toMatchObject({ status: { name: 'RUNNING' } });
+    const upload = storeRecording(h, `${contract.policyNo}/refusal.wav`);
+    const closed = await h.huifang.uploadRecording(contract.policyNo, { reference: upload.reference, checksum: upload.checksum, uploadedBy: OPERATOR });
+    expect(closed).toMatchObject({ stage: 'REFUSED', closedAt: expect.any(String) });
 
     const summary = await workflowResult(h, contract.policyNo);
     expect(summary.stage).toBe('REFUSED');
     expect(summary.closedAt).toBeDefined();
     expect(summary.attemptsMade).toBe(1);
     expect(summary.attempts[0].outcome).toBe('refused');
-    expect(summary.stageHistory.at(-1)).toMatchObject({ stage: 'REFUSED', note: '客户表示不需要回访' });
+    expect(summary.refusal).toMatchObject({ note: '客户表示不需要回访' });
+    expect(summary.stageHistory.at(-1)).toMatchObject({ stage: 'REFUSED', note: `recording ${contract.policyNo}/refusal.wav` });
+    // The operator's free text is in the (encrypted) state only, never a stage line the Web UI shows.
+    expect(summary.stageHistory.map((s) => s.note)).not.toContain('客户表示不需要回访');
     expect((await h.huifang.handle(contract.policyNo).describe()).status.name).toBe('COMPLETED');
     expect((await h.huifang.handle(contract.policyNo).describe()).typedSearchAttributes.get(sa.CallbackStage)).toBe('REFUSED');
   });

@@ -108,7 +108,7 @@ describe('after a round of calls', () => {
     expect(nextStepAfterRound(mixed)).toEqual({ level2: ['contract-not-received'], next: { kind: 'ticket', type: 'failed-callback', reasons: ['wrong-customer-data'] } });
     const level1 = { ...round, stage: 'PROBLEM_FOUND' as const, problems: problems('not-signed-by-policyholder', 'agent-misconduct') };
     expect(nextStepAfterRound(level1).next).toEqual({ kind: 'ticket', type: 'level-1', reasons: ['not-signed-by-policyholder', 'agent-misconduct'] });
-    expect(nextStepAfterRound({ ...level1, level1Tickets: 2 }).next).toEqual({ kind: 'level-1-unresolved', note: 'level-1 problems unresolved after 2 transfers: for the branch' });
+    expect(nextStepAfterRound({ ...level1, level1Tickets: 2 }).next).toEqual({ kind: 'level-1-unresolved', note: 'level-1 problems unresolved after 2 transfers' });
   });
 
   test('only level-2 problems: the call itself is done, the ticket runs beside the recording', () => {

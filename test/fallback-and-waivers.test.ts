@@ -17,8 +17,11 @@ import { addCalendarDays } from '../domain/local-time';
 import {
   AGENT,
   aContractSignedDaysAgo,
+  cleanAnswers,
+  closedByBranch,
   completedCall,
   driveCleanCall,
+  driveRefusal,
   openAttempt,
   OPERATOR,
   RecordingCallCenter,
@@ -118,7 +121,7 @@ test('fallback under the cap: a letter with the questionnaire, the signed receip
     expect(h.notifier.sent).toContainEqual(expect.objectContaining({ kind: 'fallback-task', to: { role: 'branch', code: 'SH' }, policyNo: first.policyNo }));
 
     // The receipt: only the branch (letters) or the tier-4 office (visits), and only once it is uploaded.
-    const receipt = { receiptRef: `receipts/${first.policyNo}/receipt.pdf`, signedBy: 'policyholder' as const, signedAt: new Date(await env.currentTimeMs()).toISOString() };
+    const receipt = { receiptRef: `receipts/${first.policyNo}/receipt.pdf`, signedBy: 'policyholder' as const, signedAt: new Date(await env.currentTimeMs()).toISOString(), answers: cleanAnswers(out) };
     await expect(h.huifang.recordFallbackReceipt(first.policyNo, { ...receipt, actor: AGENT })).rejects.toThrow(/entered by the branch or the tier-4 office, not agent/);
     await expect(h.huifang.recordFallbackReceipt(first.policyNo, { ...receipt, actor: BRANCH_CC })).rejects.toThrow(/not in the document store/);
     await saveScan(receipt.receiptRef);
@@ -136,8 +139,9 @@ test('fallback under the cap: a letter with the questionnaire, the signed receip
     // 2 of 8 (25%) would pass the cap: refused, escalated to the branch, nothing silently exceeded.
     await h.huifang.startCallback(second);
     await answerFailedCallbackTicket(second);
-    const refused = await workflowResult(h, second.policyNo);
-    expect(refused.stage).toBe('UNREACHABLE');
+    // With the branch (UNRESOLVED) until it closes the case with its decision.
+    const { unresolved: refused } = await closedByBranch(h, second.policyNo, 'fallback-refused');
+    expect(refused.unreachableReason).toBe('no-number');
     expect(refused.fallback).toMatchObject({ kind: 'letter', granted: false, shareAtDecision: { fallbacks: 1, callbacks: 8 } });
     expect(refused.fallback!.refusal).toMatch(/2 letter\/on-site callbacks of 8 .*25\.0%.*above the cap of 15%/);
     expect(refused.escalation).toMatchObject({ to: 'branch', reason: refused.fallback!.refusal });
@@ -154,12 +158,12 @@ test('a region that forbids letter and on-site callbacks: the case goes to the b
   await h.withWorker(async () => {
     await h.huifang.startCallback(contract);
     await answerFailedCallbackTicket(contract);
-    const summary = await workflowResult(h, contract.policyNo);
-    expect(summary).toMatchObject({ stage: 'UNREACHABLE', unreachableReason: 'no-number', fallback: { granted: false }, escalation: { to: 'branch' } });
+    const { summary } = await closedByBranch(h, contract.policyNo, 'fallback-refused');
+    expect(summary).toMatchObject({ stage: 'CLOSED_BY_BRANCH', unreachableReason: 'no-number', fallback: { granted: false }, escalation: { to: 'branch', cause: 'fallback-refused' } });
     expect(summary.fallback!.refusal).toMatch(/region 440300 \(region 44 .*\) allows neither letter nor on-site callbacks/);
     expect(summary.tickets).toEqual([expect.objectContaining({ type: 'failed-callback', reasons: ['no-number'], closedAt: expect.any(String) })]);
-    expect(summary.stageHistory.map((s) => s.stage)).toEqual(['ASSESSING', 'UNREACHABLE', 'AWAITING_TICKET', 'UNREACHABLE']);
-    expect(await h.projection.getCallback(contract.policyNo)).toMatchObject({ stage: 'UNREACHABLE', fallback: { granted: false }, closedAt: expect.any(String) });
+    expect(summary.stageHistory.map((s) => s.stage)).toEqual(['ASSESSING', 'UNREACHABLE', 'AWAITING_TICKET', 'UNREACHABLE', 'UNRESOLVED', 'CLOSED_BY_BRANCH']);
+    expect(await h.projection.getCallback(contract.policyNo)).toMatchObject({ stage: 'CLOSED_BY_BRANCH', fallback: { granted: false }, closedAt: expect.any(String) });
   }, dialler);
 });
 
@@ -233,9 +237,7 @@ test('compliance figures through the API, from the rows these workflows wrote: t
     await driveCleanCall(h, clean);
     await h.huifang.startCallback(awaitingRecording);
     await h.huifang.recordCallOutcome(awaitingRecording.policyNo, completedCall(await waitForCall(h, awaitingRecording.policyNo, 1)));
-    await h.huifang.startCallback(refused);
-    const calling = await waitForCall(h, refused.policyNo, 1);
-    await h.huifang.recordCallOutcome(refused.policyNo, { attemptId: openAttempt(calling).attemptId, outcome: 'refused', operator: OPERATOR });
+    await driveRefusal(h, refused);
     await h.huifang.startCallback(waived);
     await waitForState(h, waived.policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
     await h.huifang.reportWaiver(waived.policyNo, { statementRef: await saveScan(`statements/${waived.policyNo}/waiver.pdf`), actor: AGENT });

@@ -17,7 +17,7 @@ import { localDateOf } from '../domain/local-time';
 import type { Actor } from '../domain/ticket';
 import { callbackWorkflowId } from '../workflows/messages';
 import { advanceTo } from './helpers/clock';
-import { AGENT, aContractSignedDaysAgo, TIER3, waitForState, waitForTicket, workflowResult } from './helpers/drive';
+import { AGENT, aContractSignedDaysAgo, cleanAnswers, TIER3, waitForState, waitForTicket, workflowResult } from './helpers/drive';
 import { keepClearOfMonthEnd, pendingTimerFiresAt, skipToQuietTimeWithMargin } from './helpers/flow-clock';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { eventually } from './helpers/eventually';
@@ -80,7 +80,9 @@ async function untilAwaitingReceipt(contract: Contract) {
 async function receiptFor(policyNo: string) {
   const receiptRef = `receipts/${policyNo}/receipt.pdf`;
   await h.documents.save(receiptRef, Buffer.from(`%PDF-1.4 signed receipt ${policyNo}`));
-  return { receiptRef, signedBy: 'policyholder' as const, signedAt: new Date(await env.currentTimeMs()).toISOString() };
+  // The printed questionnaire, ticked 'yes' throughout.
+  const answers = cleanAnswers(await h.huifang.getCallbackState(policyNo));
+  return { receiptRef, signedBy: 'policyholder' as const, signedAt: new Date(await env.currentTimeMs()).toISOString(), answers };
 }
 
 /** When the receipt wait ends: its timer is started once the notice has gone out. */
@@ -169,7 +171,7 @@ test('a letter whose receipt comes just before receiptWaitDays run out completes
   });
 });
 
-test('a letter whose receipt never comes: after receiptWaitDays the case goes to the branch, the failure kept in the state', async () => {
+test('a letter whose receipt is late: after receiptWaitDays the case goes to the branch, the failure kept in the state', async () => {
   const contract = await unreachablePolicy('SH-PD-12', DEFAULT_REGION);
   const p = contract.policyNo;
   await h.withWorker(async () => {
@@ -184,12 +186,12 @@ test('a letter whose receipt never comes: after receiptWaitDays the case goes to
     expect(sentFor(p)).toEqual([{ kind: 'fallback-task', to: { role: 'branch', code: 'SH' } }]);
 
     await advanceTo(env, new Date(dueAt.getTime() + 60_000));
-    const summary = await workflowResult(h, p);
+    const summary = await waitForState(h, p, (s) => s.stage === 'UNRESOLVED', { what: 'the escalation' });
     const reason = `no signed receipt within ${h.settings.fallback.receiptWaitDays} days of the letter callback`;
     expect(summary).toMatchObject({
-      stage: 'UNREACHABLE',
+      stage: 'UNRESOLVED',
       unreachableReason: 'no-number',
-      escalation: { to: 'branch', reason },
+      escalation: { to: 'branch', reason, cause: 'receipt' },
       fallback: { kind: 'letter', granted: true, trigger: NO_TIME_LEFT, documentRef: `letters/${p}.html`, shareAtDecision: { fallbacks: 1, callbacks: 1, cap: 1 } },
       tickets: [{ type: 'failed-callback', reasons: ['no-number'], closedAt: expect.any(String) }],
     });
@@ -200,16 +202,20 @@ test('a letter whose receipt never comes: after receiptWaitDays the case goes to
     expect(Date.parse(summary.escalation!.at) - Date.parse(out.stageHistory.at(-1)!.at)).toBeGreaterThanOrEqual(h.settings.fallback.receiptWaitDays * 86_400_000);
     expect(summary.stageHistory.slice(-2)).toEqual([
       expect.objectContaining({ stage: 'AWAITING_RECEIPT', note: `letter letters/${p}.html` }),
-      expect.objectContaining({ stage: 'UNREACHABLE', note: `escalated to branch SH: ${reason}` }),
+      expect.objectContaining({ stage: 'UNRESOLVED', note: `for branch SH: ${reason}` }),
     ]);
-    expect(summary.closedAt).toEqual(expect.any(String));
+    // Not closed: with the branch until it decides, or the receipt comes after all.
+    expect(summary.closedAt).toBeUndefined();
     expect(sentFor(p)).toEqual([
       { kind: 'fallback-task', to: { role: 'branch', code: 'SH' } },
       { kind: 'callback-escalated', to: { role: 'branch', code: 'SH' } },
     ]);
     expect(h.notifier.sent.find((n) => n.policyNo === p && n.kind === 'callback-escalated')!.subject).toContain(reason);
-    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'UNREACHABLE', fallback: { granted: true, kind: 'letter' }, closedAt: summary.closedAt });
-    // Too late now: the callback is closed.
-    await expect(h.huifang.recordFallbackReceipt(p, { ...(await receiptFor(p)), actor: BRANCH_CC })).rejects.toThrow();
+    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'UNRESOLVED', fallback: { granted: true, kind: 'letter' } });
+    // The receipt comes after all: taken, late, and the letter completes the callback.
+    await h.huifang.recordFallbackReceipt(p, { ...(await receiptFor(p)), actor: BRANCH_CC });
+    const done = await workflowResult(h, p);
+    expect(done).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', escalation: { cause: 'receipt' }, closedAt: expect.any(String) });
+    expect(done.stageHistory.map((s) => s.note)).toContain('receipt: arrived after the escalation');
   });
 });

@@ -10,6 +10,7 @@ import type { CallbackState } from '../domain/callback-state';
 import { localDateOf } from '../domain/local-time';
 import {
   aContractSignedDaysAgo,
+  closedByBranch,
   completedCall,
   isIdle,
   OPERATOR,
@@ -100,8 +101,7 @@ test('failed callback loop: a corrected number that fails again makes a new tick
     }
     const third = await waitForCall(h, contract.policyNo, 3);
     await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(third).attemptId, outcome: 'suspended', operator: OPERATOR });
-    const summary = await workflowResult(h, contract.policyNo);
-    expect(summary.stage).toBe('UNREACHABLE');
+    const { summary } = await closedByBranch(h, contract.policyNo, 'fallback-refused');
     expect(summary.unreachableReason).toBe('suspended');
     // Then a letter is asked for, and refused: this file's few policies in office SH-PD-03 put one letter above the 15% cap.
     expect(summary.fallback).toMatchObject({ kind: 'letter', granted: false });
@@ -148,7 +148,7 @@ test('level-1 loop: when the confirming call does not match the reply, a new lev
   });
 });
 
-test('level-1 loop bound: after maxLevel1Tickets tickets whose confirming calls still do not match, no further ticket goes out; today the callback then closes as PROBLEM_FOUND', async () => {
+test('level-1 loop bound: after maxLevel1Tickets tickets whose confirming calls still do not match, no further ticket goes out; the case goes to the branch, unresolved, until the branch closes it', async () => {
   const max = h.settings.tickets.maxLevel1Tickets;
   expect(max).toBeGreaterThanOrEqual(1);
   const contract = await aContractSignedDaysAgo(h, 1);
@@ -174,18 +174,18 @@ test('level-1 loop bound: after maxLevel1Tickets tickets whose confirming calls 
     expect(dialler.tasks.filter((t) => t.policyNo === p)).toHaveLength(max + 1);
     expect(settled.attempts.map((a) => a.outcome)).toEqual(Array.from({ length: max + 1 }, () => 'completed'));
 
-    // Today's end state (issue 13): the callback closes in PROBLEM_FOUND with the problem on record;
-    // no escalation is recorded and no notice goes to the branch.
-    const summary = await workflowResult(h, p);
-    expect(summary).toMatchObject({ stage: 'PROBLEM_FOUND', problems: [{ reason: 'not-signed-by-policyholder', ticketType: 'level-1' }], closedAt: expect.any(String) });
-    expect(summary.stageHistory.at(-1)!.stage).toBe('PROBLEM_FOUND');
-    expect(summary.escalation).toBeUndefined();
+    // Unresolved, with the branch: not closed, not a success, the problem and the reason on record,
+    // the branch told; then the branch closes it with its decision.
+    expect(settled).toMatchObject({ stage: 'UNRESOLVED', problems: [{ reason: 'not-signed-by-policyholder', ticketType: 'level-1' }], escalation: { to: 'branch', cause: 'level-1' } });
+    expect(settled.closedAt).toBeUndefined();
+    expect(settled.stageHistory.map((s) => s.note)).toContain(`for branch SH: level-1 problems unresolved after ${max} transfers`);
+    expect(h.notifier.sent.filter((n) => n.policyNo === p && !n.ticketId).map((n) => ({ kind: n.kind, to: n.to }))).toEqual([{ kind: 'callback-escalated', to: { role: 'branch', code: 'SH' } }]);
+    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'UNRESOLVED', ticketIds: settled.tickets.map((t) => t.ticketId) });
+    expect((await h.projection.getCallback(p))?.closedAt).toBeUndefined();
+    const { summary } = await closedByBranch(h, p, 'level-1');
     expect(summary.completedBy).toBeUndefined();
     expect(summary.recording).toBeUndefined();
-    expect(summary.fallback).toBeUndefined();
-    expect(h.notifier.sent.filter((n) => n.policyNo === p && !n.ticketId)).toEqual([]);
-    expect((await h.huifang.handle(p).describe()).status.name).toBe('COMPLETED');
-    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'PROBLEM_FOUND', closedAt: summary.closedAt, ticketIds: settled.tickets.map((t) => t.ticketId) });
+    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'CLOSED_BY_BRANCH', closedAt: summary.closedAt });
   });
 });
 

@@ -51,6 +51,7 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
   } catch (err) {
     // An accepted waiver cancels whatever the stage was waiting on (a timer, a ticket, a receipt).
     if (!(run.state.stage === 'WAIVED' && isCancellation(err))) throw err;
+    await run.ticketsCancelled();
   }
   return run.finish();
 }

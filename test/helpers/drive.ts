@@ -15,7 +15,7 @@ import type { CallCenter, CallTask } from '../../activities/call-center';
 import { withTimeout } from '../../cli/with-timeout';
 import { huifangDataConverter } from '../../client/payload-keys';
 import type { CallOutcomeReport } from '../../domain/call-outcome';
-import type { CallbackState, CallbackSummary } from '../../domain/callback-state';
+import type { CallbackState, CallbackSummary, EscalationCause } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import type { Actor, TicketInput, TicketStep } from '../../domain/ticket';
 import { ticketSearchAttributes } from '../../workflows/open-ticket';
@@ -243,6 +243,17 @@ export async function driveCleanCall(h: TestHarness, contract: Contract): Promis
   return workflowResult(h, contract.policyNo);
 }
 
+/** The policyholder refuses on the first call; the refusal's recording closes it (REFUSED). */
+export async function driveRefusal(h: TestHarness, contract: Contract, note?: string): Promise<CallbackSummary> {
+  await h.huifang.startCallback(contract);
+  const calling = await waitForCall(h, contract.policyNo, 1);
+  const ack = await h.huifang.recordCallOutcome(contract.policyNo, { attemptId: openAttempt(calling).attemptId, outcome: 'refused', operator: OPERATOR, note });
+  if (ack.stage !== 'AWAITING_RECORDING') throw new Error(`refusal left stage ${ack.stage}`);
+  const stored = storeRecording(h, `${contract.policyNo}/refusal.wav`);
+  await h.huifang.uploadRecording(contract.policyNo, { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR });
+  return workflowResult(h, contract.policyNo);
+}
+
 /**
  * Nobody ever answers: 'no-answer' on every attempt until the workflow stops calling. Returns the
  * state at that moment (the callback goes on with a failed-callback ticket, see transfer-flows).
@@ -351,6 +362,22 @@ export async function isIdle(h: TestHarness, workflowId: string): Promise<boolea
 }
 
 // --- Transfer tickets, as tier-3, tier-4 and the agent would take them -----------------------------
+
+/** The branch of the example org (SH), as its call center's supervisor. */
+export const BRANCH: Actor = { role: 'branch', id: 'CC-SH-01', office: 'SH' };
+
+/**
+ * A case that went to the branch: waits until it is UNRESOLVED with `cause`, then the branch closes it
+ * with a decision; returns the state it had when unresolved and the closed summary.
+ */
+export async function closedByBranch(h: TestHarness, policyNo: string, cause: EscalationCause) {
+  const unresolved = await waitForState(h, policyNo, (s) => s.stage === 'UNRESOLVED', { what: `the escalation (${cause})` });
+  expect(unresolved.escalation).toMatchObject({ to: 'branch', cause });
+  await h.huifang.closeUnresolved(policyNo, { reason: '分公司已核实处理，结案', actor: BRANCH });
+  const summary = await workflowResult(h, policyNo);
+  expect(summary).toMatchObject({ stage: 'CLOSED_BY_BRANCH', branchDecision: { reason: '分公司已核实处理，结案', by: BRANCH }, closedAt: expect.any(String) });
+  return { unresolved, summary };
+}
 
 export const TIER3: Actor = { role: 'tier3', id: 'T3-LI', office: 'SH-PD' };
 export const TIER4: Actor = { role: 'tier4', id: 'T4-ZHAO', office: 'SH-PD-03' };

@@ -12,6 +12,7 @@ import type { Contract } from '../../domain/contract';
 import type { PolicyOrg } from '../../domain/waiver-rules';
 import { nowIso } from '../clock';
 import { waitUntil } from '../waits';
+import type { OpenTicket } from './tickets';
 import * as sa from '../search-attributes';
 import { activitySummary, callbackCurrentDetails } from '../summaries';
 import { recordCallback, notify } from './activities';
@@ -25,6 +26,8 @@ export class CallbackRun {
   readonly startedAt = workflowInfo().startTime.toISOString();
   /** Set by the assessment, before any message other than the query is accepted. */
   assessment?: Assessment;
+  /** Every ticket this callback opened. */
+  readonly tickets: OpenTicket[] = [];
   /** The attempt whose slot is open: only it may take an outcome. */
   openAttempt?: CallAttempt;
   /** Every stage after the assessment runs in this scope, so an accepted waiver can stop whatever it waits on. */
@@ -140,6 +143,11 @@ export class CallbackRun {
   /** The note of the last stage change, or `fallback`. */
   lastNote(fallback: string): string {
     return this.state.stageHistory.at(-1)?.note ?? fallback;
+  }
+
+  /** After a waiver cancelled the stage: its open tickets acknowledge their cancellation (a minute at most). */
+  async ticketsCancelled(): Promise<void> {
+    await waitUntil('tickets-cancelled', () => this.tickets.every((t) => t.settled), new Date(Date.now() + 60_000).toISOString());
   }
 
   /** The workflow's end: handlers still running get a minute, the last row is written, the summary returned. */

@@ -12,6 +12,8 @@ import type { CallbackRun } from './run';
 export interface OpenTicket {
   ref: TicketRef;
   result?: TicketResult;
+  /** Closed, or ended otherwise (cancelled with the callback). */
+  settled: boolean;
   closed: Promise<TicketResult>;
 }
 
@@ -23,7 +25,8 @@ export async function startTicket(run: CallbackRun, type: TicketType, reasons: R
   state.tickets.push(ref);
   if (type !== 'level-2') run.setStage('AWAITING_TICKET', `${type} ticket ${ref.ticketId}: ${reasons.join(', ')}`);
   const handle = await openTicket(run.contract, seq, type, reasons, finding);
-  const ticket: OpenTicket = { ref, closed: undefined as unknown as Promise<TicketResult> };
+  const ticket: OpenTicket = { ref, settled: false, closed: undefined as unknown as Promise<TicketResult> };
+  run.tickets.push(ticket);
   ticket.closed = handle.result().then((result) => {
     ticket.result = result;
     ref.closedAt = result.closedAt;
@@ -34,6 +37,11 @@ export async function startTicket(run: CallbackRun, type: TicketType, reasons: R
     }
     return result;
   });
+  // Whatever way it ends; its failure (a cancellation with a waiver) is the waiver's to report, not this promise's.
+  ticket.closed.then(
+    () => (ticket.settled = true),
+    () => (ticket.settled = true),
+  );
   return ticket;
 }
 
