@@ -5,7 +5,7 @@
  *     calendarYear.warnDaysAhead days (config/deadlines.json), naming the file to add;
  *   - while it runs, gauges on the worker's Prometheus endpoint, refreshed every minute (the calendar
  *     directory is looked at again each time, so an added file shows at once):
- *       huifang_calendar_days_left             days from today to the loaded calendar's last day (negative once past it)
+ *       huifang_calendar_days_left             days from today to the loaded calendar's last day (0 on it and once past it)
  *       huifang_calendar_missing_year          the first year after today without a file
  *       huifang_callbacks_awaiting_calendar    running callbacks whose known days' calls are done, waiting for that file
  */
@@ -29,6 +29,8 @@ export interface CalendarWatchOptions {
   meter?: MetricMeter;
   everyMs?: number;
   now?: () => Date;
+  /** Where a failed check is reported (default: the SDK runtime's logger, the worker's JSON lines). */
+  warn?: (message: string) => void;
 }
 
 export interface CalendarWatch {
@@ -39,8 +41,8 @@ export interface CalendarWatch {
 
 export function watchCalendar(opts: CalendarWatchOptions): CalendarWatch {
   const meter = opts.meter ?? Runtime.instance().metricMeter;
-  // Float: a day count goes negative once the calendar's last day has passed.
-  const daysLeft = meter.createGauge('huifang_calendar_days_left', 'float', 'days', 'Days from today to the last day of the loaded working-day calendar');
+  // The SDK's gauges take no negative values: a calendar already past its last day shows 0, as on that day.
+  const daysLeft = meter.createGauge('huifang_calendar_days_left', 'int', 'days', 'Days from today to the last day of the loaded working-day calendar (0 once past it)');
   const missingYear = meter.createGauge('huifang_calendar_missing_year', 'int', '', 'The first year after today without a working-day calendar file');
   const awaiting = meter.createGauge('huifang_callbacks_awaiting_calendar', 'int', '', "Running callbacks waiting for next year's working-day calendar file");
   const check = async (): Promise<CalendarHealth> => {
@@ -50,13 +52,15 @@ export function watchCalendar(opts: CalendarWatchOptions): CalendarWatch {
       countAwaiting: opts.countAwaiting,
       now: opts.now?.() ?? new Date(),
     });
-    daysLeft.set(health.calendar.daysLeft);
+    daysLeft.set(Math.max(0, health.calendar.daysLeft));
     missingYear.set(health.calendar.missingYear);
     if (health.awaitingCalendar !== undefined) awaiting.set(health.awaitingCalendar);
     return health;
   };
-  const timer = setInterval(() => void check().catch(() => undefined), opts.everyMs ?? 60_000);
+  const warn = opts.warn ?? ((message: string) => Runtime.instance().logger.warn(message));
+  const checkInBackground = () => void check().catch((err) => warn(`calendar gauges not updated: ${(err as Error).message}`));
+  const timer = setInterval(checkInBackground, opts.everyMs ?? 60_000);
   timer.unref();
-  void check().catch(() => undefined);
+  checkInBackground();
   return { check, stop: () => clearInterval(timer) };
 }

@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
  * Takes a plan into the state: its slots, and where it stops short, if it does. Histories recorded
  * before plans could stop short hold planCallRound's bare list of slots.
  */
-export function applyPlan(run: CallbackRun, planned: RoundPlan | PlannedSlot[], recheckHours?: number): void {
+export function applyPlan(run: CallbackRun, planned: RoundPlan | PlannedSlot[]): void {
   const { state } = run;
   const plan: RoundPlan = Array.isArray(planned) ? { slots: planned } : planned;
   state.plan = plan.slots;
@@ -32,7 +32,7 @@ export function applyPlan(run: CallbackRun, planned: RoundPlan | PlannedSlot[], 
     return;
   }
   const since = state.calendarMissing?.year === gap.year ? state.calendarMissing.since : nowIso();
-  state.calendarMissing = { ...gap, since, recheckHours: plan.recheckHours ?? recheckHours ?? state.calendarMissing?.recheckHours ?? 1 };
+  state.calendarMissing = { ...gap, since, recheckHours: plan.recheckHours! };
 }
 
 /** A new plan from planCallRound (a corrected number, a confirming call, a look for the missing year). */
