@@ -105,8 +105,10 @@ describe('a plan that reaches a missing year', () => {
   });
 
   it('with no known slot left, stops there: no fall-back to the margin or to late attempts it cannot know are right', () => {
-    const plan = planAttempts(request('2031-12-31T21:00:00+08:00', '2032-01-06T00:00:00+08:00'));
-    expect(plan).toEqual({ slots: [], calendarMissing: { year: 2032, from: '2032-01-01', file: 'config/calendar/cn-2032.json' } });
+    const gap = { year: 2032, from: '2032-01-01', file: 'config/calendar/cn-2032.json' };
+    expect(planAttempts(request('2031-12-31T21:00:00+08:00', '2032-01-06T00:00:00+08:00'))).toEqual({ slots: [], calendarMissing: gap });
+    // Inside the fallback margin already: what is left of the period stops at the missing year, no late attempts.
+    expect(planAttempts(request('2031-12-31T21:00:00+08:00', '2032-01-02T00:00:00+08:00'))).toEqual({ slots: [], calendarMissing: gap });
     // Past the period's end: the late attempts stop at the missing year too.
     expect(planAttempts(request('2031-12-31T21:00:00+08:00', '2031-12-30T00:00:00+08:00')).calendarMissing).toMatchObject({ year: 2032, from: '2032-01-01' });
   });
