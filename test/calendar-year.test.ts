@@ -36,7 +36,7 @@ import * as sa from '../workflows/search-attributes';
 import { testApiUsers } from './helpers/api-users';
 import { advanceTo } from './helpers/clock';
 import { aContract } from './helpers/contracts';
-import { completedCall, openAttempt, OPERATOR, storeRecording, terminateWhenIdle, waitForCall, waitForState, workflowResult } from './helpers/drive';
+import { completedCall, driveWaiver, openAttempt, OPERATOR, storeRecording, terminateWhenIdle, waitForCall, waitForState, workflowResult } from './helpers/drive';
 import { eventually } from './helpers/eventually';
 import { pendingTimerFiresAt, skipTo } from './helpers/flow-clock';
 import { syntheticCalendar, syntheticYear } from './helpers/test-calendar';
@@ -323,9 +323,25 @@ describe('ops see it: /healthz, the worker gauges and the start-up warnings (dev
     return res.json();
   };
 
+  test('a waiver accepted while the policy waits for the calendar closes it, and it waits no more', async () => {
+    const today = localDateOf(new Date(await env.currentTimeMs()), TZ);
+    const contract = aContract({ issuedOn: addCalendarDays(today, -3), receiptSignedOn: addCalendarDays(today, -1) });
+    started.push(contract.policyNo);
+    await h.withWorker(async () => {
+      const summary = await driveWaiver(h, contract);
+      expect(summary.stage).toBe('WAIVED');
+      expect(summary.stageHistory.map((c) => c.note)).toContainEqual(expect.stringMatching(/^waiting for the \d{4} working-day calendar/));
+      expect(summary.waitingFor).toBeUndefined();
+      expect((await h.huifang.handle(contract.policyNo).describe()).typedSearchAttributes.get(sa.AwaitingCalendar)).toBe(false);
+    });
+  });
+
   test('degraded with the missing year while the calendar lacks it and a policy waits; ok once the file is added', async () => {
     const file = join(dir, `cn-${year}.json`);
-    const before = await healthz();
+    const before = await eventually('healthz with no callback waiting', async () => {
+      const body = await healthz();
+      return body.awaitingCalendar === 0 ? body : undefined;
+    });
     expect(before).toMatchObject({ ok: true, status: 'degraded', calendar: { missingYear: year, file, warnDaysAhead: 45 }, awaitingCalendar: 0 });
     expect(before.problems).toEqual([expect.stringMatching(new RegExp(`^there is no working-day calendar for ${year}: add ${file}`))]);
 
