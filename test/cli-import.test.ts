@@ -13,6 +13,7 @@ import { CONTRACT_COLUMNS } from '../cli/contract-columns';
 import { csvRows } from '../cli/contract-file';
 import { parseCsv } from '../cli/csv';
 import { importContracts, type ImportResult } from '../cli/import-contracts';
+import { callbackTimeline, formatTimeline } from '../cli/callback-timeline';
 import { formatCallbackState } from '../cli/format-callback-state';
 import { runCli } from '../cli/main';
 import type { CallbackView } from '../client/huifang-client';
@@ -333,6 +334,53 @@ test('show lists every attempt with its slot and outcome, in Asia/Shanghai time'
     '  #2 2026-11-25 09:30-11:30 morning: completed, by op-7, recorded 2026-11-25 09:42 "客户称合同未收到"',
     'problems     contract-not-received → level-2',
   ]);
+});
+
+test("show prints a refusal (not the operator's note), the escalation, the reminders and the branch's decision, on their own lines and in the timeline", () => {
+  const state: CallbackView = {
+    run: { status: 'COMPLETED', closedAt: '2026-12-20T02:00:00Z' },
+    policyNo: 'P202611240003',
+    stage: 'CLOSED_BY_BRANCH',
+    plan: [],
+    attempts: [],
+    attemptsMade: 1,
+    problems: [],
+    tickets: [],
+    phoneSource: 'contract',
+    refusal: { at: '2026-11-25T01:42:00Z', note: '客户说家里人不同意，电话13912345678' },
+    escalation: { to: 'branch', at: '2026-11-28T01:42:00Z', reason: 'no recording uploaded within 72 h', cause: 'recording' },
+    reminders: [
+      { to: 'call center SH', at: '2026-11-26T01:42:00Z', about: 'recording not uploaded' },
+      { to: 'branch SH', at: '2026-12-05T01:42:00Z', about: 'unresolved callback' },
+    ],
+    branchDecision: { reason: '录音系统故障，已补录并经客户确认', by: { role: 'branch', id: 'CC-ZHANG', office: 'SH' }, at: '2026-12-20T02:00:00Z' },
+    stageHistory: [{ stage: 'CLOSED_BY_BRANCH', at: '2026-12-20T02:00:00Z', note: 'closed by branch SH CC-ZHANG' }],
+    closedAt: '2026-12-20T02:00:00Z',
+  };
+  const lines = formatCallbackState(state);
+  expect(lines).toEqual([
+    'policy P202611240003  (times Asia/Shanghai)',
+    'stage        CLOSED_BY_BRANCH since 2026-12-20 10:00 (closed by branch SH CC-ZHANG)',
+    'attempts     none yet',
+    'refused      2026-11-25 09:42 on the phone (closes as REFUSED once its recording is verified)',
+    'escalated    to the branch 2026-11-28 09:42 (recording): no recording uploaded within 72 h',
+    'reminders    2 sent',
+    '  2026-11-26 09:42 to call center SH: recording not uploaded',
+    '  2026-12-05 09:42 to branch SH: unresolved callback',
+    'branch       closed the case 2026-12-20 10:00, by branch CC-ZHANG@SH: 录音系统故障，已补录并经客户确认',
+    'closed       2026-12-20 10:00',
+  ]);
+  const timeline = formatTimeline(callbackTimeline(state));
+  expect(timeline).toEqual([
+    '  2026-11-25 09:42  refusal     refused on the phone: closes as REFUSED once its recording is verified',
+    '  2026-11-26 09:42  reminder    to call center SH: recording not uploaded',
+    '  2026-11-28 09:42  escalation  to the branch (recording): no recording uploaded within 72 h',
+    '  2026-12-05 09:42  reminder    to branch SH: unresolved callback',
+    '  2026-12-20 10:00  branch      closed the case, by branch CC-ZHANG@SH: 录音系统故障，已补录并经客户确认',
+    '  2026-12-20 10:00  stage       CLOSED_BY_BRANCH: closed by branch SH CC-ZHANG',
+  ]);
+  // The operator's free text about the policyholder is never printed.
+  expect([...lines, ...timeline].join('\n')).not.toContain('13912345678');
 });
 
 test('the real binary validates the example file with --dry-run', async () => {
