@@ -126,9 +126,16 @@ function probes(): Probe[] {
     out.push({ path: '/v1/contracts', body: json(rows), batch: true });
   }
   // The other routes that take a body, on a policy and a ticket that do not exist.
-  const others = ['/v1/callbacks/P2026000001/attempts/P2026000001-1/outcome', '/v1/callbacks/P2026000001/recording', '/v1/tickets/P2026000001-T1/steps'];
+  const others = [
+    '/v1/callbacks/P2026000001/attempts/P2026000001-1/outcome',
+    '/v1/callbacks/P2026000001/recording',
+    '/v1/callbacks/P2026000001/fallback-receipt',
+    '/v1/callbacks/P2026000001/branch-decision',
+    '/v1/tickets/P2026000001-T1/steps',
+  ];
   for (const path of others) {
-    for (const body of ['', '{', 'null', '[]', '[1]', json({}), json({ outcome: 'completed' }), json({ step: 'dispatch' }), ...WRONG.map(json)]) out.push({ path, body });
+    const junk = [json({ outcome: 'completed' }), json({ step: 'dispatch' }), json({ reason: '' }), json({ reason: 42 }), json({ answers: { q: 'maybe' } }), json({ receiptRef: 'x' })];
+    for (const body of ['', '{', 'null', '[]', '[1]', json({}), ...junk, ...WRONG.map(json)]) out.push({ path, body });
     out.push({ path, body: json({ a: 1 }), contentType: 'text/plain' });
   }
   for (const path of ['/v1/callbacks/..%2F..%2Fetc/recording', '/v1/callbacks/%00/attempts/x/outcome', `/v1/callbacks/${'P'.repeat(300)}/recording`]) {
