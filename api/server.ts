@@ -12,7 +12,7 @@ import { RUN_STATUSES, type HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { CALLBACK_STAGES } from '../domain/callback-state';
 import { DEFAULT_CALLING_HOURS, type CallingHours } from '../domain/calling-hours';
-import { contractSchema, intakeRejections, policyNoSchema, type Contract, type IntakeRules } from '../domain/contract';
+import { contractSchema, intakeRejections, policyNoSchema, type IntakeRules } from '../domain/contract';
 import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
@@ -145,13 +145,17 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       const results = [];
       for (const [row, item] of body.entries()) {
         const parsed = contractSchema.safeParse(item);
-        const fields = parsed.success ? intakeRejections(parsed.data, rules) : toFieldErrors(parsed.error);
-        if (fields.length > 0) {
-          results.push({ row, ok: false as const, fields });
+        if (!parsed.success) {
+          results.push({ row, ok: false as const, fields: toFieldErrors(parsed.error) });
+          continue;
+        }
+        const refused = intakeRejections(parsed.data, rules);
+        if (refused.length > 0) {
+          results.push({ row, ok: false as const, fields: refused });
           continue;
         }
         try {
-          results.push({ row, ok: true as const, ...(await huifang.startCallback(parsed.data as Contract)) });
+          results.push({ row, ok: true as const, ...(await huifang.startCallback(parsed.data)) });
         } catch (err) {
           results.push({ row, ok: false as const, error: (err as Error).message });
         }
