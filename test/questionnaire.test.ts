@@ -50,7 +50,7 @@ function waysToFind(reason: ReasonCode): string[] {
     if (transfersAs(nextStepAfterRound({ ...round, stage: t.stage, unreachableReason: t.reason }), reason)) ways.push(`outcome '${outcome}'`);
   }
   // The round used up without reaching anyone: the stage is UNREACHABLE with no outcome's reason.
-  if (reason === 'unreachable' && transfersAs(nextStepAfterRound({ ...round, stage: 'UNREACHABLE' }), reason)) ways.push('the round used up');
+  if (transfersAs(nextStepAfterRound({ ...round, stage: 'UNREACHABLE' }), reason)) ways.push('the round used up');
 
   for (const k of contractKinds()) {
     const ctx = context(k);
@@ -139,8 +139,8 @@ describe('a questionnaire or reason mapping that would drop an item is refused, 
   test('an item asked of only some of the contracts it concerns', () => {
     const narrowed = questionnaire.questions.map((q) => (q.art15 === 'payment-terms' ? { ...q, appliesTo: { premiumModes: ['annual', 'semiannual', 'quarterly'] } } : q));
     expect(parse(narrowed)).toThrow("questions: art. 15 item 7 'payment-terms' (期缴产品了解缴费期间和缴费频率) is not asked of traditional contracts paid monthly");
-    const health = questionnaire.questions.map((q) => (q.art15 === 'own-purchase' ? { ...q, appliesTo: { productTypes: ['traditional'] } } : q));
-    expect(parse(health)).toThrow(/'own-purchase' .* is not asked of universal contracts paid single/);
+    const traditionalOnly = questionnaire.questions.map((q) => (q.art15 === 'own-purchase' ? { ...q, appliesTo: { productTypes: ['traditional'] } } : q));
+    expect(parse(traditionalOnly)).toThrow(/'own-purchase' .* is not asked of universal contracts paid single/);
   });
 
   test('an unknown item or field', () => {
