@@ -13,12 +13,13 @@
  * adds to a Ctrl-C, a second SIGINT forwarded to the script while it stops, is sent here too.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { localDateOf, addCalendarDays } from '../domain/local-time';
+import { writeTestConfigDir } from './helpers/test-calendar';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -97,21 +98,6 @@ const alive = (pid: number) => {
   return s !== undefined && s.state !== 'Z';
 };
 
-/**
- * The shipped configuration in a folder of its own, with a working-day calendar for the years around
- * the server's date that have none on file (holidays are published a year at a time; a year missing
- * makes the assessment wait for it), so the contract below is assessed whatever the date.
- */
-function configFor(now: Date, dir: string): string {
-  cpSync(join(ROOT, 'config'), dir, { recursive: true, filter: (src) => !src.endsWith('.ts') });
-  const year = Number(localDateOf(now).slice(0, 4));
-  for (const y of [year - 1, year, year + 1]) {
-    const file = join(dir, 'calendar', `cn-${y}.json`);
-    if (!existsSync(file)) writeFileSync(file, JSON.stringify({ year: y, source: 'npm-start test: no holidays on file for this year', holidays: [], makeupWorkdays: [] }));
-  }
-  return dir;
-}
-
 interface Started {
   child: ChildProcess;
   output: () => string;
@@ -182,7 +168,11 @@ test('npm start brings up the API, the staff pages, Temporal and its Web UI and 
   const prestart = spawnSync('npm', ['run', 'prestart'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   expect({ status: prestart.status, stderr: prestart.status === 0 ? '' : prestart.stderr }).toEqual({ status: 0, stderr: '' });
   const dataDir = mkdtempSync(join(tmpdir(), 'huifang-npm-start-'));
-  const configDir = configFor(new Date(), mkdtempSync(join(tmpdir(), 'huifang-npm-start-config-')));
+  // The shipped configuration on a synthetic calendar around the server's date (the dev server runs
+  // on this machine's clock), today and tomorrow public holidays: whatever the date (a year with no
+  // holiday file yet) and the hour, a new policy is assessed and waits for its first call.
+  const now = new Date();
+  const configDir = writeTestConfigDir(now);
   // A port taken between our pick and the program's bind (another job on the machine): start again on others.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -241,10 +231,10 @@ test('npm start brings up the API, the staff pages, Temporal and its Web UI and 
   }, 30_000);
   expect(metrics).toMatch(/task_queue="huifang-callbacks"/);
 
-  // The README's example contract, posted with the printed issuance token (dates from the server's
-  // date: the dev server runs on this machine's clock), is assessed by the worker.
+  // The README's example contract, posted with the printed issuance token (dated from the server's
+  // date), is assessed by the worker.
   const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'contract.json'), 'utf8')) as Record<string, unknown>;
-  const today = localDateOf(new Date());
+  const today = localDateOf(now);
   const contract = { ...example, issuedOn: addCalendarDays(today, -4), receiptSignedOn: addCalendarDays(today, -2) };
   const auth = { authorization: `Bearer ${token}` };
   const posted = await fetch(`${api}/v1/contracts`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(contract) });
@@ -253,13 +243,14 @@ test('npm start brings up the API, the staff pages, Temporal and its Web UI and 
   const assessed = await until(
     `${example.policyNo} was never assessed`,
     async () => {
-      const state = (await (await fetch(`${api}/v1/callbacks/${example.policyNo}`, { headers: auth })).json()) as { stage: string; decision?: { required: boolean } };
+      const state = (await (await fetch(`${api}/v1/callbacks/${example.policyNo}`, { headers: auth })).json()) as { stage: string; decision?: { required: boolean }; nextAttemptAt?: string };
       return state.stage !== 'ASSESSING' ? state : undefined;
     },
     60_000,
   );
-  expect(assessed.decision).toMatchObject({ required: true });
-  expect(['AWAITING_CALL', 'CALLING', 'AWAITING_RECORDING', 'COMPLETED']).toContain(assessed.stage);
+  // Rule R1 (agency, 240 months) requires a callback; the first call after the two quiet days.
+  expect(assessed).toMatchObject({ stage: 'AWAITING_CALL', decision: { required: true } });
+  expect(localDateOf(new Date(assessed.nextAttemptAt!)) >= addCalendarDays(today, 2)).toBe(true);
 
   // Ctrl-C, as a terminal sends it: to the whole foreground process group; then again, as npm
   // forwards it, while huifang is stopping.
