@@ -109,7 +109,16 @@ const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 /** package.json's start command in its own process group, as a terminal runs it; resolves once it says it is ready. */
 async function npmStart(dataDir: string, configDir: string): Promise<Started> {
-  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), metrics: await freePort() };
+  const picked = new Set<number>();
+  const another = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (picked.has(port)) continue;
+      picked.add(port);
+      return port;
+    }
+  };
+  const ports = { temporal: await another(), ui: await another(), api: await another(), metrics: await another() };
   // Nothing of the calling environment decides where it goes: a cluster address would start no dev server.
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUIFANG_') && !k.startsWith('TEMPORAL_')));
   Object.assign(env, {
