@@ -35,11 +35,22 @@ export async function startBenchServer(): Promise<BenchServer> {
   const cli = toolchainPaths().temporalCli;
   const dir = mkdtempSync(join(tmpdir(), 'huifang-bench-db-'));
   const dbFile = join(dir, 'temporal.db');
-  const port = await freePort();
-  const args = [
+  // Ports found free can be taken by another process before the server binds them: then try new ones.
+  for (let attempt = 1; ; attempt++) {
+    const args = await startDevArgs(dbFile);
+    try {
+      return benchServer(cli, args, dir, dbFile, await spawnServer(cli, args, addressOf(args)));
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use|bind/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startDevArgs(dbFile: string): Promise<string[]> {
+  return [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
-    '--port', String(port),
+    '--port', String(await freePort()),
     '--http-port', String(await freePort()),
     '--metrics-port', String(await freePort()),
     '--db-filename', dbFile,
@@ -48,11 +59,16 @@ export async function startBenchServer(): Promise<BenchServer> {
     '--headless',
     '--log-level', 'error',
   ];
-  const address = `127.0.0.1:${port}`;
+}
+
+const addressOf = (args: string[]) => `127.0.0.1:${args[args.indexOf('--port') + 1]}`;
+
+function benchServer(cli: string, args: string[], dir: string, dbFile: string, started: ChildProcess): BenchServer {
+  const address = addressOf(args);
   const server: BenchServer = {
     address,
     dbFile,
-    process: await spawnServer(cli, args, address),
+    process: started,
     async restart(downMs = 0) {
       await terminate(server.process);
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));

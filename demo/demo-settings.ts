@@ -18,10 +18,20 @@ export function demoSettings(now = new Date()): Settings {
   const first = localMinutesOf(now, base.timeZone);
   // The first slot is 3 minutes long, so contracts started in the next two minutes (the worker's
   // bundling included) are called at once: a window cut below the 1-minute minimum by "now" is
-  // skipped. Then one slot a minute.
-  const starts = Array.from({ length: DEMO_SLOTS }, (_, i) => (i === 0 ? first : first + i + 2)).filter((m) => m + (m === first ? FIRST_SLOT_MINUTES : 1) <= 24 * 60);
-  const slots = starts.map((m) => ({ name: `demo-${clock(m)}`, from: clock(m), to: clock(m === first ? m + FIRST_SLOT_MINUTES : m + 1) }));
+  // skipped. Then one slot a minute. Slots are times of day: past local midnight they go on from
+  // 00:00 (a slot that would cross midnight is cut in two at 24:00).
+  const windows = Array.from({ length: DEMO_SLOTS }, (_, i) => (i === 0 ? { from: first, to: first + FIRST_SLOT_MINUTES } : { from: first + i + 2, to: first + i + 3 }));
+  const slots = windows.flatMap(({ from, to }) => withinOneDay(from, to)).map(({ from, to }) => ({ name: `demo-${clock(from)}`, from: clock(from), to: clock(to) }));
   return { ...base, callPlan: { ...base.callPlan, slots, maxAttempts: DEMO_MAX_ATTEMPTS } };
+}
+
+const DAY = 24 * 60;
+
+/** [from, to) minutes after today's midnight, as one or two windows of a single day (to ≤ 24:00). */
+function withinOneDay(from: number, to: number): { from: number; to: number }[] {
+  const start = from % DAY;
+  const end = start + (to - from);
+  return end <= DAY ? [{ from: start, to: end }] : [{ from: start, to: DAY }, { from: 0, to: end - DAY }];
 }
 
 function clock(minutes: number): string {

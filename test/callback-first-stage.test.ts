@@ -4,7 +4,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as sa from '../workflows/search-attributes';
+import { addCalendarDays, instantAt } from '../domain/local-time';
 import { aContract } from './helpers/contracts';
+import { eventually } from './helpers/eventually';
+import { testToday } from './helpers/test-clock';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -20,27 +23,30 @@ afterAll(async () => {
 });
 
 test('a policy that must be called waits for its first call, with the cooling-off end and search attributes set', async () => {
-  const contract = aContract({ receiptSignedOn: '2026-11-23' });
+  // Receipt signed two days ago: 15 days counted from yesterday (the harness calls nobody today or tomorrow).
+  const receiptSignedOn = addCalendarDays(testToday(), -2);
+  const lastDay = addCalendarDays(receiptSignedOn, 15);
+  const endsAt = instantAt(addCalendarDays(lastDay, 1), '00:00').toISOString();
+  const contract = aContract({ receiptSignedOn, issuedOn: addCalendarDays(receiptSignedOn, -3) });
   await h.withWorker(async () => {
     const started = await h.huifang.startCallback(contract);
     expect(started.workflowId).toBe(`callback-${contract.policyNo}`);
 
-    let state = await h.huifang.getCallbackState(contract.policyNo);
-    for (let i = 0; i < 50 && state.stage === 'ASSESSING'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      state = await h.huifang.getCallbackState(contract.policyNo);
-    }
-    expect(['AWAITING_CALL', 'CALLING']).toContain(state.stage);
+    const state = await eventually('the policy assessed', async () => {
+      const s = await h.huifang.getCallbackState(contract.policyNo);
+      return s.stage === 'ASSESSING' ? undefined : s;
+    });
+    expect(state.stage).toBe('AWAITING_CALL');
     expect(state.decision).toMatchObject({ required: true, ruleId: 'R1', ratio: 1 });
-    expect(state.coolingOff).toMatchObject({ lastDay: '2026-12-08', endsAt: '2026-12-08T16:00:00.000Z' });
+    expect(state.coolingOff).toMatchObject({ startsOn: addCalendarDays(receiptSignedOn, 1), lastDay, endsAt });
 
     const described = await h.huifang.handle(contract.policyNo).describe();
     const attrs = described.typedSearchAttributes;
     expect(attrs.get(sa.PolicyNo)).toBe(contract.policyNo);
     expect(attrs.get(sa.Channel)).toBe('agency');
     expect(attrs.get(sa.CentralSubBranch)).toBe('SH-PD');
-    expect(attrs.get(sa.CoolingOffEnd)?.toISOString()).toBe('2026-12-08T16:00:00.000Z');
-    expect(['AWAITING_CALL', 'CALLING']).toContain(attrs.get(sa.CallbackStage));
+    expect(attrs.get(sa.CoolingOffEnd)?.toISOString()).toBe(endsAt);
+    expect(attrs.get(sa.CallbackStage)).toBe('AWAITING_CALL');
   });
 });
 

@@ -22,7 +22,6 @@ import {
   openAttempt,
   OPERATOR,
   RecordingCallCenter,
-  skipToQuietTime,
   terminateWhenIdle,
   TIER3,
   waitForCall,
@@ -30,6 +29,7 @@ import {
   waitForTicket,
   workflowResult,
 } from './helpers/drive';
+import { keepClearOfMonthEnd, skipToQuietTimeWithMargin } from './helpers/flow-clock';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { xlsxRows } from './helpers/xlsx';
@@ -58,7 +58,7 @@ afterAll(async () => {
   await stopServer(env);
 });
 
-beforeEach(() => skipToQuietTime(h));
+beforeEach(() => skipToQuietTimeWithMargin(h));
 
 const BRANCH_CC: Actor = { role: 'branch', id: 'CC-SH-01', office: 'SH' };
 const tier4Of = (office: string): Actor => ({ role: 'tier4', id: 'T4-ZHAO', office });
@@ -100,9 +100,12 @@ async function saveScan(path: string): Promise<string> {
 
 test('fallback under the cap: a letter with the questionnaire, the signed receipt closes it, the register lists it; the next one would pass 15% and goes to the branch', async () => {
   const office = 'SH-PD-05';
-  const first = await unreachablePolicy(office);
-  const second = await unreachablePolicy(office);
   await h.withWorker(async () => {
+    // The cap is per office-month: all eight callbacks must start in the same month.
+    await keepClearOfMonthEnd(h);
+    await skipToQuietTimeWithMargin(h);
+    const first = await unreachablePolicy(office);
+    const second = await unreachablePolicy(office);
     const waiting = await ordinaryPolicies(office, 6);
     // 1 letter of 7 callbacks (14.3%) fits under the cap.
     await h.huifang.startCallback(first);

@@ -11,7 +11,9 @@ import { buildApi } from '../api/server';
 import { HuifangClient } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';
 import type { TestApiUsers } from './helpers/api-users';
+import { addCalendarDays } from '../domain/local-time';
 import { aContract } from './helpers/contracts';
+import { eventually } from './helpers/eventually';
 import { startApiHarness, type ApiHarness } from './helpers/api-harness';
 import type { TestHarness } from './helpers/temporal-env';
 
@@ -29,15 +31,12 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function countWorkflows(policyNo: string): Promise<number> {
-  // Visibility is eventually consistent: give it a moment to catch up before counting.
-  let count = 0;
-  for (let i = 0; i < 20; i++) {
-    count = (await env.client.workflow.count(`PolicyNo = "${policyNo}"`)).count;
-    if (count > 0) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return count;
+/** Visibility is eventually consistent: wait (with a deadline) until it lists the policy, then count. */
+function countWorkflows(policyNo: string): Promise<number> {
+  return eventually(`visibility listing ${policyNo}`, async () => {
+    const { count } = await env.client.workflow.count(`PolicyNo = "${policyNo}"`);
+    return count > 0 ? count : undefined;
+  }, 30_000);
 }
 
 /** As the issuance system. */
@@ -59,17 +58,16 @@ test('the state of a posted policy is served, and an unknown policy is a 404', a
   const contract = aContract();
   await post(contract);
   await h.withWorker(async () => {
-    let res = await getState(contract.policyNo);
-    for (let i = 0; i < 40 && res.json().stage === 'ASSESSING'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      res = await getState(contract.policyNo);
-    }
+    const res = await eventually('the policy assessed', async () => {
+      const r = await getState(contract.policyNo);
+      return r.statusCode === 200 && r.json().stage === 'ASSESSING' ? undefined : r;
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       policyNo: contract.policyNo,
       stage: 'AWAITING_CALL',
       decision: { required: true, ruleId: 'R1' },
-      coolingOff: { lastDay: '2026-12-08' },
+      coolingOff: { lastDay: addCalendarDays(contract.receiptSignedOn, 15) },
     });
   });
   const missing = await getState('P999999999');
@@ -88,7 +86,7 @@ const badFields: Array<[string, (c: Contract) => unknown]> = [
   ['premium.currency', (c) => ({ ...c, premium: { ...c.premium, currency: 'yuan' } })],
   ['premium.mode', (c) => ({ ...c, premium: { ...c.premium, mode: 'weekly' } })],
   ['issuedOn', (c) => ({ ...c, issuedOn: '2026-02-30' })],
-  ['receiptSignedOn', (c) => ({ ...c, receiptSignedOn: '2026-11-19' })],
+  ['receiptSignedOn', (c) => ({ ...c, receiptSignedOn: addCalendarDays(c.issuedOn, -1) })],
   ['regionCode', (c) => ({ ...c, regionCode: '31' })],
   ['org.centralSubBranch', (c) => ({ ...c, org: { ...c.org, centralSubBranch: '' } })],
   ['agent.phone', (c) => ({ ...c, agent: { ...c.agent, phone: '12345' } })],

@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort } from '../bench/dev-server';
 import { idsOfWorkflow, jsonLogLine, telemetryFromEnv } from '../workers/telemetry';
 import { aContract } from './helpers/contracts';
+import { writeTestConfigDir } from './helpers/test-calendar';
 import { eventually as poll } from './helpers/eventually';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
@@ -26,9 +27,34 @@ const eventually = <T>(what: string, fn: () => Promise<T | undefined>) => poll(w
 let metricsUrl: string;
 let metricsAddress: string;
 let keyringOfWorker: PayloadKeyring;
+let configDir: string;
+
+/**
+ * Starts the worker on a free metrics port. A port found free can be taken by another process
+ * before the worker binds it: the worker then stops at once saying so, and we try another port.
+ */
+async function spawnWorkerOnFreePort(keyring: PayloadKeyring): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    metricsAddress = `127.0.0.1:${port}`;
+    metricsUrl = `http://${metricsAddress}/metrics`;
+    output = '';
+    const child = spawnWorker(keyring, metricsAddress, mkdtempSync(join(tmpdir(), 'huifang-observability-')), configDir);
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<'exited'>((r) => child.once('exit', () => r('exited')));
+    const polling = poll('the worker polling', async () => (output.includes('worker polling task queue') ? ('polling' as const) : undefined), 60_000, () => `; worker output:\n${output.slice(-3000)}`);
+    const first = await Promise.race([exited, polling]);
+    if (first === 'polling') {
+      worker = child;
+      return;
+    }
+    if (attempt >= 3 || !output.includes('is taken')) throw new Error(`the worker stopped at start:\n${output.slice(-3000)}`);
+  }
+}
 
 /** `npm run worker` as a process: workers/main.ts with its settings from the environment. */
-function spawnWorker(keyring: PayloadKeyring, metrics: string, data: string): ChildProcess {
+function spawnWorker(keyring: PayloadKeyring, metrics: string, data: string, configDir: string): ChildProcess {
   return spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['workers/main.ts'], {
     cwd: ROOT,
     env: {
@@ -39,6 +65,7 @@ function spawnWorker(keyring: PayloadKeyring, metrics: string, data: string): Ch
       HUIFANG_PAYLOAD_KEY_ID: keyring.currentKeyId,
       HUIFANG_METRICS_ADDRESS: metrics,
       HUIFANG_CALL_CENTER: 'staff',
+      HUIFANG_CONFIG_DIR: configDir,
       HUIFANG_RECORDINGS_DIR: join(data, 'recordings'),
       HUIFANG_OUTPUT_DIR: join(data, 'output'),
       HUIFANG_PROJECTION_DIR: join(data, 'projection'),
@@ -51,13 +78,10 @@ beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
   h = await createHarness(env, keyring);
-  const port = await freePort();
-  metricsAddress = `127.0.0.1:${port}`;
-  metricsUrl = `http://${metricsAddress}/metrics`;
   keyringOfWorker = keyring;
-  worker = spawnWorker(keyring, metricsAddress, mkdtempSync(join(tmpdir(), 'huifang-observability-')));
-  worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // The worker process reads its configuration from files: the harness's test settings, written out.
+  configDir = writeTestConfigDir(new Date(await env.currentTimeMs()));
+  await spawnWorkerOnFreePort(keyring);
 }, 60_000);
 
 afterAll(async () => {
@@ -70,7 +94,6 @@ afterAll(async () => {
 });
 
 test('the worker serves temporal_* metrics in Prometheus format and logs JSON lines with the policy number', async () => {
-  await eventually('the worker never said it was polling', async () => (output.includes('worker polling task queue') ? true : undefined));
   const contract = aContract();
   await h.huifang.startCallback(contract);
   // The worker process answers the query once the first task has run: the callback is waiting for its first call.
@@ -132,7 +155,7 @@ test('log lines: ids read off workflow ids, bigints and errors serialised; setti
 
 test("a second worker on the first one's metrics address stops at once and says what to set", async () => {
   await eventually('the first worker serving metrics', async () => ((await fetch(metricsUrl)).ok ? true : undefined));
-  const second = spawnWorker(keyringOfWorker, metricsAddress, mkdtempSync(join(tmpdir(), 'huifang-observability-2-')));
+  const second = spawnWorker(keyringOfWorker, metricsAddress, mkdtempSync(join(tmpdir(), 'huifang-observability-2-')), configDir);
   let said = '';
   second.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()));
   second.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));

@@ -14,6 +14,7 @@ import { HuifangClient } from '../client/huifang-client';
 import { huifangDataConverter } from '../client/payload-keys';
 import { testApiUsers, type TestApiUsers } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
+import { eventually } from './helpers/eventually';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -30,13 +31,12 @@ afterAll(async () => {
 
 const personalData = (c: ReturnType<typeof aContract>) => [c.policyholder.name, c.policyholder.phone!, c.policyholder.idNumber, c.agent.name, c.agent.phone];
 
-async function waitForStage(huifang: HuifangClient, policyNo: string, stage: string) {
-  for (let i = 0; i < 100; i++) {
+/** Waits for the stage with a deadline that a busy machine's first workflow task fits in. */
+function waitForStage(huifang: HuifangClient, policyNo: string, stage: string) {
+  return eventually(`${policyNo} reaching ${stage}`, async () => {
     const state = await huifang.getCallbackState(policyNo);
-    if (state.stage === stage) return state;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${policyNo} never reached ${stage}`);
+    return state.stage === stage ? state : undefined;
+  }, 60_000);
 }
 
 test('the raw history stored by the server holds no name, phone number or ID number', async () => {

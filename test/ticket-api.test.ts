@@ -96,7 +96,7 @@ test('the printable order and the day register download, in Chinese, with the ti
   const t = aTicket(4, 'level-2', 'SH-PD');
   await h.withWorker(async () => {
     await start(t);
-    await h.huifang.advanceTicket(t.ticketId, { step: 'dispatch', actor: { role: 'tier3', id: 'T3-LI', office: 'SH-PD' } });
+    const dispatched = await h.huifang.advanceTicket(t.ticketId, { step: 'dispatch', actor: { role: 'tier3', id: 'T3-LI', office: 'SH-PD' } });
 
     const order = await get(`/v1/tickets/${t.ticketId}/order.html`, 't3-shpd');
     expect(order.statusCode).toBe(200);
@@ -105,7 +105,8 @@ test('the printable order and the day register download, in Chinese, with the ti
     expect(order.body).toContain(t.ticketId);
     expect(order.body).toContain('二级转办');
 
-    const today = localDateOf(new Date());
+    // The register of the day the ticket was dispatched (its own clock, not the wall clock's date).
+    const today = localDateOf(new Date(dispatched.steps[0].at));
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
       const res = await get(`/v1/registers/SH-PD/${today}.xlsx`, 't3-shpd');

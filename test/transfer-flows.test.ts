@@ -4,23 +4,29 @@
  * again; each loop included (a corrected number that fails again, a level-1 reply the customer does
  * not confirm), and a level-2 ticket that must be archived before the policy closes.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CallbackState } from '../domain/callback-state';
 import { localDateOf } from '../domain/local-time';
 import {
   aContractSignedDaysAgo,
   completedCall,
+  isIdle,
   OPERATOR,
   openAttempt,
   RecordingCallCenter,
   routeTicket as routeTicketOf,
   waitForTicket as waitForTicketOf,
-  skipToQuietTime,
   storeRecording,
   waitForCall,
   waitForState,
   workflowResult,
 } from './helpers/drive';
+import { callbackWorkflowId } from '../workflows/messages';
+import { ticketIdFor } from '../workflows/open-ticket';
+import { ticketWorkflowId } from '../workflows/ticket-messages';
+import { eventually } from './helpers/eventually';
+import { skipToQuietTimeWithMargin } from './helpers/flow-clock';
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
@@ -44,7 +50,7 @@ afterAll(async () => {
   await stopServer(env);
 });
 
-beforeEach(() => skipToQuietTime(h));
+beforeEach(() => skipToQuietTimeWithMargin(h));
 
 const waitForTicket = (policyNo: string, n: number) => waitForTicketOf(h, policyNo, n);
 const routeTicket = (...args: Parameters<typeof routeTicketOf> extends [unknown, ...infer R] ? R : never) => routeTicketOf(h, ...args);
@@ -73,7 +79,7 @@ test('failed callback: a wrong number becomes a ticket, the agent supplies the r
     await routeTicket(ticketId, { correctedPhone: '13700001111' });
 
     await answerCall(contract.policyNo, 2);
-    expect(dialler.tasks.filter((t) => t.policyNo === contract.policyNo).map((t) => t.phone)).toEqual(['13912345678', '13700001111']);
+    expect(dialler.tasks.filter((t) => t.policyNo === contract.policyNo).map((t) => t.phone)).toEqual([contract.policyholder.phone, '13700001111']);
     await uploadRecording(contract.policyNo, 2);
     const summary = await workflowResult(h, contract.policyNo);
     expect(summary).toMatchObject({ stage: 'COMPLETED', phoneSource: ticketId });
@@ -97,6 +103,9 @@ test('failed callback loop: a corrected number that fails again makes a new tick
     const summary = await workflowResult(h, contract.policyNo);
     expect(summary.stage).toBe('UNREACHABLE');
     expect(summary.unreachableReason).toBe('suspended');
+    // Then a letter is asked for, and refused: this file's few policies in office SH-PD-03 put one letter above the 15% cap.
+    expect(summary.fallback).toMatchObject({ kind: 'letter', granted: false });
+    expect(summary.escalation).toMatchObject({ to: 'branch', reason: summary.fallback!.refusal });
     expect(summary.tickets.map((t) => [t.type, t.reasons])).toEqual([
       ['failed-callback', ['not-in-service']],
       ['failed-callback', ['not-in-service']],
@@ -136,6 +145,47 @@ test('level-1 loop: when the confirming call does not match the reply, a new lev
     await answerCall(contract.policyNo, 3);
     await uploadRecording(contract.policyNo, 3);
     expect((await workflowResult(h, contract.policyNo)).stage).toBe('COMPLETED');
+  });
+});
+
+test('level-1 loop bound: after maxLevel1Tickets tickets whose confirming calls still do not match, no further ticket goes out; today the callback then closes as PROBLEM_FOUND', async () => {
+  const max = h.settings.tickets.maxLevel1Tickets;
+  expect(max).toBeGreaterThanOrEqual(1);
+  const contract = await aContractSignedDaysAgo(h, 1);
+  const p = contract.policyNo;
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    for (let n = 1; n <= max; n++) {
+      await answerCall(p, n, { 'signed-in-person': 'no' });
+      await routeTicket(await waitForTicket(p, n), { actionTaken: `第${n}次核实：业务员称投保人已本人签名` });
+    }
+    // The confirming call after the last allowed ticket still does not match.
+    await answerCall(p, max + 1, { 'signed-in-person': 'no' });
+
+    // Whatever the workflow does once the bound is reached, it opens no further ticket. Read once
+    // nothing of it is in flight any more (from its history): a ticket it started would show.
+    const settled = await eventually('the callback to settle after the last confirming call', async () =>
+      (await isIdle(h, callbackWorkflowId(p))) ? h.huifang.getCallbackState(p) : undefined,
+    );
+    expect(settled.tickets.map((t) => ({ type: t.type, reasons: t.reasons, closed: t.closedAt !== undefined }))).toEqual(
+      Array.from({ length: max }, () => ({ type: 'level-1', reasons: ['not-signed-by-policyholder'], closed: true })),
+    );
+    await expect(h.huifang.temporal.workflow.getHandle(ticketWorkflowId(ticketIdFor(p, max + 1))).describe()).rejects.toThrow(WorkflowNotFoundError);
+    expect(dialler.tasks.filter((t) => t.policyNo === p)).toHaveLength(max + 1);
+    expect(settled.attempts.map((a) => a.outcome)).toEqual(Array.from({ length: max + 1 }, () => 'completed'));
+
+    // Today's end state (issue 13): the callback closes in PROBLEM_FOUND with the problem on record;
+    // no escalation is recorded and no notice goes to the branch.
+    const summary = await workflowResult(h, p);
+    expect(summary).toMatchObject({ stage: 'PROBLEM_FOUND', problems: [{ reason: 'not-signed-by-policyholder', ticketType: 'level-1' }], closedAt: expect.any(String) });
+    expect(summary.stageHistory.at(-1)!.stage).toBe('PROBLEM_FOUND');
+    expect(summary.escalation).toBeUndefined();
+    expect(summary.completedBy).toBeUndefined();
+    expect(summary.recording).toBeUndefined();
+    expect(summary.fallback).toBeUndefined();
+    expect(h.notifier.sent.filter((n) => n.policyNo === p && !n.ticketId)).toEqual([]);
+    expect((await h.huifang.handle(p).describe()).status.name).toBe('COMPLETED');
+    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'PROBLEM_FOUND', closedAt: summary.closedAt, ticketIds: settled.tickets.map((t) => t.ticketId) });
   });
 });
 

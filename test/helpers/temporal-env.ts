@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadSettings, type Settings } from '../../config/settings';
+import type { Settings } from '../../config/settings';
 import { LocalFolderRecordingStore } from '../../activities/recording-store';
 import type { CallCenter } from '../../activities/call-center';
 import { LogNotifier, type Mailer } from '../../activities/notifier';
@@ -22,6 +22,9 @@ import { createHuifangWorker, WORKFLOWS_PATH } from '../../workers/create-worker
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { toolchainPaths } from '../../scripts/toolchain-paths';
 import { ensureSearchAttributes } from '../../client/register-search-attributes';
+import { advanceTo } from './clock';
+import { testSettings } from './test-calendar';
+import { requestedStartAt, useServerClock } from './test-clock';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -43,11 +46,17 @@ export async function startTimeSkippingServer(keyring: PayloadKeyring): Promise<
   // The server starts unlocked and would skip ahead whenever it is idle: lock it, so time moves only
   // through env.sleep() and while awaiting a workflow result, and tests can stop just before an instant.
   await env.connection.testService!.lockTimeSkipping({});
+  // HUIFANG_TEST_START_AT: run the file as if on another day or hour (see test-clock.ts).
+  const startAt = requestedStartAt();
+  if (startAt) await advanceTo(env, startAt);
+  useServerClock(new Date(await env.currentTimeMs()));
   return env;
 }
 
 export async function startDevServer(keyring: PayloadKeyring): Promise<TestWorkflowEnvironment> {
   quietRuntime();
+  // The dev server runs on real time: its tests are dated from it.
+  useServerClock(new Date());
   return retryServerStart(() =>
     TestWorkflowEnvironment.createLocal({
       server: {
@@ -118,13 +127,14 @@ export async function createHarness(
   env: TestWorkflowEnvironment,
   keyring: PayloadKeyring,
   options: {
+    /** Default: `testSettings` around the server's clock (no call before the day after tomorrow). */
     settings?: Settings;
     callCenter?: CallCenter;
     /** Mail with attachments (the exemption list): an SmtpNotifier to the local SMTP server, say. */
     mailer?: Mailer;
   } = {},
 ): Promise<TestHarness> {
-  const settings = options.settings ?? loadSettings();
+  const settings = options.settings ?? testSettings(new Date(await env.currentTimeMs()));
   const recordingsDir = mkdtempSync(join(tmpdir(), 'huifang-recordings-'));
   const outputDir = mkdtempSync(join(tmpdir(), 'huifang-output-'));
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
