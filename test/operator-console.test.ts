@@ -111,7 +111,9 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
       `EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: callback ${policy} · agency traditional WL20 · SH-PD / SH-PD-03`,
       // In Asia/Shanghai wall-clock time, computed in the workflow as outside it.
       `EVENT_TYPE_TIMER_STARTED: ${policy} · CALLING · outcome of attempt 1 due by ${shanghaiStamp(attempt.slot.end)}`,
-      expect.stringMatching(new RegExp(`^EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: ${policy} · AWAITING_RECORDING · verify recording recordings/`)),
+      // A local activity's summary is on its marker.
+      `EVENT_TYPE_MARKER_RECORDED: ${policy} · AWAITING_RECORDING · verify recording recordings/${policy}-1.wav`,
+      expect.stringMatching(new RegExp(`^EVENT_TYPE_TIMER_STARTED: ${policy} · AWAITING_RECORDING · call center reminded at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`)),
     ]),
   );
   expect(localStamp('2026-12-01T17:52:00Z')).toBe('2026-12-02 01:52');
@@ -126,7 +128,7 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
 
   // Decoded, what the UI shows holds no personal data: the run's summary and details, each timer's
   // and activity's summary, the current details.
-  expect(shown.map((t) => t.where)).toEqual(expect.arrayContaining(['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED summary', 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED details', 'EVENT_TYPE_TIMER_STARTED summary', 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED summary', 'current details']));
+  expect(shown.map((t) => t.where)).toEqual(expect.arrayContaining(['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED summary', 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED details', 'EVENT_TYPE_TIMER_STARTED summary', 'EVENT_TYPE_MARKER_RECORDED summary', 'current details']));
   expect(leaksIn(shown, personalDataOf(contract))).toEqual([]);
   console.log(`summaries in the history of ${contract.policyNo}:\n  ${summaries.join('\n  ')}`);
   // With no worker polling any more, the completed policy still shows, from its result.
