@@ -46,7 +46,7 @@ const policyholder = z
   .describe('Who to call: personal data, decrypted for the call center of the policy’s branch only')
   .meta({ id: 'Policyholder' });
 
-export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClient, scope: OrgScope, timeZone: string): void {
+export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClient, scope: OrgScope, clock: { timeZone: string; now: () => Date }): void {
   routes.add({
     method: 'GET',
     url: '/v1/calls/due',
@@ -66,7 +66,7 @@ export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClie
         throw new HttpError(403, `branch: a call-center token of ${principal.office} sees its own calls only, not ${query.branch}'s`);
       }
       const branch = principal.role === 'call-center' ? principal.office : query.branch;
-      const endOfDay = instantAt(addCalendarDays(localDateOf(new Date(), timeZone), 1), '00:00', timeZone);
+      const endOfDay = instantAt(addCalendarDays(localDateOf(clock.now(), clock.timeZone), 1), '00:00', clock.timeZone);
       const calls = await listDueCalls(huifang.temporal, branch, endOfDay, query.limit ?? 200);
       return { count: calls.length, calls };
     },

@@ -9,7 +9,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import { NotFoundError, type HuifangClient, type TicketFilter } from '../client/huifang-client';
+import { NotFoundError, type HuifangClient, type OrgFilter } from '../client/huifang-client';
 import * as sa from '../workflows/search-attributes';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { HttpError } from './errors';
@@ -23,7 +23,7 @@ export interface Org {
 }
 
 /** The principal's own part of the org, as a ticket filter; undefined for those who see everything. */
-export function scopeFilter(p: Principal): Pick<TicketFilter, 'branch' | 'centralSubBranch' | 'tier4Office' | 'agentCode'> | undefined {
+export function scopeFilter(p: Principal): OrgFilter | undefined {
   switch (p.role) {
     case 'call-center':
       return { branch: p.office };
@@ -45,13 +45,13 @@ export function inScope(p: Principal, org: Org): boolean {
 }
 
 /**
- * A list filter narrowed to the caller's part: a filter field that names someone else's office or
- * agent code is a 403 naming the field (a silently empty list would look like "no tickets").
+ * A list filter (tickets, callbacks) narrowed to the caller's part: a filter field that names someone
+ * else's office or agent code is a 403 naming the field (a silently empty list would look like "none").
  */
-export function narrowFilter<F extends TicketFilter>(p: Principal, filter: F): F {
+export function narrowFilter<F extends OrgFilter>(p: Principal, filter: F): F {
   const own = scopeFilter(p);
   if (!own) return filter;
-  for (const [field, value] of Object.entries(own) as [keyof TicketFilter, string][]) {
+  for (const [field, value] of Object.entries(own) as [keyof OrgFilter, string][]) {
     const asked = filter[field];
     if (asked !== undefined && asked !== value) throw new HttpError(403, `${field}=${String(asked)}: this ${p.role} token sees ${field} ${value} only`);
   }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { actorSchema, ticketStepSchema } from '../domain/ticket';
-import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
+import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 
 const optionalActor = actorSchema.optional().describe('who acts; filled in from the token when left out, and a 403 when it names anybody else');
 
@@ -20,7 +20,17 @@ export const recordingBody = z
 
 export const waiverReportBody = z.object({ ...waiverReportSchema.shape, actor: optionalActor }).strict();
 export const waiverDecisionBody = z.object({ ...waiverDecisionSchema.shape, actor: optionalActor }).strict();
-export const fallbackReceiptBody = z.object({ ...fallbackReceiptSchema.shape, actor: optionalActor }).strict();
+export const fallbackReceiptBody = z
+  .object({
+    ...fallbackReceiptSchema.shape,
+    answers: fallbackReceiptSchema.shape.answers.describe('the printed questionnaire as the policyholder ticked it: question id → yes, no or unclear, every question of the policy (checked by the workflow)'),
+    reportedProblems: fallbackReceiptSchema.shape.reportedProblems.describe('problems the policyholder wrote in beyond the questionnaire, as transfer reason codes'),
+    actor: optionalActor,
+  })
+  .strict();
+export const branchDecisionBody = z
+  .object({ ...branchDecisionSchema.shape, reason: branchDecisionSchema.shape.reason.describe('what the branch did about the case and why it is closed, in words'), actor: optionalActor })
+  .strict();
 
 type StepOption = (typeof ticketStepSchema.options)[number];
 export const ticketStepBody = z.discriminatedUnion(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CALLBACK_STAGES } from '../domain/callback-state';
 import { TICKET_STAGES } from '../domain/ticket';
 import { TICKET_TYPES } from '../domain/transfer-reasons';
+import { RUN_STATUSES } from '../client/huifang-client';
 import { principalSchema } from './roles';
 
 export const fieldErrorsBody = z
@@ -51,6 +52,42 @@ export const callbackState = z
   })
   .describe('The callback state (domain/callback-state.ts): decision and reason, cooling-off period, plan, attempts, problems, tickets, recording, fallback, waiver')
   .meta({ id: 'CallbackState' });
+
+const runStatus = z.enum(RUN_STATUSES).describe('RUNNING, COMPLETED (ended in its closing stage), or ended from outside: TERMINATED, FAILED, TIMED_OUT, CANCELLED');
+
+export const callbackView = z
+  .looseObject({
+    ...callbackState.shape,
+    run: z
+      .object({
+        status: runStatus,
+        closedAt: z.string().optional().describe('when the run ended'),
+        reason: z.string().optional().describe('why a run ended from outside did (the termination reason, the failure)'),
+      })
+      .describe('How the workflow run stands: a run ended from outside did not finish the callback, whatever `stage` it last reached'),
+  })
+  .describe('The callback state (domain/callback-state.ts) and its run')
+  .meta({ id: 'CallbackView' });
+
+export const callbackList = z
+  .object({
+    count: z.number().int(),
+    callbacks: z.array(
+      z.object({
+        policyNo: z.string(),
+        stage: z.enum(CALLBACK_STAGES).describe('the stage visibility shows: the last one reached, for a run ended from outside (see run)'),
+        run: runStatus,
+        branch: z.string(),
+        centralSubBranch: z.string(),
+        tier4Office: z.string(),
+        agentCode: z.string(),
+        coolingOffEnd: z.string().optional(),
+        startedAt: z.string(),
+        closedAt: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'CallbackList' });
 
 export const outcomeAck = z.looseObject({ stage: z.enum(CALLBACK_STAGES) }).describe('The acknowledgement of an outcome, with the stage it led to').meta({ id: 'OutcomeAck' });
 

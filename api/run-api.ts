@@ -38,6 +38,8 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     // The same store the worker checks waiver statements and receipts in.
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
     timeZone: settings.timeZone,
+    // A contract's callPreference is checked against the calling hours the worker plans with.
+    callingHours: settings.callPlan.callingHours,
     // The staff pages (npm start builds them first).
     webDir: WEB_DIST_DIR,
     health: () =>

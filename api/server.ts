@@ -8,14 +8,16 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { HuifangClient } from '../client/huifang-client';
+import { RUN_STATUSES, type HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
-import { contractSchema, policyNoSchema } from '../domain/contract';
-import { DEFAULT_TIME_ZONE, isValidLocalDate } from '../domain/local-time';
+import { CALLBACK_STAGES } from '../domain/callback-state';
+import { DEFAULT_CALLING_HOURS, type CallingHours } from '../domain/calling-hours';
+import { contractSchema, intakeRejections, policyNoSchema, type IntakeRules } from '../domain/contract';
+import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
-import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
+import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } from '../activities/documents';
 import type { CalendarHealth } from '../client/calendar-health';
 import { actingActor, actingId } from './acting-actor';
@@ -29,10 +31,10 @@ import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
 import { HttpError } from './errors';
-import { parseRequest } from './field-errors';
+import { invalidRequest, parseRequest } from './field-errors';
 import { narrowFilter, OrgScope } from './org-scope';
 import { registerOpenApiRoutes } from './openapi-routes';
-import { fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
+import { branchDecisionBody, fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
 import * as answers from './response-schemas';
 import { ApiRoutes } from './route';
 import { registerWaiverQueueRoutes } from './waiver-queue-routes';
@@ -58,8 +60,12 @@ export interface ApiOptions {
   /** Largest scanned document (default 10 MiB). */
   documentLimitBytes?: number;
   maxBatchSize?: number;
-  /** The insurer's time zone, for "today" in the call list (default Asia/Shanghai). */
+  /** The insurer's time zone, for "today" in the call list and at intake (default Asia/Shanghai). */
   timeZone?: string;
+  /** The API's clock: "today" for intake (a receipt signed after it is refused) and the call list. Tests inject one. */
+  now?: () => Date;
+  /** The insurer's calling hours (config/call-plan.json `callingHours`): a contract's callPreference wholly outside them needs the customer's own request. */
+  callingHours?: CallingHours;
   /** When set, the staff pages built into this folder (api/web-pages.ts) are served under /app/. */
   webDir?: string;
   /** What /healthz reports beyond liveness: the working-day calendar's reach and the callbacks waiting for it. */
@@ -90,6 +96,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   const routes = new ApiRoutes(app, jsonLimit);
   const scope = new OrgScope(huifang);
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  const now = opts.now ?? (() => new Date());
+  const intakeRules = (): IntakeRules => ({ today: localDateOf(now(), timeZone), callingHours: opts.callingHours ?? DEFAULT_CALLING_HOURS });
 
   app.setErrorHandler((err, req, reply) => sendError(reply, err, req));
   app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
@@ -118,7 +127,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   registerAuthRoutes(routes, opts.auth);
   if (opts.codec) registerCodecRoutes(app, opts.codec);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
-  registerCallCenterRoutes(routes, huifang, scope, opts.timeZone ?? DEFAULT_TIME_ZONE);
+  registerCallCenterRoutes(routes, huifang, scope, { timeZone, now });
   registerWaiverQueueRoutes(routes, scope, { projection: opts.compliance?.projection, documents: opts.documents });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 
@@ -127,7 +136,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     url: '/v1/contracts',
     tag: 'intake',
     summary: 'Start the callback of a contract, or of each contract of a batch (an array, answered row by row)',
-    description: `Posting the same policy again answers the same run. A batch holds at most ${maxBatch} contracts; a bad row is named and the others still start.`,
+    description:
+      `Posting the same policy again answers the same run. A batch holds at most ${maxBatch} contracts; a bad row is named and the others still start. ` +
+      "Besides the schema, intake refuses a receiptSignedOn after today (the insurer's time zone) and a callPreference wholly outside calling hours unless callPreference.customerRequested is true.",
     roles: ['issuance', 'ops'],
     body: z.union([contractSchema, z.array(contractSchema).min(1).max(maxBatch)]),
     bodyCheckedByHandler: true,
@@ -135,7 +146,13 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     response: { description: 'The started (or existing) run; for a batch, one result per row', schema: z.union([answers.startedCallback, answers.batchAnswer]) },
     errors: [413],
     async handler({ body }) {
-      if (!Array.isArray(body)) return huifang.startCallback(parseRequest(contractSchema, body));
+      const rules = intakeRules();
+      if (!Array.isArray(body)) {
+        const contract = parseRequest(contractSchema, body);
+        const refused = intakeRejections(contract, rules);
+        if (refused.length > 0) throw invalidRequest(refused);
+        return huifang.startCallback(contract);
+      }
       if (body.length === 0) throw new HttpError(400, 'the batch is empty', [{ field: '(body)', message: 'an empty array: send at least one contract' }]);
       if (body.length > maxBatch) throw new HttpError(413, `a batch holds at most ${maxBatch} contracts, got ${body.length}`);
       const results = [];
@@ -143,6 +160,11 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
         const parsed = contractSchema.safeParse(item);
         if (!parsed.success) {
           results.push({ row, ok: false as const, fields: toFieldErrors(parsed.error) });
+          continue;
+        }
+        const refused = intakeRejections(parsed.data, rules);
+        if (refused.length > 0) {
+          results.push({ row, ok: false as const, fields: refused });
           continue;
         }
         try {
@@ -160,14 +182,45 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     method: 'GET',
     url: '/v1/callbacks/:policyNo',
     tag: 'callbacks',
-    summary: "A policy's callback: decision and reason, cooling-off period, stage, plan, attempts, problems",
+    summary: "A policy's callback: decision and reason, cooling-off period, stage, plan, attempts, problems, and how its run stands",
+    description:
+      '`run.status` says whether the workflow run is still RUNNING, COMPLETED (the callback ended in its closing stage), or was ended from outside ' +
+      '(TERMINATED, FAILED, TIMED_OUT, CANCELLED: `run.closedAt`, `run.reason`). A run ended from outside did not finish the callback: ' +
+      '`stage` is only the last stage it reached, and nothing further is planned (`plan` empty, no `nextAttemptAt`).',
     roles: POLICY_READERS,
     params: policyParams,
-    response: { description: 'The callback state', schema: answers.callbackState },
+    response: { description: 'The callback state and its run', schema: answers.callbackView },
     errors: [404],
     async handler({ params, principal }) {
       await scope.assertPolicy(principal, params.policyNo);
-      return huifang.getCallbackState(params.policyNo);
+      return huifang.callbackView(params.policyNo);
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/v1/callbacks',
+    tag: 'callbacks',
+    summary: "Callbacks from visibility, by stage, run status and org; narrowed to the caller's own (a branch finds its UNRESOLVED cases with ?stage=UNRESOLVED)",
+    description:
+      "A call center sees its branch's callbacks, a tier-3 handler its central sub-branch's, tier-4 staff their office's, an agent its own; a filter naming someone else's is a 403. " +
+      'Without `run`, runs ended from outside (terminated, failed, timed out, cancelled) are left out: they are in no stage any more; ask for them with run=TERMINATED and so on.',
+    roles: POLICY_READERS,
+    query: z
+      .object({
+        stage: z.enum(CALLBACK_STAGES).optional(),
+        run: z.enum(RUN_STATUSES).optional(),
+        branch: code('a branch code').optional(),
+        centralSubBranch: code('a central sub-branch code').optional(),
+        tier4Office: code('a tier-4 office code').optional(),
+        agentCode: code('an agent code').optional(),
+        limit: z.coerce.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    response: { description: 'The callbacks, most recently started first', schema: answers.callbackList },
+    async handler({ query: { limit, ...filter }, principal }) {
+      const callbacks = await huifang.listCallbacks(narrowFilter(principal, filter), limit);
+      return { count: callbacks.length, callbacks };
     },
   });
 
@@ -208,7 +261,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   /** A report on a policy by one of its people, acting as themselves: the body's actor is the caller. */
   const actOnPolicy = <S extends z.ZodType<{ actor: Actor }>>(spec: {
     url: string;
+    tag?: string;
     summary: string;
+    description?: string;
     roles: readonly Role[];
     body: z.ZodObject<{ actor: z.ZodOptional<typeof actorSchema> }>;
     domain: S;
@@ -217,8 +272,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     routes.add({
       method: 'POST',
       url: spec.url,
-      tag: 'waivers',
+      tag: spec.tag ?? 'waivers',
       summary: spec.summary,
+      description: spec.description,
       roles: spec.roles,
       params: policyParams,
       body: spec.body,
@@ -247,11 +303,27 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   });
   actOnPolicy({
     url: '/v1/callbacks/:policyNo/fallback-receipt',
-    summary: 'Enter the signed receipt of a letter (branch) or on-site (tier-4 office) callback',
+    summary: 'Enter the signed receipt of a letter (branch) or on-site (tier-4 office) callback, with the questionnaire answers ticked on it',
+    description:
+      '`answers` (required) holds every question of the policy\'s questionnaire as ticked on the receipt; `reportedProblems` (optional) what the policyholder wrote in beyond it. ' +
+      'A "no" or a reported problem opens the transfer tickets it calls for, as on the phone. Unknown or missing questions are turned down by the workflow (409).',
     roles: ['call-center', 'tier4'],
     body: fallbackReceiptBody,
     domain: fallbackReceiptSchema,
     act: (policyNo, receipt) => huifang.recordFallbackReceipt(policyNo, receipt),
+  });
+  actOnPolicy({
+    url: '/v1/callbacks/:policyNo/branch-decision',
+    tag: 'callbacks',
+    summary: "Close an unresolved case with the branch's decision (the call center of the policy's own branch)",
+    description:
+      "Only a callback in stage UNRESOLVED (gone up to the branch: see `escalation`) is closed this way; it ends as CLOSED_BY_BRANCH with `branchDecision` " +
+      "(reason, who, when). The branch acts through its call center's staff: a call-center token of the policy's branch. Another branch's policy is a 404; " +
+      'a callback in any other stage a 409 with the workflow\'s reason.',
+    roles: ['call-center'],
+    body: branchDecisionBody,
+    domain: branchDecisionSchema,
+    act: (policyNo, decision) => huifang.closeUnresolved(policyNo, decision),
   });
 
   routes.add({

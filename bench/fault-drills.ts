@@ -134,7 +134,10 @@ export async function createDrillHarness(): Promise<DrillHarness> {
 export interface DrillReport {
   drill: string;
   policies: number;
-  /** Policies not yet closed when the fault began. */
+  /**
+   * Policies not yet closed when the fault began: read from the workflows themselves once all are
+   * closed (their close time after the fault's instant), not from visibility, which lags.
+   */
   inFlightAtFault: number;
   completed: number;
   /** Stages other than COMPLETED, with counts (should be empty). */
@@ -178,11 +181,19 @@ async function startPolicies(h: DrillHarness, tag: string, n: number, phoneSuffi
   return contracts.map((c) => c.policyNo);
 }
 
-/** Every policy's result, and what the call center saw of its attempts. */
-async function tally(h: DrillHarness, drill: string, policyNos: string[], timing: { inFlightAtFault: number; faultMs: number; startedAt: number }, notes: string[]): Promise<DrillReport> {
+/**
+ * Every policy's result, and what the call center saw of its attempts. `faultAt`: the instant the
+ * fault began (this machine's clock, which the dev server's close times also come from).
+ */
+async function tally(h: DrillHarness, drill: string, policyNos: string[], timing: { faultAt: number; faultMs: number; startedAt: number }, notes: string[]): Promise<DrillReport> {
   const summaries: CallbackSummary[] = [];
+  let inFlightAtFault = 0;
   await pool(policyNos.length, 20, async (i) => {
-    summaries.push(await h.huifang.handle(policyNos[i]).result());
+    const handle = h.huifang.handle(policyNos[i]);
+    summaries.push(await handle.result());
+    const closedAt = (await handle.describe()).closeTime;
+    if (!closedAt) throw new Error(`${policyNos[i]} has a result but no close time`);
+    if (closedAt.getTime() > timing.faultAt) inFlightAtFault++;
   });
   const otherStages: Record<string, number> = {};
   for (const s of summaries) if (s.stage !== 'COMPLETED') otherStages[s.stage] = (otherStages[s.stage] ?? 0) + 1;
@@ -190,7 +201,7 @@ async function tally(h: DrillHarness, drill: string, policyNos: string[], timing
   return {
     drill,
     policies: policyNos.length,
-    inFlightAtFault: timing.inFlightAtFault,
+    inFlightAtFault,
     completed: summaries.filter((s) => s.stage === 'COMPLETED').length,
     otherStages,
     attempts: attemptIds.length,
@@ -204,7 +215,7 @@ async function tally(h: DrillHarness, drill: string, policyNos: string[], timing
   };
 }
 
-/** How many of `policyNos` are closed once `closedBefore` (the queue's earlier policies) is taken off. */
+/** How many of `policyNos` are not closed (visibility: it lags), once `closedBefore` (the queue's earlier policies) is taken off. */
 const inFlight = async (h: DrillHarness, total: number, closedBefore: number) => total - ((await closedCount(h)) - closedBefore);
 
 /**
@@ -217,14 +228,16 @@ export async function workerRestart(h: DrillHarness, opts: { policies: number; s
   const first = await h.startWorker();
   const policyNos = await startPolicies(h, `W${drillSeq}`, opts.policies);
   await waitUntil(`${opts.stopAfter} policies done`, async () => opts.policies - (await inFlight(h, opts.policies, closedBefore)) >= opts.stopAfter, opts.timeoutMs);
-  const faultAt = Date.now();
+  const stopping = Date.now();
   await first.stop();
-  const inFlightAtFault = await inFlight(h, opts.policies, closedBefore);
+  // In flight at the fault: what the first worker left open once stopped (a graceful stop finishes
+  // the tasks it holds), all of it closed by the second.
+  const faultAt = Date.now();
   await new Promise((r) => setTimeout(r, opts.downMs));
   const second = await h.startWorker();
-  const faultMs = Date.now() - faultAt;
+  const faultMs = Date.now() - stopping;
   await waitUntil('every policy closed', async () => (await inFlight(h, opts.policies, closedBefore)) === 0, opts.timeoutMs);
-  const report = await tally(h, 'worker stopped and replaced', policyNos, { inFlightAtFault, faultMs, startedAt }, []);
+  const report = await tally(h, 'worker stopped and replaced', policyNos, { faultAt, faultMs, startedAt }, []);
   await second.stop();
   return report;
 }
@@ -237,7 +250,6 @@ export async function serverRestart(h: DrillHarness, opts: { policies: number; r
   let worker = await h.startWorker();
   const policyNos = await startPolicies(h, `S${drillSeq}`, opts.policies);
   await waitUntil(`${opts.restartAfter} policies done`, async () => opts.policies - (await inFlight(h, opts.policies, closedBefore)) >= opts.restartAfter, opts.timeoutMs);
-  const inFlightAtFault = await inFlight(h, opts.policies, closedBefore);
   const faultAt = Date.now();
   await h.server.restart(opts.downMs);
   const faultMs = Date.now() - faultAt;
@@ -249,7 +261,7 @@ export async function serverRestart(h: DrillHarness, opts: { policies: number; r
     notes.push('the worker kept running and reconnected');
   }
   await waitUntil('every policy closed', async () => (await inFlight(h, opts.policies, closedBefore)) === 0, opts.timeoutMs);
-  const report = await tally(h, 'dev server restarted on its SQLite file', policyNos, { inFlightAtFault, faultMs, startedAt }, notes);
+  const report = await tally(h, 'dev server restarted on its SQLite file', policyNos, { faultAt, faultMs, startedAt }, notes);
   await worker.stop();
   return report;
 }
@@ -275,12 +287,12 @@ export class OutageRecordingStore implements RecordingStore {
 export async function storageOutage(h: DrillHarness, opts: { policies: number; downMs: number; timeoutMs: number }): Promise<DrillReport> {
   const startedAt = Date.now();
   const closedBefore = await closedCount(h);
-  const store = new OutageRecordingStore(h.recordings, Date.now() + opts.downMs);
+  const faultAt = Date.now();
+  const store = new OutageRecordingStore(h.recordings, faultAt + opts.downMs);
   const worker = await h.startWorker({ recordings: store });
   const policyNos = await startPolicies(h, `R${drillSeq}`, opts.policies);
-  const inFlightAtFault = await inFlight(h, opts.policies, closedBefore);
   await waitUntil('every policy closed', async () => (await inFlight(h, opts.policies, closedBefore)) === 0, opts.timeoutMs);
-  const report = await tally(h, 'recording storage down', policyNos, { inFlightAtFault, faultMs: opts.downMs, startedAt }, [
+  const report = await tally(h, 'recording storage down', policyNos, { faultAt, faultMs: opts.downMs, startedAt }, [
     `${store.failedChecks} recording checks failed while storage was down, and were retried`,
   ]);
   await worker.stop();
@@ -319,7 +331,7 @@ export async function smtpLate(h: DrillHarness, opts: { policies: number; lateMs
     const createdMailPerTicket = Object.fromEntries(
       ticketIds.map((id) => [id, smtp.messages.filter((m) => m.subject?.includes(id) && m.subject.includes('new transfer order')).length]),
     );
-    const report = await tally(h, 'SMTP server started late', contracts.map((c) => c.policyNo), { inFlightAtFault: opts.policies, faultMs: opts.lateMs, startedAt }, [
+    const report = await tally(h, 'SMTP server started late', contracts.map((c) => c.policyNo), { faultAt: startedAt, faultMs: opts.lateMs, startedAt }, [
       `${smtp.messages.length} mails received in all`,
     ]);
     return { ...report, tickets: ticketIds.length, createdMailPerTicket };

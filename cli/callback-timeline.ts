@@ -5,18 +5,20 @@
  * tickets' states; names and numbers of people are never in either (a corrected number is only
  * "given").
  */
+import { endedFromOutside, type CallbackView } from '../client/huifang-client';
 import type { CallbackState } from '../domain/callback-state';
 import type { TicketState } from '../domain/ticket';
 import { localStamp } from '../workflows/summaries';
+import { who } from './format-callback-state';
 
 export interface TimelineEntry {
   at: string;
-  /** What the line is about: `stage`, `attempt #2`, `ticket P1-T1`, `waiver`, `fallback`, `recording`. */
+  /** What the line is about: `stage`, `attempt #2`, `ticket P1-T1`, `waiver`, `fallback`, `escalation`, `reminder`, `branch`, `recording`, `run`. */
   subject: string;
   text: string;
 }
 
-export function callbackTimeline(state: CallbackState, tickets: readonly TicketState[] = []): TimelineEntry[] {
+export function callbackTimeline(state: CallbackState | CallbackView, tickets: readonly TicketState[] = []): TimelineEntry[] {
   const entries: (TimelineEntry & { rank: number })[] = [];
   const add = (at: string | undefined, subject: string, text: string, rank: number = RANK.other) => {
     if (at) entries.push({ at, subject, text, rank });
@@ -46,10 +48,9 @@ export function callbackTimeline(state: CallbackState, tickets: readonly TicketS
     add(ref.openedAt, subject, `opened, ${ref.type}: ${ref.reasons.join(', ')}`);
     const ticket = ticketsById.get(ref.ticketId);
     for (const step of ticket?.steps ?? []) {
-      const who = `${step.actor.role} ${step.actor.id}${step.actor.office ? `@${step.actor.office}` : ''}`;
       const reply = step.step === 'reply' ? replyText(ticket!) : '';
       const due = step.step === 'dispatch' && ticket!.dueAt ? `, reply due ${localStamp(ticket!.dueAt)}` : '';
-      add(step.at, subject, `${step.step} by ${who}${step.late ? ' (late)' : ''}${due}${reply}${step.note ? ` "${step.note}"` : ''}`);
+      add(step.at, subject, `${step.step} by ${who(step.actor)}${step.late ? ' (late)' : ''}${due}${reply}${step.note ? ` "${step.note}"` : ''}`);
     }
     if (ticket?.reminded && ticket.remindAt) add(ticket.remindAt, subject, 'reminder sent to the agent and the tier-4 office');
     for (const e of ticket?.escalations ?? []) add(e.at, subject, `overdue: escalated to ${e.to === 'tier3' ? 'the tier-3 handler' : 'the branch'}`);
@@ -69,7 +70,13 @@ export function callbackTimeline(state: CallbackState, tickets: readonly TicketS
     add(f.requestedAt, 'fallback', `${f.kind ?? 'letter / on-site'} requested after "${f.trigger}": ${f.granted ? 'granted' : `refused, ${f.refusal}`}${share}${f.documentRef ? `, ${f.documentRef}` : ''}`);
     if (f.receipt) add(f.receipt.enteredAt, 'fallback', `signed receipt ${f.receipt.reference} (signed ${f.receipt.signedAt.slice(0, 10)})`);
   }
-  if (state.escalation) add(state.escalation.at, 'escalation', `to the ${state.escalation.to}: ${state.escalation.reason}`);
+  if (state.escalation) add(state.escalation.at, 'escalation', `to the ${state.escalation.to} (${state.escalation.cause}): ${state.escalation.reason}`);
+  for (const r of state.reminders ?? []) add(r.at, 'reminder', `to ${r.to}: ${r.about}`);
+  // The refusal itself is the attempt's outcome above; this is what it now waits for.
+  if (state.refusal) add(state.refusal.at, 'refusal', 'refused on the phone: closes as REFUSED once its recording is verified', RANK.stage);
+  const d = state.branchDecision;
+  if (d) add(d.at, 'branch', `closed the case, by ${who(d.by)}: ${d.reason}`, RANK.outcome);
+  if ('run' in state && endedFromOutside(state.run)) add(state.run.closedAt, 'run', `${state.run.status}${state.run.reason ? `: ${state.run.reason}` : ''} (the callback did not finish)`, RANK.other + 1);
 
   const r = state.recording;
   if (r) add(r.verifiedAt, 'recording', `${r.reference} verified (${r.sizeBytes} bytes, uploaded by ${r.uploadedBy})`, RANK.outcome);

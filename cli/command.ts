@@ -17,6 +17,8 @@ export interface CliContext {
   connect(): Promise<HuifangClient>;
   /** Aborted on Ctrl-C: long commands stop taking new work and report what they did. */
   signal?: AbortSignal;
+  /** The command's clock ("today" for the import's checks); the wall clock when left out. Tests inject one. */
+  now?: () => Date;
 }
 
 export interface Command {

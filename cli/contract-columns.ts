@@ -11,6 +11,8 @@ export interface ContractColumn {
   path: string[];
   /** Cells of number fields are converted; the schema would refuse the text. */
   numeric: boolean;
+  /** Cells of yes/no fields: `true` and `false` are converted, anything else left for the schema to name. */
+  boolean: boolean;
   /** An empty cell leaves the field out, rather than offering the schema an empty string. */
   optional: boolean;
 }
@@ -24,7 +26,7 @@ function leaves(schema: z.ZodObject, prefix: string[], parentOptional: boolean):
     const optional = parentOptional || field instanceof z.ZodOptional;
     const inner = field instanceof z.ZodOptional ? (field as z.ZodOptional).unwrap() : field;
     if (inner instanceof z.ZodObject) return leaves(inner, path, optional);
-    return [{ name: path.join('.'), path, numeric: inner instanceof z.ZodNumber, optional }];
+    return [{ name: path.join('.'), path, numeric: inner instanceof z.ZodNumber, boolean: inner instanceof z.ZodBoolean, optional }];
   });
 }
 
@@ -60,7 +62,7 @@ export function cellsToContract(columns: readonly ContractColumn[], cells: reado
   columns.forEach((column, i) => {
     const text = (cells[i] ?? '').trim();
     if (text === '' && (column.optional || column.numeric)) return;
-    setPath(contract, column.path, column.numeric ? toNumber(text) : text);
+    setPath(contract, column.path, column.numeric ? toNumber(text) : column.boolean ? toBoolean(text) : text);
   });
   return contract;
 }
@@ -68,6 +70,10 @@ export function cellsToContract(columns: readonly ContractColumn[], cells: reado
 /** Plain decimals only; anything else stays text so the schema names the field and says why. */
 function toNumber(text: string): number | string {
   return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+function toBoolean(text: string): boolean | string {
+  return text === 'true' ? true : text === 'false' ? false : text;
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

@@ -11,6 +11,11 @@ import { UsageError, type Command } from './command';
 
 const total = DEMO_SCENARIOS.reduce((n, s) => n + s.count, 0);
 
+/** Where the demo keeps its files (recordings, orders, its projection): HUIFANG_DEMO_DIR, default data/demo. */
+export function demoDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HUIFANG_DEMO_DIR ?? resolve(__dirname, '..', 'data', 'demo'));
+}
+
 const usage = `Usage: huifang demo [--minutes N] [--keep-running] [--dialer-delay-ms N]
 
 Feeds a realistic day of ${total} fictional contracts through the real workflows, with demo timing:
@@ -26,6 +31,8 @@ Options:
   --minutes N          stop after N minutes even if some policy is still on its way (default 8)
   --keep-running       keep the demo worker and staff going at the end, until Ctrl-C
   --dialer-delay-ms N  how long a simulated call takes (default 1500)
+
+Its files (recordings, orders, its projection) go to data/demo/, or to HUIFANG_DEMO_DIR.
 
 Exit code: 0 every policy got where its scenario leads, 1 stopped before that, 2 bad arguments.`;
 
@@ -61,7 +68,7 @@ export const demoCommand: Command = {
         connection,
         namespace: temporal.namespace,
         keyring: keyringFromEnv(),
-        dataDir: resolve(__dirname, '..', 'data', 'demo'),
+        dataDir: demoDataDir(),
         out: ctx.stdout,
         timeoutMs: minutes * 60_000,
         keepRunning: values['keep-running'],

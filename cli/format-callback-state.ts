@@ -1,18 +1,27 @@
 /**
- * One policy's callback as readable lines for `huifang show`: what stage, why it was (not) needed,
- * the cooling-off period, what comes next and every attempt so far. Times are shown in the
- * business's time zone (Asia/Shanghai), as staff read them.
+ * One policy's callback as readable lines for `huifang show`: what stage (or that its run was ended
+ * from outside), why it was (not) needed, the cooling-off period, what comes next and every attempt
+ * so far; a refusal, an escalation to the branch, the reminders sent and the branch's decision. Times
+ * are shown in the business's time zone (Asia/Shanghai), as staff read them.
  */
-import type { CallAttempt, CallbackState } from '../domain/callback-state';
+import { endedFromOutside, type CallbackView } from '../client/huifang-client';
+import type { ActorRef } from '../domain/callback-record';
+import type { CallAttempt } from '../domain/callback-state';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
 import { localClock as time, localStamp as dateTime } from '../workflows/summaries';
 
-export function formatCallbackState(state: CallbackState): string[] {
+export function formatCallbackState(state: CallbackView): string[] {
   const since = state.stageHistory.at(-1);
-  const lines: string[] = [
-    `policy ${state.policyNo}  (times ${DEFAULT_TIME_ZONE})`,
-    row('stage', `${state.stage}${since ? ` since ${dateTime(since.at)}` : ''}${since?.note ? ` (${since.note})` : ''}`),
-  ];
+  const stage = `${state.stage}${since ? ` since ${dateTime(since.at)}` : ''}${since?.note ? ` (${since.note})` : ''}`;
+  const lines: string[] = [`policy ${state.policyNo}  (times ${DEFAULT_TIME_ZONE})`];
+  const { run } = state;
+  if (endedFromOutside(run)) {
+    // Never shown as its last stage: the callback did not finish, nothing more will happen on its own.
+    lines.push(row('run', `${run.status}${run.closedAt ? ` at ${dateTime(run.closedAt)}` : ''}${run.reason ? `: ${run.reason}` : ''}`));
+    lines.push(row('stage', `none: the run was ${run.status.toLowerCase().replace('_', ' ')} before the callback ended (last stage ${stage})`));
+  } else {
+    lines.push(row('stage', stage));
+  }
   if (state.decision) {
     lines.push(row('decision', `${state.decision.required ? 'callback required' : 'no callback'}: ${state.decision.reason}`));
   }
@@ -35,6 +44,15 @@ export function formatCallbackState(state: CallbackState): string[] {
   for (const a of state.attempts) lines.push(`  ${attemptLine(a)}`);
   if (state.problems.length > 0) lines.push(row('problems', state.problems.map((p) => `${p.reason} → ${p.ticketType}`).join(', ')));
   if (state.unreachableReason) lines.push(row('unreachable', state.unreachableReason));
+  // The operator's note on a refusal stays out: it is free text about the policyholder.
+  if (state.refusal) lines.push(row('refused', `${dateTime(state.refusal.at)} on the phone (closes as REFUSED once its recording is verified)`));
+  const e = state.escalation;
+  if (e) lines.push(row('escalated', `to the ${e.to} ${dateTime(e.at)} (${e.cause}): ${e.reason}`));
+  const reminders = state.reminders ?? [];
+  if (reminders.length > 0) lines.push(row('reminders', `${reminders.length} sent`));
+  for (const r of reminders) lines.push(`  ${dateTime(r.at)} to ${r.to}: ${r.about}`);
+  const d = state.branchDecision;
+  if (d) lines.push(row('branch', `closed the case ${dateTime(d.at)}, by ${who(d.by)}: ${d.reason}`));
   if (state.recording) {
     const r = state.recording;
     lines.push(row('recording', `${r.reference} (${r.checksum}, by ${r.uploadedBy}, verified ${dateTime(r.verifiedAt)})`));
@@ -50,6 +68,10 @@ function attemptLine(a: CallAttempt): string {
   const recorded = a.recordedAt ? `, recorded ${dateTime(a.recordedAt)}` : '';
   const note = a.report?.note ? ` "${a.report.note}"` : '';
   return `#${a.attemptNo} ${when} ${a.slot.slot}${a.slot.late ? ' (late)' : ''}: ${outcome}${by}${recorded}${note}`;
+}
+
+export function who(a: ActorRef): string {
+  return `${a.role} ${a.id}${a.office ? `@${a.office}` : ''}`;
 }
 
 function row(label: string, value: string): string {

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadSettings } from '../config/settings';
+import { localDateOf } from '../domain/local-time';
 import { describeFieldErrors } from '../domain/validation';
 import { UsageError, type CliContext, type Command } from './command';
 import { CONTRACT_COLUMNS } from './contract-columns';
@@ -15,14 +17,16 @@ const LISTED_REJECTIONS = 50;
 const usage = `Usage: huifang import <file.csv|file.json> [--concurrency N] [--dry-run] [--out results.json]
 
 Starts the callback of every contract in the file and reports a result per row. Rows are checked
-against the contract schema one by one: a bad row is reported with its fields named and the others
-still start. A policy already started is not started again (its existing run is reported), so a
+against the contract schema one by one, and as the API checks them (no receiptSignedOn after today,
+no callPreference wholly outside calling hours unless callPreference.customerRequested is true): a
+bad row is reported with its fields named and the others still start. A policy already started is not started again (its existing run is reported), so a
 file can safely be imported again, whole or after an interruption.
 
   file.csv    a header line of the contract's dotted field names, in any order:
               ${CONTRACT_COLUMNS.map((c) => c.name).join(',')}
               (UTF-8, with or without BOM; cells with commas, quotes or line breaks in double
-              quotes, a quote doubled; an empty policyholder.phone means none on file)
+              quotes, a quote doubled; an empty policyholder.phone means none on file;
+              callPreference.customerRequested is true or false)
   file.json   an array of contracts, as the API's POST /v1/contracts batch takes them
 
 Options:
@@ -67,6 +71,9 @@ export const importCommand: Command = {
       ctx.stderr.write(`huifang import: ${err.message}\n`);
       return 2;
     }
+    // Today and the calling hours of the configuration the worker plans with (HUIFANG_CONFIG_DIR).
+    const settings = loadSettings();
+    const intake = { today: localDateOf(ctx.now?.() ?? new Date(), settings.timeZone), callingHours: settings.callPlan.callingHours };
     // Connect before the bar starts, so a wrong address or missing keys fail once, not per row.
     const huifang = dryRun ? undefined : await ctx.connect();
 
@@ -74,7 +81,7 @@ export const importCommand: Command = {
     const results = await importContracts(
       rows,
       (contract) => huifang!.startCallback(contract),
-      { concurrency, dryRun, signal: ctx.signal },
+      { intake, concurrency, dryRun, signal: ctx.signal },
       (p) => progress.update(p),
     );
     progress.finish();

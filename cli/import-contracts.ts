@@ -1,5 +1,6 @@
 /**
- * The batch import: every row checked against contractSchema, every valid row started, a result per
+ * The batch import: every row checked against contractSchema and the intake rules (no receipt signed
+ * after today, a preferred window outside calling hours only at the customer's request), every valid row started, a result per
  * row in file order, and never a stop half-way (a bad or failing row is reported, the rest go on).
  * Kept free of files and terminals so tests drive it directly; `import-command.ts` wires it up.
  *
@@ -7,7 +8,7 @@
  * an interruption, starts only what is missing and reports the runs already there.
  */
 import type { StartedCallback } from '../client/huifang-client';
-import { contractSchema, type Contract } from '../domain/contract';
+import { contractSchema, intakeRejections, type Contract, type IntakeRules } from '../domain/contract';
 import { toFieldErrors, type FieldError } from '../domain/validation';
 import type { SourceRow } from './contract-file';
 
@@ -30,6 +31,8 @@ export interface ImportResult {
 }
 
 export interface ImportOptions {
+  /** Today and the calling hours, as the API checks contracts against them. */
+  intake: IntakeRules;
   /** Starts in flight at once: enough to hide round trips, few enough to spare the frontend. */
   concurrency?: number;
   /** Validate only: nothing is started. */
@@ -50,7 +53,7 @@ export type StartCallback = (contract: Contract) => Promise<StartedCallback>;
 export async function importContracts(
   rows: readonly SourceRow[],
   startCallback: StartCallback,
-  options: ImportOptions = {},
+  options: ImportOptions,
   onProgress: (progress: ImportProgress) => void = () => {},
 ): Promise<ImportResult[]> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -76,6 +79,8 @@ export async function importContracts(
       return { row: source.row, policyNo: rawPolicyNo(source.value), ok: false, fields: toFieldErrors(parsed.error) };
     }
     const contract = parsed.data;
+    const refused = intakeRejections(contract, options.intake);
+    if (refused.length > 0) return { row: source.row, policyNo: contract.policyNo, ok: false, fields: refused };
     // Two rows of one policy would share one workflow and the second's data would be silently
     // dropped: refuse it so the file gets fixed. (Rows are claimed in order, so the first wins.)
     const first = firstRowOf.get(contract.policyNo);

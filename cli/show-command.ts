@@ -13,14 +13,17 @@ const TICKET_QUERY_WHEN_COMPLETED_MS = 3_000;
 const usage = `Usage: huifang show <policyNo> [--json]
 
 Prints the state of the policy's callback: stage, why a callback was (not) required, the
-cooling-off period, the next attempt and every attempt with its outcome; then its whole story as a
-timeline, in time order: every stage, attempt and answer outcome, each ticket and its steps,
-reminders and escalations, the waiver, the letter / on-site fallback and the recording. An open
-callback needs a worker (its state is a query answered by the workflow and its tickets); a
-completed one is read from its result (its tickets' steps still need a worker).
+cooling-off period, the next attempt and every attempt with its outcome, a refusal, an escalation
+to the branch, the reminders sent and the branch's decision; then its whole story as a timeline,
+in time order: every stage, attempt and answer outcome, each ticket and its steps, reminders and
+escalations, the waiver, the letter / on-site fallback and the recording. A run ended from outside
+(terminated, failed, timed out) is shown as such, with the stage it had reached, never as in that
+stage. An open callback needs a worker (its state is a query answered by the workflow and its
+tickets), and so does a run ended from outside; a completed one is read from its result (its
+tickets' steps still need a worker).
 
 Options:
-  --json      the state as the API serves it (GET /v1/callbacks/<policyNo>)
+  --json      the state and its run as the API serves them (GET /v1/callbacks/<policyNo>)
   -h, --help  this text
 
 Exit code: 0 shown, 1 no callback for this policy, 2 bad arguments.`;
@@ -39,8 +42,8 @@ export const showCommand: Command = {
     const huifang = await ctx.connect();
     try {
       // A completed callback reads from its result, so it shows even with no worker on its task queue.
-      const completed = await huifang.completedCallbackState(parsed.data);
-      const state = completed ?? (await withTimeout(huifang, QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue), () => huifang.getCallbackState(parsed.data)));
+      const state = await withTimeout(huifang, QUERY_TIMEOUT_MS, noWorkerMessage(huifang.taskQueue), () => huifang.callbackView(parsed.data));
+      const completed = state.run.status === 'COMPLETED';
       if (values.json) {
         ctx.stdout.write(JSON.stringify(state, null, 2) + '\n');
         return 0;

@@ -2,10 +2,10 @@
  * The typed client of huifang: how every caller (API, CLI, simulated dialer, tests) starts and talks
  * to callback workflows. Errors come out as a few plain kinds the API maps to HTTP statuses.
  */
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowExecutionStatusName, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
-import type { CallbackState } from '../domain/callback-state';
+import type { CallbackStage, CallbackState } from '../domain/callback-state';
 import type { TicketStage, TicketState, TicketStep } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
 import { advanceTicket, getTicketState, ticketWorkflowId } from '../workflows/ticket-messages';
@@ -57,11 +57,15 @@ export class RequestRejectedError extends Error {
   }
 }
 
-export interface TicketFilter {
+/** A part of the organisation, for lists (org-scope.ts narrows it to the caller's own). */
+export interface OrgFilter {
   branch?: string;
   centralSubBranch?: string;
   tier4Office?: string;
   agentCode?: string;
+}
+
+export interface TicketFilter extends OrgFilter {
   stage?: TicketStage;
   type?: TicketType;
   overdue?: boolean;
@@ -78,6 +82,59 @@ export interface TicketSummary {
   tier4Office: string;
   agentCode: string;
   startedAt: string;
+}
+
+/**
+ * How a callback's workflow run stands: RUNNING, COMPLETED (the workflow ended the callback in one of
+ * its closing stages), or ended from outside the workflow (an operator terminated it, it failed, it
+ * timed out, it was cancelled): then the callback did not finish, whatever stage it had reached.
+ */
+export const RUN_STATUSES = ['RUNNING', 'COMPLETED', 'TERMINATED', 'FAILED', 'TIMED_OUT', 'CANCELLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface CallbackRunInfo {
+  status: RunStatus;
+  closedAt?: string;
+  /** Why a run ended from outside did: the termination reason, the failure, the timeout. */
+  reason?: string;
+}
+
+/** A callback's state with its run: what the API's GET and `huifang show` answer. */
+export type CallbackView = CallbackState & { run: CallbackRunInfo };
+
+/** Ended from outside the workflow: the stage it shows is only the last one it reached. */
+export function endedFromOutside(run: CallbackRunInfo): boolean {
+  return run.status !== 'RUNNING' && run.status !== 'COMPLETED';
+}
+
+/** Visibility's ExecutionStatus values of the run statuses. */
+const EXECUTION_STATUS: Record<RunStatus, string> = {
+  RUNNING: 'Running',
+  COMPLETED: 'Completed',
+  TERMINATED: 'Terminated',
+  FAILED: 'Failed',
+  TIMED_OUT: 'TimedOut',
+  CANCELLED: 'Canceled',
+};
+
+export interface CallbackFilter extends OrgFilter {
+  stage?: CallbackStage;
+  /** Default: RUNNING and COMPLETED only (a run ended from outside is in no stage any more). */
+  run?: RunStatus;
+}
+
+export interface CallbackSummaryRow {
+  policyNo: string;
+  /** The stage visibility shows: for a run ended from outside, the last one it reached. */
+  stage: CallbackStage;
+  run: RunStatus;
+  branch: string;
+  centralSubBranch: string;
+  tier4Office: string;
+  agentCode: string;
+  coolingOffEnd?: string;
+  startedAt: string;
+  closedAt?: string;
 }
 
 export class HuifangClient {
@@ -123,16 +180,30 @@ export class HuifangClient {
     return this.temporal.workflow.getHandle<typeof callbackWorkflow>(callbackWorkflowId(policyNo));
   }
 
+  /** The running workflow's state (the query); see `callbackView` for a run that may have ended. */
   async getCallbackState(policyNo: string): Promise<CallbackState> {
     return this.call(policyNo, (h) => h.query(getCallbackState));
   }
 
-  /** A completed callback's final state, read from its result (no worker needed); undefined while it runs. */
-  async completedCallbackState(policyNo: string): Promise<CallbackState | undefined> {
+  /**
+   * The callback's state with how its run stands. Running: the query. Completed: the workflow's
+   * result (no worker needed). Ended from outside (terminated, failed, timed out, cancelled): the
+   * state it had then (the query, answered by a worker replaying the run), with nothing planned any
+   * more, and the run's status, end and reason beside it, so it is never read as still in that stage.
+   */
+  async callbackView(policyNo: string): Promise<CallbackView> {
     return this.call(policyNo, async (h) => {
-      const { status } = await h.describe();
-      // The result is the state less the plan, which is empty by then anyway.
-      return status.name === 'COMPLETED' ? { ...(await h.result()), plan: [] } : undefined;
+      const { status, closeTime } = await h.describe();
+      if (status.name === 'RUNNING') return { ...(await h.query(getCallbackState)), run: { status: 'RUNNING' } };
+      const closedAt = closeTime?.toISOString();
+      try {
+        // The result is the state less the plan, which is empty by then anyway.
+        return { ...(await h.result()), plan: [], run: { status: 'COMPLETED', closedAt } };
+      } catch (err) {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+        const last = await h.query(getCallbackState);
+        return { ...last, plan: [], nextAttemptAt: undefined, run: { status: runStatusOf(status.name), closedAt, reason: err.cause?.message ?? err.message } };
+      }
     });
   }
 
@@ -169,20 +240,36 @@ export class HuifangClient {
     return new TemporalFallbackQuota(this.temporal, this.taskQueue).snapshot(office, month);
   }
 
+  /** Callbacks as visibility sees them (search attributes only: fast, no personal data), most recently started first. */
+  async listCallbacks(filter: CallbackFilter, limit = 200): Promise<CallbackSummaryRow[]> {
+    const clauses = [`WorkflowType = 'callbackWorkflow'`, ...orgClauses(filter)];
+    if (filter.stage !== undefined) clauses.push(`CallbackStage = '${noQuotes(filter.stage)}'`);
+    clauses.push(filter.run ? `ExecutionStatus = '${EXECUTION_STATUS[filter.run]}'` : `ExecutionStatus IN ('Running', 'Completed')`);
+    const rows: CallbackSummaryRow[] = [];
+    for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
+      const attrs = wf.typedSearchAttributes;
+      rows.push({
+        policyNo: attrs.get(sa.PolicyNo) ?? wf.workflowId.replace(/^callback-/, ''),
+        stage: attrs.get(sa.CallbackStage) as CallbackStage,
+        run: runStatusOf(wf.status.name),
+        branch: attrs.get(sa.Branch) ?? '',
+        centralSubBranch: attrs.get(sa.CentralSubBranch) ?? '',
+        tier4Office: attrs.get(sa.Tier4Office) ?? '',
+        agentCode: attrs.get(sa.AgentCode) ?? '',
+        coolingOffEnd: attrs.get(sa.CoolingOffEnd)?.toISOString(),
+        startedAt: wf.startTime.toISOString(),
+        closedAt: wf.closeTime?.toISOString(),
+      });
+      if (rows.length >= limit) break;
+    }
+    return rows;
+  }
+
   /** Tickets as visibility sees them (search attributes only: fast, no personal data). */
   async listTickets(filter: TicketFilter, limit = 200): Promise<TicketSummary[]> {
-    const clauses = [`WorkflowType = 'transferTicketWorkflow'`];
-    const keyword = (attr: string, value: string | undefined) => {
-      if (value !== undefined) clauses.push(`${attr} = '${value}'`);
-    };
-    // Values are checked against their schemas by the caller (API, CLI); quotes are never passed through.
-    for (const v of Object.values(filter)) if (typeof v === 'string' && /['"\\]/.test(v)) throw new Error('filter values may not contain quotes');
-    keyword('Branch', filter.branch);
-    keyword('CentralSubBranch', filter.centralSubBranch);
-    keyword('Tier4Office', filter.tier4Office);
-    keyword('AgentCode', filter.agentCode);
-    keyword('TicketStage', filter.stage);
-    keyword('TicketType', filter.type);
+    const clauses = [`WorkflowType = 'transferTicketWorkflow'`, ...orgClauses(filter)];
+    if (filter.stage !== undefined) clauses.push(`TicketStage = '${noQuotes(filter.stage)}'`);
+    if (filter.type !== undefined) clauses.push(`TicketType = '${noQuotes(filter.type)}'`);
     if (filter.overdue !== undefined) clauses.push(`Overdue = ${filter.overdue}`);
     const tickets: TicketSummary[] = [];
     for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
@@ -230,7 +317,8 @@ export class HuifangClient {
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Also thrown for an Update to a closed workflow: tell the two apart for the caller.
-        if (await exists(handle)) throw new RequestRejectedError(`${workflowId} is closed`);
+        const status = await runStatus(handle);
+        if (status) throw new RequestRejectedError(`${workflowId} is closed (run ${status}): it takes no more changes`);
         throw new NotFoundError(notFound);
       }
       if (err instanceof WorkflowUpdateFailedError) {
@@ -242,12 +330,35 @@ export class HuifangClient {
   }
 }
 
-async function exists(handle: WorkflowHandle): Promise<boolean> {
+/** The org part of a visibility query. Values are checked against their schemas by the caller (API, CLI); quotes are never passed through. */
+function orgClauses(filter: OrgFilter): string[] {
+  const clauses: string[] = [];
+  const keyword = (attr: string, value: string | undefined) => {
+    if (value !== undefined) clauses.push(`${attr} = '${noQuotes(value)}'`);
+  };
+  keyword('Branch', filter.branch);
+  keyword('CentralSubBranch', filter.centralSubBranch);
+  keyword('Tier4Office', filter.tier4Office);
+  keyword('AgentCode', filter.agentCode);
+  return clauses;
+}
+
+function noQuotes(value: string): string {
+  if (/['"\\]/.test(value)) throw new Error('filter values may not contain quotes');
+  return value;
+}
+
+/** The SDK's name of a run's status, as one of ours (a paused or unknown run counts as running; callbacks never continue as new). */
+function runStatusOf(name: WorkflowExecutionStatusName): RunStatus {
+  return (RUN_STATUSES as readonly string[]).includes(name) ? (name as RunStatus) : 'RUNNING';
+}
+
+/** The run's status, or undefined when there is no such workflow. */
+async function runStatus(handle: WorkflowHandle): Promise<RunStatus | undefined> {
   try {
-    await handle.describe();
-    return true;
+    return runStatusOf((await handle.describe()).status.name);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
+    if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
 }

@@ -19,6 +19,7 @@ import { HuifangClient } from '../client/huifang-client';
 import { nearCoolingOffEndQuery, overdueLevel1Query, todaysCallsQuery } from '../client/ready-queries';
 import type { Output } from '../cli/command';
 import { importContracts } from '../cli/import-contracts';
+import { localDateOf } from '../domain/local-time';
 import * as sa from '../workflows/search-attributes';
 import { createHuifangWorker } from '../workers/create-worker';
 import { demoContracts, type DemoContract } from './demo-contracts';
@@ -77,6 +78,7 @@ export interface DemoReport extends DemoProgress {
 
 export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const startedAt = new Date();
+  const settings = demoSettings(startedAt);
   const t0 = Date.now();
   const say = (line: string) => opts.out.write(`[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
   const huifang = new HuifangClient(opts.huifang.temporal, DEMO_TASK_QUEUE);
@@ -90,7 +92,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     keyring: opts.keyring,
     workflowBundle: opts.workflowBundle,
     deps: {
-      settings: demoSettings(startedAt),
+      settings,
       callCenter: dialer,
       recordings,
       notifier: new LogNotifier(),
@@ -111,7 +113,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const results = await importContracts(
       contracts.map((c, row) => ({ row, value: c.contract })),
       (c) => huifang.startCallback(c),
-      { concurrency: 8, signal: opts.signal },
+      { intake: { today: localDateOf(startedAt, settings.timeZone), callingHours: settings.callPlan.callingHours }, concurrency: 8, signal: opts.signal },
     );
     const refused = results.filter((r) => !r.ok);
     if (refused.length) throw new Error(`the demo's contracts were refused: ${refused.map((r) => `${r.policyNo}: ${r.error ?? JSON.stringify(r.fields)}`).join('; ')}`);

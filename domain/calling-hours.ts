@@ -16,14 +16,34 @@ import {
 
 const localTime = z.string().refine(isValidLocalTime, 'must be a wall-clock time written HH:mm');
 
-export const callingHoursSchema = z
-  .object({ from: localTime, to: localTime })
-  .refine((h) => !isValidLocalTime(h.from) || !isValidLocalTime(h.to) || minutesOfDay(h.from) < minutesOfDay(h.to), {
-    path: ['to'],
-    message: 'must be later than from (windows cannot span midnight)',
-  });
+const fromBeforeTo = (h: { from: string; to: string }) => !isValidLocalTime(h.from) || !isValidLocalTime(h.to) || minutesOfDay(h.from) < minutesOfDay(h.to);
+const FROM_BEFORE_TO = { path: ['to'], message: 'must be later than from (windows cannot span midnight)' };
+
+export const callingHoursSchema = z.object({ from: localTime, to: localTime }).refine(fromBeforeTo, FROM_BEFORE_TO);
 
 export type CallingHours = z.infer<typeof callingHoursSchema>;
+
+/**
+ * The policyholder's preferred calling window, as the issuance system sends it. A window wholly
+ * outside the insurer's calling hours is taken only as the customer's own request
+ * (`customerRequested: true`); see `outsideCallingHours`.
+ */
+export const callPreferenceSchema = z
+  .object({
+    from: localTime,
+    to: localTime,
+    /** The customer asked to be called in this window themselves (recorded on the application). */
+    customerRequested: z.boolean().optional(),
+  })
+  .strict()
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
+
+export type CallPreference = z.infer<typeof callPreferenceSchema>;
+
+/** True when `window` has not one minute inside calling `hours` (both HH:mm windows of a day). */
+export function outsideCallingHours(window: CallingHours, hours: CallingHours): boolean {
+  return minutesOfDay(window.to) <= minutesOfDay(hours.from) || minutesOfDay(window.from) >= minutesOfDay(hours.to);
+}
 
 export const DEFAULT_CALLING_HOURS: Readonly<CallingHours> = Object.freeze({ from: '09:00', to: '21:00' });
 

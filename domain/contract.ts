@@ -3,9 +3,10 @@
  * contract passes (API, CLI import, tests): anything it accepts is safe to start a workflow with.
  */
 import { z } from 'zod';
-import { callingHoursSchema } from './calling-hours';
-import { isValidLocalDate } from './local-time';
+import { callPreferenceSchema, outsideCallingHours, type CallingHours } from './calling-hours';
+import { isValidLocalDate, type LocalDate } from './local-time';
 import { PHONE } from './patterns';
+import type { FieldError } from './validation';
 
 export const CHANNELS = ['agency', 'bancassurance'] as const;
 export const PRODUCT_TYPES = [
@@ -72,7 +73,7 @@ export const contractSchema = z
       phone: phoneSchema,
     }).strict(),
     /** The policyholder's preferred calling window, if they gave one (local time, e.g. 19:00-20:30). */
-    callPreference: callingHoursSchema.optional(),
+    callPreference: callPreferenceSchema.optional(),
     policyholder: z.object({
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema.optional(),
@@ -87,3 +88,31 @@ export const contractSchema = z
   });
 
 export type Contract = z.infer<typeof contractSchema>;
+
+/**
+ * What intake checks beyond the contract's own shape, against the day it arrives and the insurer's
+ * calling hours: the API and the CLI import apply it after the schema, with their own clock.
+ */
+export interface IntakeRules {
+  /** The business day the contract arrives on (Asia/Shanghai). */
+  today: LocalDate;
+  /** The insurer's calling hours (config/call-plan.json `callingHours`). */
+  callingHours: CallingHours;
+}
+
+/** A schema-valid contract's problems at intake, field by field (empty when it may start). */
+export function intakeRejections(contract: Contract, rules: IntakeRules): FieldError[] {
+  const fields: FieldError[] = [];
+  if (contract.receiptSignedOn > rules.today) {
+    fields.push({ field: 'receiptSignedOn', message: `is after today (${rules.today}): a receipt cannot be signed in the future` });
+  }
+  const pref = contract.callPreference;
+  if (pref && !pref.customerRequested && outsideCallingHours(pref, rules.callingHours)) {
+    const hours = `${rules.callingHours.from}-${rules.callingHours.to}`;
+    fields.push({
+      field: 'callPreference',
+      message: `${pref.from}-${pref.to} is wholly outside calling hours ${hours}: accepted only as the customer's own request (callPreference.customerRequested: true)`,
+    });
+  }
+  return fields;
+}

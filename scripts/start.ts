@@ -8,10 +8,13 @@
  *   4. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
  * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
  * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
+ * The embedded dev server's ports and database can be moved (a second stack on the machine, the
+ * npm-start test): HUIFANG_DEV_SERVER_PORT (7233), HUIFANG_DEV_UI_PORT (8233), HUIFANG_DEV_SERVER_DB
+ * (data/temporal.db).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { seedDemoUsers } from '../api/demo-users';
 import type { IssuedCredentials } from '../api/new-users';
@@ -31,8 +34,28 @@ const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'data');
 const say = (msg: string) => console.log(`[huifang] ${msg}`);
 
+const DEV = {
+  port: portFromEnv('HUIFANG_DEV_SERVER_PORT', 7233),
+  uiPort: portFromEnv('HUIFANG_DEV_UI_PORT', 8233),
+  db: resolve(process.env.HUIFANG_DEV_SERVER_DB ?? join(DATA, 'temporal.db')),
+};
+
+function portFromEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${name} must be a port number, not '${value}'`);
+  return port;
+}
+
 async function main(): Promise<void> {
-  const temporal = temporalSettingsFromEnv();
+  let temporal = temporalSettingsFromEnv();
+  if (!temporal.external) {
+    // The embedded dev server, wherever it listens; the Web UI on its port may use the API's codec.
+    const address = `localhost:${DEV.port}`;
+    temporal = { ...temporal, address, connection: { ...temporal.connection, address } };
+    process.env.HUIFANG_UI_ORIGINS ??= `http://localhost:${DEV.uiPort},http://127.0.0.1:${DEV.uiPort}`;
+  }
   let devServer: ChildProcess | undefined;
   let worker: RunningWorker | undefined;
   let api: RunningApi | undefined;
@@ -104,7 +127,7 @@ async function main(): Promise<void> {
     say(`API        ${api.url}   (routes and roles: ${api.url}/v1/docs, OpenAPI: ${api.url}/v1/openapi.json)`);
     say(`Pages      ${api.url}/app/   (staff sign in with the demo passwords above, or their own)`);
     say(`           e.g. curl -X POST ${api.url}/v1/contracts -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d @examples/contract.json`);
-    if (!temporal.external) say('Web UI     http://localhost:8233   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")');
+    if (!temporal.external) say(`Web UI     http://localhost:${DEV.uiPort}   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")`);
     if (telemetry.metricsAddress) say(`metrics    http://${telemetry.metricsAddress}/metrics   (Prometheus; HUIFANG_METRICS_ADDRESS, 'off' for none)`);
     if (!temporal.external) say('demo       npx huifang demo   (a day of contracts through every stage; ready queries in README "Web UI")');
     if (calendarWarning) say(`WARNING ${calendarWarning}`);
@@ -135,20 +158,20 @@ function startDevServer(): ChildProcess {
     if (built.status !== 0) throw new Error('scripts/toolchain.sh failed (see above)');
     cli = toolchainPaths().temporalCli;
   }
-  mkdirSync(DATA, { recursive: true });
+  mkdirSync(dirname(DEV.db), { recursive: true });
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
-    '--port', '7233',
-    '--ui-port', '8233',
-    '--db-filename', join(DATA, 'temporal.db'),
+    '--port', String(DEV.port),
+    '--ui-port', String(DEV.uiPort),
+    '--db-filename', DEV.db,
     '--sqlite-pragma', 'journal_mode=wal',
     '--sqlite-pragma', 'synchronous=normal',
     '--log-level', 'warn',
     // The UI decrypts payloads through the API's codec endpoint, so staff see clear text in their browser only.
     '--ui-codec-endpoint', process.env.HUIFANG_UI_CODEC_ENDPOINT ?? `http://127.0.0.1:${process.env.HUIFANG_API_PORT ?? 8080}/codec`,
   ];
-  say(`starting the Temporal dev server (${cli}), data in ${join(DATA, 'temporal.db')}`);
+  say(`starting the Temporal dev server (${cli}) on localhost:${DEV.port}, data in ${DEV.db}`);
   // Its own process group: Ctrl-C reaches huifang only, which stops the worker first and the server last.
   return spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
 }

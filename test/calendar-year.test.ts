@@ -204,8 +204,9 @@ describe('a policy whose period reaches the missing year (time-skipping server)'
       expect(first.calendarMissing).toMatchObject({ year: next, from: `${next}-01-01`, file, recheckHours: 6 });
       expect([first.attempts[0].slot, ...first.plan].map((s) => localDateOf(new Date(s.start), TZ))).toEqual([29, 29, 29, 30, 30, 30, 31, 31, 31].map((d) => `${year}-12-${d}`));
       expect(first.stageHistory.map((c) => c.note)).toContain(`calls planned up to ${next}-01-01 only: no working-day calendar for ${next} yet (${file})`);
-      expect(formatCallbackState(first)).toContainEqual(`calendar     no working-day calendar for ${next} yet (${file}): calls planned before ${next}-01-01 only, then the callback waits for it`);
-      expect(formatCallbackState(first)).toContainEqual(`             holiday extension not checked: no working-day calendar for ${next} (counted without it)`);
+      const shown = formatCallbackState(await h.huifang.callbackView(p)); // `huifang show`
+      expect(shown).toContainEqual(`calendar     no working-day calendar for ${next} yet (${file}): calls planned before ${next}-01-01 only, then the callback waits for it`);
+      expect(shown).toContainEqual(`             holiday extension not checked: no working-day calendar for ${next} (counted without it)`);
       expect(first.waitingFor).toBeUndefined();
 
       // The known days are called: one answered 'no-answer', the other eight ring out.
@@ -227,7 +228,7 @@ describe('a policy whose period reaches the missing year (time-skipping server)'
       const checkAt = new Date(Date.parse(since) + 6 * HOUR).toISOString();
       expect(waiting.waitingFor).toEqual({ kind: 'calendar-year', year: next, file, since, nextCheckAt: checkAt, checks: 0 });
       expect(waiting.stageHistory.at(-1)!.note).toBe(`waiting for the ${next} working-day calendar (${file}): the calls it allowed before ${next}-01-01 are done`);
-      expect(formatCallbackState(waiting)).toContainEqual(
+      expect(formatCallbackState(await h.huifang.callbackView(p))).toContainEqual(
         `waiting for  the ${next} working-day calendar since ${year}-12-31 20:30: add ${file}; looked 0 times, next ${next}-01-01 02:30`,
       );
       expect(await awaitingCalendar()).toBe(true);

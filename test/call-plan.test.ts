@@ -38,7 +38,15 @@ test('three slots a day inside calling hours, weekends included, holidays skippe
 
 test('no weekend calls when the configuration says so', () => {
   const plan = planAttempts(request({ config: { ...config, callOnWeekends: false } })).slots;
-  expect(plan.some((s) => [0, 6].includes(dayOfWeek(localDateOf(new Date(s.start)))))).toBe(false);
+  // Counted by hand: Fri 26 Sep to Tue 7 Oct (the margin), less two weekends and the two holidays:
+  // six working days, each with the three configured slots.
+  expect(config.slots.map((s) => s.name)).toEqual(['morning', 'afternoon', 'evening']);
+  const weekdays = ['2031-09-26', '2031-09-29', '2031-09-30', '2031-10-03', '2031-10-06', '2031-10-07'];
+  expect(plan.map((s) => [localDateOf(new Date(s.start)), s.slot])).toEqual(weekdays.flatMap((d) => [[d, 'morning'], [d, 'afternoon'], [d, 'evening']]));
+  expect(plan.filter((s) => ![0, 6].includes(dayOfWeek(localDateOf(new Date(s.start)))))).toHaveLength(18);
+  // The same request with weekend calls on does plan the Saturdays and Sundays in between.
+  const withWeekends = planAttempts(request()).slots;
+  expect(withWeekends.filter((s) => [0, 6].includes(dayOfWeek(localDateOf(new Date(s.start)))))).toHaveLength(4 * 3);
 });
 
 test("the customer's preferred window replaces the configured slots", () => {

@@ -234,6 +234,15 @@ describe('problem answers are found (PROBLEM_FOUND) with the configured reasons 
       problems: [{ reason: 'not-signed-by-policyholder', ticketType: 'level-1' }],
     },
     {
+      name: 'did not buy it (art. 15 item 2), and the caller reports the agent',
+      answers: { 'own-purchase': 'no' },
+      reportedProblems: ['agent-misconduct'],
+      problems: [
+        { reason: 'unaware-of-policy', ticketType: 'level-1' },
+        { reason: 'agent-misconduct', ticketType: 'level-1' },
+      ],
+    },
+    {
       name: 'contract not received',
       answers: { 'contract-received': 'no' },
       problems: [{ reason: 'contract-not-received', ticketType: 'level-2' }],

@@ -13,14 +13,15 @@ import { CONTRACT_COLUMNS } from '../cli/contract-columns';
 import { csvRows } from '../cli/contract-file';
 import { parseCsv } from '../cli/csv';
 import { importContracts, type ImportResult } from '../cli/import-contracts';
+import { callbackTimeline, formatTimeline } from '../cli/callback-timeline';
 import { formatCallbackState } from '../cli/format-callback-state';
 import { runCli } from '../cli/main';
-import type { CallbackState } from '../domain/callback-state';
+import type { CallbackView } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';
-import { addCalendarDays } from '../domain/local-time';
+import { addCalendarDays, localDateOf } from '../domain/local-time';
 import { aContract } from './helpers/contracts';
 import { eventually } from './helpers/eventually';
-import { testToday } from './helpers/test-clock';
+import { testNow, testToday } from './helpers/test-clock';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 const ROOT = resolve(__dirname, '..');
@@ -44,13 +45,19 @@ interface Run {
 }
 
 /** The CLI in-process, on the test's server and task queue. */
-async function cli(...argv: string[]): Promise<Run> {
+function cli(...argv: string[]): Promise<Run> {
+  return cliAt(undefined, ...argv);
+}
+
+/** The same, its clock at `now` (the wall clock when undefined). */
+async function cliAt(now: Date | undefined, ...argv: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     connect: async () => h.huifang,
+    now: now && (() => now),
   };
   const code = await runCli(argv, ctx);
   return { code, stdout, stderr };
@@ -115,6 +122,45 @@ test('a CSV with good and bad rows starts the good ones and names the fields of 
   for (const bad of [badChannel, badId]) {
     await expect(h.huifang.handle(bad.policyNo).describe()).rejects.toThrow(/not found/i);
   }
+});
+
+test("import checks every row at intake against its own clock and the calling hours: no receipt after today, no window wholly outside calling hours unless the customer asked", async () => {
+  // The CLI's clock 40 days after the server's: rows are dated from it, and only it makes them right.
+  const now = new Date(testNow().getTime() + 40 * 86_400_000);
+  const today = localDateOf(now, h.settings.timeZone);
+  const hours = h.settings.callPlan.callingHours;
+  const dated = (receiptSignedOn: string, callPreference?: Contract['callPreference']) => aContract({ issuedOn: addCalendarDays(receiptSignedOn, -2), receiptSignedOn, callPreference });
+  const rows = [
+    dated(today),
+    dated(addCalendarDays(today, 1)),
+    dated(today, { from: hours.to, to: '23:30' }),
+    dated(today, { from: hours.to, to: '23:30', customerRequested: true }),
+    dated(today, { from: '06:00', to: hours.from }),
+    dated(today, { from: '07:00', to: '10:00' }),
+  ];
+  const file = writeCsv('intake.csv', rows);
+  const out = join(dir, 'intake-results.json');
+
+  const run = await cliAt(now, 'import', file, '--dry-run', '--out', out);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain('6 rows, 3 valid, 3 rejected (dry run: nothing started)');
+  expect(run.stdout).toContain(`line 3 (${rows[1].policyNo}): receiptSignedOn: is after today (${today}): a receipt cannot be signed in the future`);
+  expect(run.stdout).toContain(`line 4 (${rows[2].policyNo}): callPreference: ${hours.to}-23:30 is wholly outside calling hours ${hours.from}-${hours.to}: accepted only as the customer's own request (callPreference.customerRequested: true)`);
+  expect(readResults(out).map((r) => [r.row, r.ok, r.fields?.map((f) => f.field)])).toEqual([
+    [2, true, undefined],
+    [3, false, ['receiptSignedOn']],
+    [4, false, ['callPreference']],
+    [5, true, undefined],
+    [6, false, ['callPreference']],
+    [7, true, undefined],
+  ]);
+  // On the wall clock (40 days earlier) the first row's receipt is in the future too.
+  const early = await cli('import', writeCsv('intake-early.csv', [rows[0]]), '--dry-run');
+  expect(early.stdout).toContain(`line 2 (${rows[0].policyNo}): receiptSignedOn: is after today`);
+  // A yes/no cell that is neither is named, not guessed.
+  const maybe = writeCsv('intake-maybe.csv', [rows[3]]);
+  writeFileSync(maybe, readFileSync(maybe, 'utf8').replace(/,true,/, ',yes,'));
+  expect((await cliAt(now, 'import', maybe, '--dry-run')).stdout).toMatch(/line 2 \(\S+\): callPreference\.customerRequested: /);
 });
 
 test('importing the same file twice starts nothing new and reports the same runs', async () => {
@@ -199,7 +245,7 @@ test('the import core: bounded concurrency, file order kept, a repeated policy r
       if (c.policyNo === contracts[7].policyNo) throw new Error('frontend unavailable');
       return { policyNo: c.policyNo, workflowId: `callback-${c.policyNo}`, runId: 'r' };
     },
-    { concurrency: 3 },
+    { concurrency: 3, intake: { today: testToday(), callingHours: h.settings.callPlan.callingHours } },
     (p) => progress.push(p.done),
   );
   expect(maxInFlight).toBe(3);
@@ -265,7 +311,8 @@ test('show prints the stage, the decision, the cooling-off period and the next a
 
 test('show lists every attempt with its slot and outcome, in Asia/Shanghai time', () => {
   const slot = (start: string, end: string) => ({ slot: 'morning', start, end, late: false });
-  const state: CallbackState = {
+  const state: CallbackView = {
+    run: { status: 'RUNNING' },
     policyNo: 'P202611240002',
     stage: 'PROBLEM_FOUND',
     plan: [],
@@ -287,6 +334,53 @@ test('show lists every attempt with its slot and outcome, in Asia/Shanghai time'
     '  #2 2026-11-25 09:30-11:30 morning: completed, by op-7, recorded 2026-11-25 09:42 "客户称合同未收到"',
     'problems     contract-not-received → level-2',
   ]);
+});
+
+test("show prints a refusal (not the operator's note), the escalation, the reminders and the branch's decision, on their own lines and in the timeline", () => {
+  const state: CallbackView = {
+    run: { status: 'COMPLETED', closedAt: '2026-12-20T02:00:00Z' },
+    policyNo: 'P202611240003',
+    stage: 'CLOSED_BY_BRANCH',
+    plan: [],
+    attempts: [],
+    attemptsMade: 1,
+    problems: [],
+    tickets: [],
+    phoneSource: 'contract',
+    refusal: { at: '2026-11-25T01:42:00Z', note: '客户说家里人不同意，电话13912345678' },
+    escalation: { to: 'branch', at: '2026-11-28T01:42:00Z', reason: 'no recording uploaded within 72 h', cause: 'recording' },
+    reminders: [
+      { to: 'call center SH', at: '2026-11-26T01:42:00Z', about: 'recording not uploaded' },
+      { to: 'branch SH', at: '2026-12-05T01:42:00Z', about: 'unresolved callback' },
+    ],
+    branchDecision: { reason: '录音系统故障，已补录并经客户确认', by: { role: 'branch', id: 'CC-ZHANG', office: 'SH' }, at: '2026-12-20T02:00:00Z' },
+    stageHistory: [{ stage: 'CLOSED_BY_BRANCH', at: '2026-12-20T02:00:00Z', note: 'closed by branch SH CC-ZHANG' }],
+    closedAt: '2026-12-20T02:00:00Z',
+  };
+  const lines = formatCallbackState(state);
+  expect(lines).toEqual([
+    'policy P202611240003  (times Asia/Shanghai)',
+    'stage        CLOSED_BY_BRANCH since 2026-12-20 10:00 (closed by branch SH CC-ZHANG)',
+    'attempts     none yet',
+    'refused      2026-11-25 09:42 on the phone (closes as REFUSED once its recording is verified)',
+    'escalated    to the branch 2026-11-28 09:42 (recording): no recording uploaded within 72 h',
+    'reminders    2 sent',
+    '  2026-11-26 09:42 to call center SH: recording not uploaded',
+    '  2026-12-05 09:42 to branch SH: unresolved callback',
+    'branch       closed the case 2026-12-20 10:00, by branch CC-ZHANG@SH: 录音系统故障，已补录并经客户确认',
+    'closed       2026-12-20 10:00',
+  ]);
+  const timeline = formatTimeline(callbackTimeline(state));
+  expect(timeline).toEqual([
+    '  2026-11-25 09:42  refusal     refused on the phone: closes as REFUSED once its recording is verified',
+    '  2026-11-26 09:42  reminder    to call center SH: recording not uploaded',
+    '  2026-11-28 09:42  escalation  to the branch (recording): no recording uploaded within 72 h',
+    '  2026-12-05 09:42  reminder    to branch SH: unresolved callback',
+    '  2026-12-20 10:00  branch      closed the case, by branch CC-ZHANG@SH: 录音系统故障，已补录并经客户确认',
+    '  2026-12-20 10:00  stage       CLOSED_BY_BRANCH: closed by branch SH CC-ZHANG',
+  ]);
+  // The operator's free text about the policyholder is never printed.
+  expect([...lines, ...timeline].join('\n')).not.toContain('13912345678');
 });
 
 test('the real binary validates the example file with --dry-run', async () => {

@@ -216,33 +216,57 @@ test('a tier-4 office: every figure as counted by hand', () => {
   expect(f.completed.total + f.exclusions.waived + f.exclusions.refused + f.open + f.unsuccessful).toBe(f.needingCallback);
 });
 
+/** SH-PD-01 (above) + SH-PD-02 (20 phone in time, 2 waived, 5 not required); its tickets are all SH-PD-01's. */
+const SH_PD_BY_HAND: ComplianceFigures = {
+  office: 'SH-PD',
+  level: 'centralSubBranch',
+  period: { ...NOV, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
+  policies: 207, // 180 + 27
+  needingCallback: 177, // 155 + 22
+  notRequired: 30, // 25 + 5
+  calledInCoolingOff: { count: 123, of: 177, rate: 123 / 177 }, // 103 + 20
+  completed: { total: 137, byPhone: 125, byLetter: 8, byOnsite: 4 }, // 117 + 20 by phone
+  exclusions: { waived: 12, refused: 6 }, // 10 + 2 waived
+  successRate: { count: 137, of: 159, rate: 137 / 159 }, // 177 - 12 - 6
+  open: 14,
+  unsuccessful: 8,
+  fallback: { count: 14, of: 177, rate: 14 / 177, letter: 10, onsite: 4, refused: 5, cap: 0.15, withinCap: true },
+  tickets: {
+    opened: 17,
+    byType: { 'failed-callback': 9, 'level-1': 5, 'level-2': 3 },
+    repliedOnTime: { count: 11, of: 14, rate: 11 / 14 },
+    overdue: 5,
+    overdueUnreplied: 2,
+  },
+};
+
+/** SH: SH-PD + SH-JD-01 (10 phone in time, 1 refused) + SH-JD-02 (8 phone in time, 2 letters); BJ-HD-01 is another branch. */
+const SH_BY_HAND: ComplianceFigures = {
+  office: 'SH',
+  level: 'branch',
+  period: { ...NOV, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
+  policies: 228, // 207 + 11 + 10
+  needingCallback: 198, // 177 + 11 + 10
+  notRequired: 30,
+  calledInCoolingOff: { count: 141, of: 198, rate: 141 / 198 }, // 123 + 10 + 8
+  completed: { total: 157, byPhone: 143, byLetter: 10, byOnsite: 4 }, // 137 + 10 + 8 + 2 letters
+  exclusions: { waived: 12, refused: 7 }, // + 1 refused at SH-JD-01
+  successRate: { count: 157, of: 179, rate: 157 / 179 }, // 198 - 12 - 7
+  open: 14,
+  unsuccessful: 8,
+  fallback: { count: 16, of: 198, rate: 16 / 198, letter: 12, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // + SH-JD-02's 2 letters
+  tickets: {
+    opened: 18, // + SH-JD-01's level-1 ticket, replied late, overdue
+    byType: { 'failed-callback': 9, 'level-1': 6, 'level-2': 3 },
+    repliedOnTime: { count: 11, of: 15, rate: 11 / 15 },
+    overdue: 6,
+    overdueUnreplied: 2,
+  },
+};
+
 test('a central sub-branch and a branch add up their offices; an office over the cap says so', () => {
-  const csb = computeCompliance(policies, tickets, { office: 'SH-PD', ...NOV }, OPTIONS);
-  expect(csb).toMatchObject({
-    level: 'centralSubBranch',
-    policies: 207, // 180 + 27
-    needingCallback: 177,
-    notRequired: 30,
-    calledInCoolingOff: { count: 123, of: 177 },
-    completed: { total: 137, byPhone: 125, byLetter: 8, byOnsite: 4 },
-    exclusions: { waived: 12, refused: 6 },
-    successRate: { count: 137, of: 159 },
-    open: 14,
-    unsuccessful: 8,
-    fallback: { count: 14, of: 177, withinCap: true },
-  });
-  const branch = computeCompliance(policies, tickets, { office: 'SH', ...NOV }, OPTIONS);
-  expect(branch).toMatchObject({
-    level: 'branch',
-    policies: 228, // 207 + 11 + 10
-    needingCallback: 198,
-    calledInCoolingOff: { count: 141, of: 198 },
-    completed: { total: 157, byPhone: 143, byLetter: 10, byOnsite: 4 },
-    exclusions: { waived: 12, refused: 7 },
-    successRate: { count: 157, of: 179 },
-    fallback: { count: 16, of: 198, letter: 12, onsite: 4, refused: 5, withinCap: true },
-    tickets: { opened: 18, byType: { 'failed-callback': 9, 'level-1': 6, 'level-2': 3 }, repliedOnTime: { count: 11, of: 15 }, overdue: 6, overdueUnreplied: 2 },
-  });
+  expect(computeCompliance(policies, tickets, { office: 'SH-PD', ...NOV }, OPTIONS)).toEqual(SH_PD_BY_HAND);
+  expect(computeCompliance(policies, tickets, { office: 'SH', ...NOV }, OPTIONS)).toEqual(SH_BY_HAND);
   const over = computeCompliance(policies, tickets, { office: 'SH-JD-02', ...NOV }, OPTIONS);
   expect(over.fallback).toMatchObject({ count: 2, of: 10, rate: 0.2, letter: 2, withinCap: false });
   expect(over.successRate).toEqual({ count: 10, of: 10, rate: 1 });
@@ -327,11 +351,40 @@ describe('through the CLI and the API, from a projection folder', () => {
     try {
       const json = await get(`/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}`);
       expect(json.statusCode).toBe(200);
-      expect(json.json()).toEqual(JSON.parse(JSON.stringify(computeCompliance(policies, tickets, { office: 'SH-PD', ...NOV }, OPTIONS))));
+      expect(json.json()).toEqual(SH_PD_BY_HAND);
       const csv = await get(`/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=csv`);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       expect(csv.headers['content-disposition']).toBe('attachment; filename="compliance-SH-PD-01-2026-11-01-2026-11-30.csv"');
-      expect(csv.body).toContain('需回访 needing a callback,155');
+      // Every row, with SH-PD-01's figures as counted by hand (see 'a tier-4 office' above).
+      expect(csv.body).toBe(
+        '\ufeff' +
+          [
+            '指标,数值',
+            '机构 office,SH-PD-01 (tier4Office)',
+            '期间 period (回执签收日 receipt signed),2026-11-01 – 2026-11-30',
+            '保单 policies,180',
+            '需回访 needing a callback,155',
+            '无需回访 not required,25',
+            '犹豫期内电话回访成功 called inside the cooling-off period,103/155 (66.5%)',
+            '回访成功 completed (phone / letter / on-site),117 (105 / 8 / 4)',
+            '免回访 waived,10',
+            '拒绝回访 refused,6',
+            '回访成功率 success rate (exclusions removed),117/139 (84.2%)',
+            '处理中 open,14',
+            '回访失败 unsuccessful (closed),8',
+            '信函+上门 letter + on-site share,"14/155 (9.0%), cap 15%, within the cap"',
+            '信函 / 上门 letter / on-site,10 / 4',
+            '"信函上门未获准 fallback refused (region, cap)",5',
+            '转办件 tickets opened,17',
+            '  failed-callback,9',
+            '  level-1,5',
+            '  level-2,3',
+            '按时回复 replies on time,11/14 (78.6%)',
+            '超时 overdue tickets,5',
+            '"超时未回复 overdue, no reply yet",2',
+          ].join('\r\n') +
+          '\r\n',
+      );
       const xlsx = await get(`/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}&format=xlsx`);
       expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
@@ -345,7 +398,7 @@ describe('through the CLI and the API, from a projection folder', () => {
       expect((await get(`/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}`, 't3-shjd')).statusCode).toBe(403);
       expect((await get(`/v1/compliance/SH-PD-01?from=${NOV.from}&to=${NOV.to}`, 't4-shpd03')).statusCode).toBe(403);
       expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'cc-sh')).statusCode).toBe(200);
-      expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'ops')).json()).toEqual(JSON.parse(JSON.stringify(computeCompliance(policies, tickets, { office: 'SH', ...NOV }, OPTIONS))));
+      expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'ops')).json()).toEqual(SH_BY_HAND);
       expect((await get(`/v1/compliance/SH?from=${NOV.from}&to=${NOV.to}`, 'a10086')).statusCode).toBe(403);
     } finally {
       await app.close();

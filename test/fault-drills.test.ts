@@ -29,7 +29,9 @@ function expectNothingLost(report: DrillReport, handedOverOnce = true): void {
 test('a worker stopped with 150 policies in flight: a new worker completes every one, no attempt placed twice', async () => {
   const report = await workerRestart(h, { policies: 150, stopAfter: 10, downMs: 2000, timeoutMs: 240_000 });
   expectNothingLost(report);
+  // Read from each workflow's close time: at least the 10 the stop waited for had closed before it.
   expect(report.inFlightAtFault).toBeGreaterThan(50);
+  expect(report.inFlightAtFault).toBeLessThanOrEqual(150 - 10);
 }, 300_000);
 
 test('the dev server restarted on its SQLite file: every open workflow carries on', async () => {
@@ -38,11 +40,13 @@ test('the dev server restarted on its SQLite file: every open workflow carries o
   // attempt may reach the call center twice, and is dialled once (bench/call-center.ts).
   expectNothingLost(report, false);
   expect(report.inFlightAtFault).toBeGreaterThan(20);
+  expect(report.inFlightAtFault).toBeLessThanOrEqual(100 - 10);
 }, 300_000);
 
 test('recording storage down for a while: the checks are retried and every policy completes', async () => {
   const report = await storageOutage(h, { policies: 20, downMs: 6000, timeoutMs: 180_000 });
   expectNothingLost(report);
+  expect(report.inFlightAtFault).toBe(20); // storage was down before the first policy started
   expect(report.notes[0]).toMatch(/^[1-9]\d* recording checks failed/);
 }, 240_000);
 

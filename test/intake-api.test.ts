@@ -11,7 +11,9 @@ import { buildApi } from '../api/server';
 import { HuifangClient } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';
 import type { TestApiUsers } from './helpers/api-users';
-import { addCalendarDays } from '../domain/local-time';
+import { addCalendarDays, localDateOf } from '../domain/local-time';
+import type { CallingHours } from '../domain/calling-hours';
+import { testNow } from './helpers/test-clock';
 import { aContract } from './helpers/contracts';
 import { eventually } from './helpers/eventually';
 import { startApiHarness, type ApiHarness } from './helpers/api-harness';
@@ -101,6 +103,60 @@ test.each(badFields)('a contract with a bad %s gets a 400 naming it, and starts 
   expect(res.statusCode).toBe(400);
   expect(res.json().fields.map((f: { field: string }) => f.field)).toContain(field);
   await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+});
+
+/** The API with its clock at `now` and the given calling hours. */
+function apiAt(now: Date, callingHours: CallingHours = h.settings.callPlan.callingHours): FastifyInstance {
+  return buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), now: () => now, callingHours });
+}
+
+test("a receipt signed after the API's today is a 400 naming receiptSignedOn, single or in a batch, and starts nothing", async () => {
+  // The API's clock is injected: the same contract is refused the day before its receipt, accepted on the day.
+  const receiptDay = addCalendarDays(localDateOf(testNow(), h.settings.timeZone), 3);
+  const contract = aContract({ issuedOn: addCalendarDays(receiptDay, -1), receiptSignedOn: receiptDay });
+  const dayBefore = apiAt(new Date(testNow().getTime() + 2 * 86_400_000));
+  const onTheDay = apiAt(new Date(testNow().getTime() + 3 * 86_400_000));
+  try {
+    const postTo = (app: FastifyInstance, body: unknown) => app.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: body as object });
+    const early = await postTo(dayBefore, contract);
+    expect(early.statusCode).toBe(400);
+    expect(early.json()).toEqual({
+      error: 'invalid request: receiptSignedOn',
+      fields: [{ field: 'receiptSignedOn', message: `is after today (${addCalendarDays(receiptDay, -1)}): a receipt cannot be signed in the future` }],
+    });
+    const batch = await postTo(dayBefore, [aContract(), contract]);
+    expect(batch.json()).toMatchObject({ accepted: 1, rejected: 1, results: [{ row: 0, ok: true }, { row: 1, ok: false, fields: [{ field: 'receiptSignedOn' }] }] });
+    await expect(h.huifang.handle(contract.policyNo).describe()).rejects.toThrow(/not found/i);
+    expect((await postTo(onTheDay, contract)).statusCode).toBe(200);
+  } finally {
+    await dayBefore.close();
+    await onTheDay.close();
+  }
+});
+
+test("a preferred window wholly outside calling hours is a 400 naming callPreference unless it is the customer's own request", async () => {
+  // Calling hours from the API's options (config/call-plan.json in production): here 10:00-18:00.
+  const app = apiAt(testNow(), { from: '10:00', to: '18:00' });
+  try {
+    const postPref = (callPreference: unknown) =>
+      app.inject({ method: 'POST', url: '/v1/contracts', headers: users.headers('issuance'), payload: { ...aContract(), callPreference } as object });
+    for (const outside of [{ from: '18:00', to: '20:00' }, { from: '07:30', to: '10:00' }]) {
+      const res = await postPref(outside);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().fields).toEqual([
+        { field: 'callPreference', message: `${outside.from}-${outside.to} is wholly outside calling hours 10:00-18:00: accepted only as the customer's own request (callPreference.customerRequested: true)` },
+      ]);
+    }
+    expect((await postPref({ from: '18:00', to: '20:00', customerRequested: true })).statusCode).toBe(200);
+    // Partly inside: planned in the part that is (the workflow's clipping), no flag needed.
+    expect((await postPref({ from: '17:00', to: '20:00' })).statusCode).toBe(200);
+    const flag = await postPref({ from: '18:00', to: '20:00', customerRequested: 'yes' });
+    expect(flag.json().fields.map((f: { field: string }) => f.field)).toEqual(['callPreference.customerRequested']);
+    const extra = await postPref({ from: '18:00', to: '20:00', byPhone: true });
+    expect(extra.json().fields).toEqual([{ field: 'callPreference.byPhone', message: 'unknown field' }]);
+  } finally {
+    await app.close();
+  }
 });
 
 test('malformed JSON is a 400 naming the body', async () => {

@@ -1,16 +1,20 @@
 /**
  * Fault test: well over a thousand malformed bodies against the running API over real HTTP (missing
  * fields, wrong types, bad JSON, oversize bodies, arrays of garbage, wrong content types). Every answer
- * is a 4xx, or for a batch a 200 that rejects every row; nothing reaches Temporal (the visibility
- * count stays where it was); and the service is still up afterwards: healthz answers and a valid
- * contract is accepted.
+ * is a 4xx, or for a batch a 200 that rejects every row; nothing reaches Temporal (no workflow with
+ * the id a body's policy number would give exists, and once the valid contract sent afterwards is
+ * visible, the visibility count is the one from before plus that one); and the service is still up
+ * afterwards: healthz answers and a valid contract is accepted.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { contractSchema } from '../domain/contract';
+import { callbackWorkflowId } from '../workflows/messages';
 import type { TestApiUsers, TestUsername } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { startApiHarness, type ApiHarness } from './helpers/api-harness';
+import { eventually } from './helpers/eventually';
 import type { TestHarness } from './helpers/temporal-env';
 
 let harness: ApiHarness;
@@ -84,8 +88,7 @@ interface Probe {
   batch?: boolean;
 }
 
-function probes(): Probe[] {
-  const valid = aContract();
+function probes(valid = aContract()): Probe[] {
   const out: Probe[] = [];
   const contract = (body: string | Buffer | undefined, contentType?: string) => {
     // A mutation can still be a valid contract (an optional field left out, a value that fits): those are not garbage.
@@ -126,9 +129,16 @@ function probes(): Probe[] {
     out.push({ path: '/v1/contracts', body: json(rows), batch: true });
   }
   // The other routes that take a body, on a policy and a ticket that do not exist.
-  const others = ['/v1/callbacks/P2026000001/attempts/P2026000001-1/outcome', '/v1/callbacks/P2026000001/recording', '/v1/tickets/P2026000001-T1/steps'];
+  const others = [
+    '/v1/callbacks/P2026000001/attempts/P2026000001-1/outcome',
+    '/v1/callbacks/P2026000001/recording',
+    '/v1/callbacks/P2026000001/fallback-receipt',
+    '/v1/callbacks/P2026000001/branch-decision',
+    '/v1/tickets/P2026000001-T1/steps',
+  ];
   for (const path of others) {
-    for (const body of ['', '{', 'null', '[]', '[1]', json({}), json({ outcome: 'completed' }), json({ step: 'dispatch' }), ...WRONG.map(json)]) out.push({ path, body });
+    const junk = [json({ outcome: 'completed' }), json({ step: 'dispatch' }), json({ reason: '' }), json({ reason: 42 }), json({ answers: { q: 'maybe' } }), json({ receiptRef: 'x' })];
+    for (const body of ['', '{', 'null', '[]', '[1]', json({}), ...junk, ...WRONG.map(json)]) out.push({ path, body });
     out.push({ path, body: json({ a: 1 }), contentType: 'text/plain' });
   }
   for (const path of ['/v1/callbacks/..%2F..%2Fetc/recording', '/v1/callbacks/%00/attempts/x/outcome', `/v1/callbacks/${'P'.repeat(300)}/recording`]) {
@@ -141,9 +151,39 @@ async function countAll(): Promise<number> {
   return (await env.client.workflow.count()).count;
 }
 
+/** The callback workflow ids the contract probes would have started, from every policyNo they carry. */
+function wouldBeWorkflowIds(all: Probe[]): string[] {
+  const ids = new Set<string>();
+  for (const probe of all.filter((p) => p.path === '/v1/contracts' && p.body !== undefined)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(probe.body!.toString());
+    } catch {
+      continue; // not JSON: no policy number in it
+    }
+    for (const row of Array.isArray(parsed) ? parsed : [parsed]) {
+      const policyNo = (row as { policyNo?: unknown } | null)?.policyNo;
+      if (typeof policyNo === 'string' && policyNo.trim() !== '' && policyNo.length <= 200) ids.add(callbackWorkflowId(policyNo));
+    }
+  }
+  return [...ids];
+}
+
+/** Whether a workflow with this id exists on the server (describe reads the server's own record: no lag). */
+async function exists(workflowId: string): Promise<boolean> {
+  try {
+    await env.client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
 test('1,000+ malformed bodies: only 4xx answers, no workflow started, and the service stays up', async () => {
   const before = await countAll();
-  const all = probes();
+  const valid = aContract();
+  const all = probes(valid);
   expect(all.length).toBeGreaterThan(1000);
 
   const statuses = new Map<number, number>();
@@ -171,13 +211,22 @@ test('1,000+ malformed bodies: only 4xx answers, no workflow started, and the se
   const health = await send('/healthz', undefined, null, 'GET');
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ ok: true });
-  // Visibility lags a little: nothing started by the garbage shows up before the valid one either.
-  await new Promise((r) => setTimeout(r, 1000));
-  expect(await countAll()).toBe(before);
   const good = aContract();
   const accepted = await send('/v1/contracts', json(good));
   expect(accepted.status).toBe(200);
-  expect(await accepted.json()).toMatchObject({ policyNo: good.policyNo, workflowId: `callback-${good.policyNo}` });
-  for (let i = 0; i < 40 && (await countAll()) === before; i++) await new Promise((r) => setTimeout(r, 250));
+  expect(await accepted.json()).toMatchObject({ policyNo: good.policyNo, workflowId: callbackWorkflowId(good.policyNo) });
+
+  // Nothing started by the garbage. First by id, from the server's own records (no visibility lag):
+  // none of the workflows the bodies' policy numbers would have started exists; the valid one does.
+  const ids = wouldBeWorkflowIds(all);
+  expect(ids).toContain(callbackWorkflowId(valid.policyNo)); // most bodies are that contract, spoilt
+  expect(ids).not.toContain(callbackWorkflowId(good.policyNo));
+  const started: string[] = [];
+  for (const id of ids) if (await exists(id)) started.push(id);
+  expect(started).toEqual([]);
+  expect(await exists(callbackWorkflowId(good.policyNo))).toBe(true);
+  // Then in all, whatever ids: the valid contract, sent after the garbage, is the marker. Once visibility
+  // shows it, the count is the one from before plus that one.
+  await eventually('the valid contract visible', async () => ((await env.client.workflow.count(`WorkflowId = "${callbackWorkflowId(good.policyNo)}"`)).count === 1 ? true : undefined));
   expect(await countAll()).toBe(before + 1);
 });

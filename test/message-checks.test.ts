@@ -63,7 +63,10 @@ const CASES: { name: string; schema: z.ZodType; check: Check<unknown>; valid: Re
     name: 'fallback receipt',
     schema: fallbackReceiptSchema,
     check: fallbackReceiptCheck,
-    valid: [{ receiptRef: 'scans/receipt-P1.pdf', signedBy: 'policyholder', signedAt: '2026-11-30T09:00:00+08:00', actor: { role: 'branch', id: 'B1', office: 'SH' } }],
+    valid: [
+      { receiptRef: 'scans/receipt-P1.pdf', signedBy: 'policyholder', signedAt: '2026-11-30T09:00:00+08:00', answers: { 'own-purchase': 'yes', 'contract-received': 'no' }, actor: { role: 'branch', id: 'B1', office: 'SH' } },
+      { receiptRef: 'scans/receipt-P2.pdf', signedBy: 'policyholder', signedAt: '2026-11-30T09:00:00+08:00', answers: { 'own-purchase': 'unclear' }, reportedProblems: ['wants-surrender'], actor: { role: 'branch', id: 'B1', office: 'SH' } },
+    ],
   },
   {
     name: 'ticket step',

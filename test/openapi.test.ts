@@ -119,6 +119,45 @@ test("the document's schemas are the ones the routes check with: what one refuse
   expect(refused.json()).toEqual({ error: 'invalid request: colour', fields: [{ field: 'colour', message: 'unknown field' }] });
 });
 
+test('the receipt, the branch decision and the callback list are documented as they are checked', async () => {
+  const receiptBody = bodyOf('/v1/callbacks/{policyNo}/fallback-receipt', 'post');
+  const receipt = { receiptRef: 'receipts/P20260001/r.pdf', signedBy: 'policyholder', signedAt: '2026-12-01T02:00:00Z', answers: { 'contract-received': 'yes' } };
+  expect(receiptBody(receipt)).toBe(true);
+  expect(receiptBody({ ...receipt, reportedProblems: ['contract-not-received'] })).toBe(true);
+  const { answers: _, ...withoutAnswers } = receipt;
+  for (const bad of [withoutAnswers, { ...receipt, answers: { 'contract-received': 'maybe' } }, { ...receipt, reportedProblems: ['nope'] }]) {
+    expect(receiptBody(bad)).toBe(false);
+    const res = await api.inject({ method: 'POST', url: '/v1/callbacks/P20260001/fallback-receipt', headers: users.headers('cc-sh'), payload: bad });
+    expect(res.statusCode).toBe(400);
+  }
+  const receiptOp = doc.paths['/v1/callbacks/{policyNo}/fallback-receipt'].post as Operation & { description: string };
+  expect(receiptOp.description).toContain('`answers` (required)');
+
+  const decisionBody = bodyOf('/v1/callbacks/{policyNo}/branch-decision', 'post');
+  expect(decisionBody({ reason: '已核实，结案' })).toBe(true);
+  expect(decisionBody({ reason: '已核实，结案', actor: { role: 'branch', id: 'CC-ZHANG', office: 'SH' } })).toBe(true);
+  for (const bad of [{}, { reason: '' }, { reason: '结案', closed: true }]) {
+    expect(decisionBody(bad)).toBe(false);
+    const res = await api.inject({ method: 'POST', url: '/v1/callbacks/P20260001/branch-decision', headers: users.headers('cc-sh'), payload: bad });
+    expect(res.statusCode).toBe(400);
+  }
+  const decision = doc.paths['/v1/callbacks/{policyNo}/branch-decision'].post;
+  expect(decision['x-roles']).toEqual(['call-center']);
+  expect(Object.keys(decision.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '503']);
+
+  const list = doc.paths['/v1/callbacks'].get;
+  expect(list.parameters!.map((p) => p.name).sort()).toEqual(['agentCode', 'branch', 'centralSubBranch', 'limit', 'run', 'stage', 'tier4Office']);
+  const bad = await api.inject({ method: 'GET', url: '/v1/callbacks?stage=LOST&run=PAUSED', headers: users.headers('cc-sh') });
+  expect(bad.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['run', 'stage']);
+
+  // The state's answer carries its run: a terminated one says so beside its last stage.
+  const view = component('CallbackView');
+  const state = { policyNo: 'P20260001', stage: 'AWAITING_CALL', attempts: [], stageHistory: [{ stage: 'AWAITING_CALL', at: '2026-12-01T02:00:00Z' }] };
+  expect(view({ ...state, run: { status: 'TERMINATED', closedAt: '2026-12-02T02:00:00Z', reason: 'entered twice' } })).toBe(true);
+  expect(view(state)).toBe(false);
+  expect(view({ ...state, run: { status: 'GONE' } })).toBe(false);
+});
+
 test("the API's answers have the documented shapes: errors, sign-in, who-am-I", async () => {
   const fieldErrors = component('FieldErrors');
   const error = component('Error');

@@ -3,6 +3,7 @@
  * timers and activities (encrypted at rest by the payload codec, readable through it), the current
  * details of a run, and the CLI staff use for tickets (`tickets list`, `tickets step`) and a policy's
  * whole story (`show`), all with a real worker and the simulated dialer calling at once (demo timing).
+ * None of what the UI shows holds personal data (names, phone numbers, ID numbers).
  */
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -15,12 +16,14 @@ import type { CliContext } from '../cli/command';
 import { runCli } from '../cli/main';
 import { nearCoolingOffEndQuery, overdueLevel1Query, todaysCallsQuery } from '../client/ready-queries';
 import { demoSettings } from '../demo/demo-settings';
-import { addCalendarDays, localDateOf } from '../domain/local-time';
+import { addCalendarDays, instantAt, localDateOf } from '../domain/local-time';
 import type { CallbackState } from '../domain/callback-state';
-import { callbackStaticSummary, localStamp, outcomeDueSummary } from '../workflows/summaries';
+import type { Contract } from '../domain/contract';
+import { localStamp } from '../workflows/summaries';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { aContract } from './helpers/contracts';
 import { eventually } from './helpers/eventually';
+import { leaksIn, personalDataOf, shownTexts } from './helpers/operator-metadata';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -47,6 +50,27 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
+/**
+ * A contract with every field the summaries show given here, and personal data unlike anything else
+ * in them; `phone` picks the simulated dialer's outcome by its last two digits.
+ */
+function contractCalling(phone: string, overrides: Partial<Contract> = {}): Contract {
+  return aContract({
+    channel: 'agency',
+    productType: 'traditional',
+    productCode: 'WL20',
+    org: { branch: 'SH', centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03' },
+    agent: { code: 'A10086', name: '欧阳明', phone: '13700770077' },
+    policyholder: { name: '司马青', phone, idNumber: '31010119800101777X' },
+    ...overrides,
+  });
+}
+
+/** `2026-12-02 01:52` for `2026-12-01T17:52:00Z`: Shanghai is UTC+8 all year (no summer time). */
+function shanghaiStamp(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 async function stateWhere(policyNo: string, ok: (s: CallbackState) => boolean): Promise<CallbackState> {
   let last: CallbackState | undefined;
   const check = async () => {
@@ -56,21 +80,23 @@ async function stateWhere(policyNo: string, ok: (s: CallbackState) => boolean): 
   return eventually(`${policyNo} never got there`, check, 20_000, () => `; last state ${JSON.stringify(last)}`);
 }
 
-test('runs, timers and activities carry summaries, encrypted at rest and readable through the codec', async () => {
-  const contract = aContract({ policyholder: { ...aContract().policyholder, phone: '13912345621' } });
+test('runs, timers and activities carry summaries, encrypted at rest and readable through the codec, with no personal data', async () => {
+  const contract = contractCalling('13912345621');
+  const codec = new EncryptionCodec(h.keyring);
   let attempt!: CallbackState['attempts'][number];
+  let shown!: Awaited<ReturnType<typeof shownTexts>>;
   await h.withWorker(async () => {
     await h.huifang.startCallback(contract);
     attempt = (await stateWhere(contract.policyNo, (s) => s.stage === 'COMPLETED')).attempts[0];
     // The run's current details, as the Web UI asks for them (the SDK's metadata query).
     const meta = (await h.huifang.handle(contract.policyNo).query(workflowMetadataQuery)) as { currentDetails?: string };
     expect(meta.currentDetails).toMatch(new RegExp(`^\\*\\*${contract.policyNo}\\*\\* · COMPLETED since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(recording recordings/`));
+    shown = await shownTexts(env.connection, codec, `callback-${contract.policyNo}`, env.client);
   }, dialer);
 
   // What the server stores: a client without the codec reads the raw history.
   const raw = new Client({ connection: env.connection });
   const history = await raw.workflow.getHandle(`callback-${contract.policyNo}`).fetchHistory();
-  const codec = new EncryptionCodec(h.keyring);
   const summaries: string[] = [];
   for (const event of history.events ?? []) {
     const payload = event.userMetadata?.summary;
@@ -79,12 +105,15 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
     const [plain] = await codec.decode([payload]);
     summaries.push(`${temporal.api.enums.v1.EventType[event.eventType!]}: ${JSON.parse(Buffer.from(plain.data!).toString())}`);
   }
+  const policy = contract.policyNo;
   expect(summaries).toEqual(
     expect.arrayContaining([
-      `EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: ${callbackStaticSummary(contract)}`,
+      `EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: callback ${policy} · agency traditional WL20 · SH-PD / SH-PD-03`,
       // In Asia/Shanghai wall-clock time, computed in the workflow as outside it.
-      `EVENT_TYPE_TIMER_STARTED: ${outcomeDueSummary(contract.policyNo, 1, attempt.slot)}`,
-      expect.stringMatching(new RegExp(`^EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: ${contract.policyNo} · AWAITING_RECORDING · verify recording recordings/`)),
+      `EVENT_TYPE_TIMER_STARTED: ${policy} · CALLING · outcome of attempt 1 due by ${shanghaiStamp(attempt.slot.end)}`,
+      // A local activity's summary is on its marker.
+      `EVENT_TYPE_MARKER_RECORDED: ${policy} · AWAITING_RECORDING · verify recording recordings/${policy}-1.wav`,
+      expect.stringMatching(new RegExp(`^EVENT_TYPE_TIMER_STARTED: ${policy} · AWAITING_RECORDING · call center reminded at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`)),
     ]),
   );
   expect(localStamp('2026-12-01T17:52:00Z')).toBe('2026-12-02 01:52');
@@ -94,8 +123,13 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
   expect(bytes.includes(Buffer.from(contract.policyholder.phone!))).toBe(false);
   // The client with the codec reads the run's summary and details as the Web UI does.
   const described = await h.huifang.handle(contract.policyNo).describe();
-  expect(await described.staticSummary()).toBe(callbackStaticSummary(contract));
-  expect(await described.staticDetails()).toContain(`**Org** SH / SH-PD / SH-PD-03 · **agent** ${contract.agent.code}`);
+  expect(await described.staticSummary()).toBe(`callback ${policy} · agency traditional WL20 · SH-PD / SH-PD-03`);
+  expect(await described.staticDetails()).toContain('**Org** SH / SH-PD / SH-PD-03 · **agent** A10086');
+
+  // Decoded, what the UI shows holds no personal data: the run's summary and details, each timer's
+  // and activity's summary, the current details.
+  expect(shown.map((t) => t.where)).toEqual(expect.arrayContaining(['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED summary', 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED details', 'EVENT_TYPE_TIMER_STARTED summary', 'EVENT_TYPE_MARKER_RECORDED summary', 'current details']));
+  expect(leaksIn(shown, personalDataOf(contract))).toEqual([]);
   console.log(`summaries in the history of ${contract.policyNo}:\n  ${summaries.join('\n  ')}`);
   // With no worker polling any more, the completed policy still shows, from its result.
   await h.stopWorker();
@@ -107,7 +141,7 @@ test('runs, timers and activities carry summaries, encrypted at rest and readabl
 
 test('tickets list and step on the CLI, then show tells the whole story in time order', async () => {
   // …06: "the signature is not mine" on every call: a level-1 ticket.
-  const contract = aContract({ policyholder: { ...aContract().policyholder, phone: '13912345606' } });
+  const contract = contractCalling('13912345606');
   await h.withWorker(async () => {
     await h.huifang.startCallback(contract);
     const state = await stateWhere(contract.policyNo, (s) => s.tickets.length === 1);
@@ -122,6 +156,13 @@ test('tickets list and step on the CLI, then show tells the whole story in time 
     expect((await cli('tickets', 'list', '--central-sub-branch', 'BJ-CY', '--type', 'level-1')).stdout).not.toContain(ticketId);
     const ticketMeta = (await h.env.client.workflow.getHandle(ticketWorkflowId(ticketId)).query(workflowMetadataQuery)) as { currentDetails?: string };
     expect(ticketMeta.currentDetails).toContain('**Next** dispatch by the tier-3 handler');
+    // The ticket's summary and details name the policy, the office and the agent's code, no person.
+    const ticketShown = await shownTexts(env.connection, new EncryptionCodec(h.keyring), ticketWorkflowId(ticketId), env.client);
+    expect(ticketShown.find((t) => t.where === 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED summary')?.text).toBe(
+      `level-1 ticket ${ticketId} · policy ${contract.policyNo} · SH-PD / SH-PD-03 · agent A10086`,
+    );
+    expect(ticketShown.map((t) => t.where)).toContain('current details');
+    expect(leaksIn(ticketShown, personalDataOf(contract))).toEqual([]);
 
     // A step out of turn is refused with the workflow's reason, and nothing changes.
     const early = await cli('tickets', 'step', ticketId, 'hand-to-agent', '--as', 'tier4:u-qian@SH-PD-03');
@@ -170,6 +211,8 @@ test('tickets list and step on the CLI, then show tells the whole story in time 
     ];
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(show.stdout).not.toContain(contract.policyholder.phone!);
+    // And the callback's own summaries, after the ticket's steps: still nobody's personal data.
+    expect(leaksIn(await shownTexts(env.connection, new EncryptionCodec(h.keyring), `callback-${contract.policyNo}`, env.client), personalDataOf(contract))).toEqual([]);
     console.log(`huifang show ${contract.policyNo}:\n${show.stdout}`);
     // The confirming calls would go on: end the policy here, with no outcome left on its way.
     dialer.close();
@@ -179,21 +222,34 @@ test('tickets list and step on the CLI, then show tells the whole story in time 
 }, 90_000);
 
 test("the README's ready queries run on the dev server and find what they say", async () => {
-  const today = localDateOf(new Date());
-  // Receipt signed 13 days ago: the cooling-off period ends within 3 days; nobody answers the call.
-  const contract = aContract({ issuedOn: addCalendarDays(today, -15), receiptSignedOn: addCalendarDays(today, -13) });
+  // The contract's dates from the server's date, read once; the queries' instants from that date or
+  // from the workflow's own state, never from the wall clock again (a run across midnight changes nothing).
+  const day = localDateOf(new Date(await env.currentTimeMs()));
+  // Receipt signed 13 days before: the 15-day cooling-off period ends at midnight after day + 2; nobody answers the call.
+  const contract = aContract({ issuedOn: addCalendarDays(day, -15), receiptSignedOn: addCalendarDays(day, -13) });
+  let calling!: CallbackState;
   await h.withWorker(async () => {
     await h.huifang.startCallback(contract);
-    await stateWhere(contract.policyNo, (s) => s.stage === 'CALLING');
+    calling = await stateWhere(contract.policyNo, (s) => s.stage === 'CALLING');
   });
+  // Held there: with no worker, the attempt's outcome timer (end of the slot) moves nothing on.
+  await h.stopWorker();
+  expect(calling.coolingOff?.endsAt).toBe(instantAt(addCalendarDays(day, 3), '00:00').toISOString());
+  // Today's calls are those of the day the attempt being made falls on (the workflow's clock).
+  const callDay = localDateOf(new Date(calling.nextAttemptAt!));
   const count = (query: string) => eventually(`nothing matches ${query}`, async () => {
     const n = (await env.client.workflow.count(`${query} AND PolicyNo="${contract.policyNo}"`)).count;
     return n > 0 ? n : undefined;
   });
-  expect(await count(todaysCallsQuery(today))).toBe(1);
-  expect(await count(nearCoolingOffEndQuery(new Date(), 3))).toBe(1);
-  expect((await env.client.workflow.count(`${todaysCallsQuery(addCalendarDays(today, 1))} AND PolicyNo="${contract.policyNo}"`)).count).toBe(0);
-  expect((await env.client.workflow.count(`${nearCoolingOffEndQuery(new Date(), 0)} AND PolicyNo="${contract.policyNo}"`)).count).toBe(0);
+  expect(await count(todaysCallsQuery(callDay))).toBe(1);
+  // As asked at noon of the day: the period ends within 3 days, not within 2.
+  const noon = instantAt(day, '12:00');
+  expect(await count(nearCoolingOffEndQuery(noon, 3))).toBe(1);
+  // Seen by visibility above: the negative counts below read the same, caught-up, record.
+  const countNow = async (query: string) => (await env.client.workflow.count(`${query} AND PolicyNo="${contract.policyNo}"`)).count;
+  expect(await countNow(todaysCallsQuery(addCalendarDays(callDay, 1)))).toBe(0);
+  expect(await countNow(todaysCallsQuery(addCalendarDays(callDay, -1)))).toBe(0);
+  expect(await countNow(nearCoolingOffEndQuery(noon, 2))).toBe(0);
   // The level-1 ticket of the test before is open or closed but not overdue: the query runs and skips it.
   expect((await env.client.workflow.count(overdueLevel1Query('SH-PD'))).count).toBe(0);
   expect((await env.client.workflow.count(overdueLevel1Query('SH-PD').replace('Overdue=true', 'Overdue=false'))).count).toBeGreaterThanOrEqual(1);

@@ -9,6 +9,7 @@ import { SimulatedDialer, type OutcomeTarget } from '../activities/simulated-dia
 import { RequestRejectedError } from '../client/huifang-client';
 import type { CallOutcomeReport } from '../domain/call-outcome';
 import { UNKNOWN_ATTEMPT } from '../workflows/messages';
+import { eventually } from './helpers/eventually';
 
 const task: CallTask = {
   policyNo: 'P2026120100001',
@@ -47,21 +48,25 @@ test('an attempt handed over twice is dialled once', async () => {
   const dialer = new SimulatedDialer(side.target, { delayMs: 10 });
   await placeCall(dialer, task);
   await placeCall(dialer, { ...task });
-  await new Promise((r) => setTimeout(r, 100));
+  // The next attempt of the same policy is a new call. Handed over last, with the same delay, it is
+  // dialled last (timers of one duration fire in the order they were set): once its outcome is in, a
+  // second dial of the first attempt would have been reported already.
+  const second = { ...task, attemptId: 'P2026120100001-2', attemptNo: 2 };
+  await placeCall(dialer, second);
+  await placeCall(dialer, { ...second });
+  const marker = { ...task, policyNo: 'P2026120100002', workflowId: 'callback-P2026120100002', attemptId: 'P2026120100002-1' };
+  await placeCall(dialer, marker);
+  await eventually('the last call handed over reported', async () => (side.received.some((r) => r.attemptId === marker.attemptId) ? true : undefined), 10_000);
   await dialer.drain();
-  expect(side.received.map((r) => r.attemptId)).toEqual([task.attemptId]);
-  // The next attempt of the same policy is a new call.
-  await placeCall(dialer, { ...task, attemptId: 'P2026120100001-2', attemptNo: 2 });
-  await new Promise((r) => setTimeout(r, 100));
-  await dialer.drain();
-  expect(side.received.map((r) => r.attemptId)).toEqual([task.attemptId, 'P2026120100001-2']);
+  expect(side.received.map((r) => r.attemptId)).toEqual([task.attemptId, second.attemptId, marker.attemptId]);
 });
 
 test('an outcome reported before the workflow knows the attempt is reported again, once accepted', async () => {
   const side = workflowSide(1);
   const dialer = new SimulatedDialer(side.target, { delayMs: 0 });
   await placeCall(dialer, task);
-  await new Promise((r) => setTimeout(r, 50));
+  // Dialled and refused once; drain() then waits for the delivery that retries it to settle.
+  await eventually('the first report of the outcome', async () => (side.tries() >= 1 ? true : undefined), 10_000);
   await dialer.drain();
   expect(side.tries()).toBe(2); // refused once as too early, then accepted
   expect(side.received).toHaveLength(1);

@@ -1,21 +1,30 @@
 /**
  * Transfer tickets on the time-skipping server: the routing steps with who and when, the durable
  * 2-working-day deadline across a weekend, a public holiday and a make-up working day, the reminder
- * and escalations at their instants, late replies, invalid steps, and a worker restart.
+ * and escalations at their instants, late replies, invalid steps, and a worker restart: a ticket and
+ * its timers taken over by a second worker (its own identity) once the first has stopped.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { LogNotifier } from '../activities/notifier';
+import type { PayloadKeyring } from '../client/encryption-codec';
 import { RequestRejectedError } from '../client/huifang-client';
+import type { Settings } from '../config/settings';
 import { addCalendarDays, instantAt, localDateOf, type LocalDate } from '../domain/local-time';
 import type { Actor, TicketInput, TicketStep } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
 import * as sa from '../workflows/search-attributes';
+import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { advanceTo as advanceToInstant, waitUntilClosed } from './helpers/clock';
-import { startTicket as startTicketOf } from './helpers/drive';
+import { isIdle, startTicket as startTicketOf } from './helpers/drive';
+import { eventually } from './helpers/eventually';
+import { withNamedWorker, workerEvents } from './helpers/named-worker';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { nextWeekday, settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
+let keyring: PayloadKeyring;
+let settings: Settings;
 /** Fridays of the scenarios, laid out from the server's clock: F (weekend), F+7 (holiday), F+20 Thu (make-up). */
 let F: LocalDate;
 const local = (date: LocalDate, time: string) => instantAt(date, time);
@@ -25,7 +34,7 @@ const tier4: Actor = { role: 'tier4', id: 'T4-ZHAO', office: 'SH-PD-03' };
 const agent: Actor = { role: 'agent', id: 'A10086' };
 
 beforeAll(async () => {
-  const keyring = generateKeyring();
+  keyring = generateKeyring();
   env = await startTimeSkippingServer(keyring);
   const today = localDateOf(new Date(await env.currentTimeMs()));
   F = nextWeekday(addCalendarDays(today, 2), 5);
@@ -33,7 +42,8 @@ beforeAll(async () => {
     holidays: [addCalendarDays(F, 10), addCalendarDays(F, 11)], // the Monday and Tuesday after F+7
     makeupWorkdays: [addCalendarDays(F, 22)], // a Saturday worked in lieu
   });
-  h = await createHarness(env, keyring, { settings: settingsWithCalendar(calendar) });
+  settings = settingsWithCalendar(calendar);
+  h = await createHarness(env, keyring, { settings });
 });
 afterAll(async () => {
   await stopServer(env);
@@ -58,19 +68,29 @@ const startTicket = (t: TicketInput) => startTicketOf(h, t);
 const advanceTo = (instant: Date) => advanceToInstant(env, instant);
 
 const step = (ticketId: string, s: TicketStep) => h.huifang.advanceTicket(ticketId, s);
-const sentFor = (ticketId: string, kind: string) => h.notifier.sent.filter((n) => n.ticketId === ticketId && n.kind === kind);
+const sentFor = (ticketId: string, kind: string, notifier: LogNotifier = h.notifier) => notifier.sent.filter((n) => n.ticketId === ticketId && n.kind === kind);
 
 /**
- * A timed notification is not sent a minute before `instant` and is sent within a second after it.
- * (Notifications are activities, run in real time once the timer has fired: give them a moment.)
+ * Waits until nothing of the ticket is in flight: no workflow task, no activity (a fired timer's task
+ * and the notifications it sent are done). Until time moves again, nothing more can be sent.
  */
-async function expectFiresAt(ticketId: string, kind: string, instant: string, count: number): Promise<void> {
+async function untilIdle(ticketId: string, on: TestHarness = h): Promise<void> {
+  await eventually(`ticket ${ticketId} idle`, async () => ((await isIdle(on, ticketWorkflowId(ticketId))) ? true : undefined));
+}
+
+/**
+ * A timed notification is not sent a minute before `instant` (checked once the ticket is idle at that
+ * time) and is sent within a second after it. (Notifications are activities, run in real time once
+ * the timer has fired.)
+ */
+async function expectFiresAt(ticketId: string, kind: string, instant: string, count: number, on: TestHarness = h, notifier: LogNotifier = on.notifier): Promise<void> {
   await advanceTo(new Date(Date.parse(instant) - 60_000));
-  await new Promise((r) => setTimeout(r, 500));
-  expect(sentFor(ticketId, kind)).toHaveLength(0);
+  await untilIdle(ticketId, on);
+  expect(sentFor(ticketId, kind, notifier)).toHaveLength(0);
   await advanceTo(new Date(Date.parse(instant) + 1_000));
-  for (let i = 0; i < 400 && sentFor(ticketId, kind).length < count; i++) await new Promise((r) => setTimeout(r, 50));
-  const sent = sentFor(ticketId, kind);
+  await eventually(`${count} ${kind} sent`, async () => (sentFor(ticketId, kind, notifier).length >= count ? true : undefined));
+  await untilIdle(ticketId, on);
+  const sent = sentFor(ticketId, kind, notifier);
   expect(sent).toHaveLength(count);
   for (const n of sent) expect(Date.parse(n.sentAt) - Date.parse(instant)).toBeLessThanOrEqual(1_000);
 }
@@ -183,17 +203,95 @@ test('invalid steps are rejected with the reason, and the ticket is unchanged', 
   });
 });
 
-test('an open ticket is picked up by a new worker after the first one stops', async () => {
-  const t = aTicket('level-1');
-  await h.withWorker(async () => {
-    await startTicket(t);
-    await step(t.ticketId, { step: 'dispatch', actor: tier3 });
-    await step(t.ticketId, { step: 'hand-to-agent', actor: tier4 });
+describe('a worker restart', () => {
+  /**
+   * A harness of its own (its own task queue): the shared worker of the tests above keeps polling
+   * theirs, and here only the named workers poll, one at a time.
+   */
+  let r: TestHarness;
+  beforeAll(async () => {
+    r = await createHarness(env, keyring, { settings });
   });
-  await h.withWorker(async () => {
-    await step(t.ticketId, { step: 'sign-receipt', actor: agent });
-    const replied = await step(t.ticketId, { step: 'reply', actor: agent, actionTaken: '客户确认系本人投保' });
-    expect(replied.stage).toBe('CLOSED');
-    expect(replied.steps.map((s) => s.step)).toEqual(['dispatch', 'hand-to-agent', 'sign-receipt', 'reply']);
+
+  /** Who handled the ticket's tasks, split at the history's length when the first worker had stopped. */
+  async function handledBy(ticketId: string, boundary: number) {
+    const events = workerEvents(await r.env.client.workflow.getHandle(ticketWorkflowId(ticketId)).fetchHistory());
+    const who = (es: typeof events) => [...new Set(es.map((e) => e.identity))];
+    const before = events.filter((e) => e.index < boundary);
+    const after = events.filter((e) => e.index >= boundary);
+    return { before: who(before), after: who(after), completedAfter: after.filter((e) => e.type === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED').length, activitiesAfter: after.filter((e) => e.type.startsWith('EVENT_TYPE_ACTIVITY_TASK')).length };
+  }
+  const historyLength = async (ticketId: string) => (await r.env.client.workflow.getHandle(ticketWorkflowId(ticketId)).fetchHistory()).events?.length ?? 0;
+
+  test('an open ticket is picked up by a new worker after the first one stops', async () => {
+    const t = aTicket('level-1');
+    // The first worker keeps no cache: its runs go on from history on the next one.
+    const first = await withNamedWorker(r, 'ticket-worker-1', { cached: false }, async () => {
+      await startTicketOf(r, t);
+      await r.huifang.advanceTicket(t.ticketId, { step: 'dispatch', actor: tier3 });
+      await r.huifang.advanceTicket(t.ticketId, { step: 'hand-to-agent', actor: tier4 });
+      await untilIdle(t.ticketId, r);
+    });
+    expect(first.worker.getState()).toBe('STOPPED');
+    const boundary = await historyLength(t.ticketId);
+    await withNamedWorker(r, 'ticket-worker-2', { cached: true }, async () => {
+      await r.huifang.advanceTicket(t.ticketId, { step: 'sign-receipt', actor: agent });
+      const replied = await r.huifang.advanceTicket(t.ticketId, { step: 'reply', actor: agent, actionTaken: '客户确认系本人投保' });
+      expect(replied.stage).toBe('CLOSED');
+      expect(replied.steps.map((s) => [s.step, s.actor.id])).toEqual([
+        ['dispatch', 'T3-LI'],
+        ['hand-to-agent', 'T4-ZHAO'],
+        ['sign-receipt', 'A10086'],
+        ['reply', 'A10086'],
+      ]);
+      expect(await waitUntilClosed(r.env.client.workflow.getHandle(ticketWorkflowId(t.ticketId)))).toBe('COMPLETED');
+    });
+    // Two workers, told apart by identity: everything up to the stop by the first, everything after by the second.
+    const by = await handledBy(t.ticketId, boundary);
+    expect(by.before).toEqual(['ticket-worker-1']);
+    expect(by.after).toEqual(['ticket-worker-2']);
+    expect(by.completedAfter).toBeGreaterThanOrEqual(2); // the two steps taken on the second worker
+  });
+
+  test("a ticket's reminder, overdue and escalation timers, set by a worker since stopped, fire and are acted on by a new worker", async () => {
+    const t = aTicket('failed-callback');
+    const friday = addCalendarDays(F, 28); // after every date of the tests above; no holiday near it
+    const firstSent = new LogNotifier(true);
+    const secondSent = new LogNotifier(true);
+    const first = await withNamedWorker(r, 'ticket-worker-3', { cached: false, notifier: firstSent }, async () => {
+      await startTicketOf(r, t);
+      await advanceTo(local(friday, '10:00'));
+      const d = await r.huifang.advanceTicket(t.ticketId, { step: 'dispatch', actor: tier3 });
+      await r.huifang.advanceTicket(t.ticketId, { step: 'hand-to-agent', actor: tier4 });
+      await r.huifang.advanceTicket(t.ticketId, { step: 'sign-receipt', actor: agent });
+      await untilIdle(t.ticketId, r);
+      return d;
+    });
+    expect(first.worker.getState()).toBe('STOPPED');
+    const dispatched = first.result;
+    const dueDay = addCalendarDays(friday, 4); // Friday + Monday, Tuesday
+    expect(dispatched.dueAt).toBe(local(dueDay, '24:00').toISOString());
+    expect(dispatched.remindAt).toBe(local(dueDay, '09:00').toISOString());
+    const boundary = await historyLength(t.ticketId);
+
+    const escalateAt = local(addCalendarDays(friday, 5), '24:00').toISOString();
+    await withNamedWorker(r, 'ticket-worker-4', { cached: true, notifier: secondSent }, async () => {
+      await expectFiresAt(t.ticketId, 'ticket-reminder', dispatched.remindAt!, 2, r, secondSent);
+      await expectFiresAt(t.ticketId, 'ticket-overdue', dispatched.dueAt!, 1, r, secondSent);
+      await expectFiresAt(t.ticketId, 'ticket-escalated', escalateAt, 1, r, secondSent);
+      expect(await r.huifang.getTicketState(t.ticketId)).toMatchObject({ overdue: true, stage: 'SIGNED' });
+      const replied = await r.huifang.advanceTicket(t.ticketId, { step: 'reply', actor: agent, correctedPhone: '13912345679' });
+      expect(replied.reply).toMatchObject({ late: true });
+      expect(await waitUntilClosed(r.env.client.workflow.getHandle(ticketWorkflowId(t.ticketId)))).toBe('COMPLETED');
+    });
+    // The first worker sent none of the timed notifications; the second sent them all.
+    for (const kind of ['ticket-reminder', 'ticket-overdue', 'ticket-escalated']) expect(sentFor(t.ticketId, kind, firstSent)).toEqual([]);
+    const timers = (await r.env.client.workflow.getHandle(ticketWorkflowId(t.ticketId)).fetchHistory()).events!.flatMap((e, i) => (e.timerFiredEventAttributes ? [i] : []));
+    expect(timers.length).toBeGreaterThanOrEqual(3);
+    expect(timers.every((i) => i >= boundary)).toBe(true);
+    const by = await handledBy(t.ticketId, boundary);
+    expect(by.before).toEqual(['ticket-worker-3']);
+    expect(by.after).toEqual(['ticket-worker-4']);
+    expect(by.activitiesAfter).toBeGreaterThanOrEqual(4); // the notifications, at least
   });
 });

@@ -20,7 +20,7 @@ import { addCalendarDays, localDateOf } from '../domain/local-time';
 import type { TicketInput } from '../domain/ticket';
 import { TEST_USERS } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
-import { AGENT, startTicket, storeRecording, TIER3, TIER4 } from './helpers/drive';
+import { AGENT, routeTicket, startTicket, storeRecording, TIER3, TIER4 } from './helpers/drive';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { buildWebPages, launchBrowser, refreshUntilListed, screenshot, signIn } from './helpers/web-pages';
 
@@ -36,8 +36,13 @@ beforeAll(async () => {
   buildWebPages();
   const keyring = generateKeyring();
   env = await startDevServer(keyring);
-  // Calls go out at once, whatever the time of day the test runs at (configuration only).
-  h = await createHarness(env, keyring, { settings: benchSettings('now') });
+  // Calls go out at once, whatever the time of day the test runs at (configuration only). One
+  // corrected number and no second phone round: a policy with no number in a region that forbids
+  // letters and visits goes to the branch (UNRESOLVED) as soon as its ticket is answered.
+  const settings = benchSettings('now');
+  h = await createHarness(env, keyring, {
+    settings: { ...settings, tickets: { ...settings.tickets, maxFailedCallbackTickets: 1 }, fallback: { ...settings.fallback, minHoursForPhoneRound: 24 * 30 } },
+  });
   // Everyone signs in with a password here, as staff do on the pages.
   const issued = await newUsersFile(TEST_USERS.map((u): NewUser => ({ ...u, password: true })));
   credentials = new Map(issued.credentials.map((c) => [c.username, c]));
@@ -148,6 +153,36 @@ test('a call recorded through the call center page moves the workflow, and the r
     await page.getByRole('button', { name: '提交录音' }).click();
     await page.getByRole('status').filter({ hasText: '录音已核验；回访状态：回访成功' }).waitFor();
     expect((await h.huifang.getCallbackState(contract.policyNo)).stage).toBe('COMPLETED');
+    await page.context().close();
+  });
+});
+
+test("the branch's call center finds an unresolved case on its page and closes it with its decision", async () => {
+  const base = aContract({ policyNo: `PW${run}U`, regionCode: '440300' });
+  const contract = { ...base, policyholder: { name: base.policyholder.name, idNumber: base.policyholder.idNumber } };
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    const ticketId = (await stateWhen(contract.policyNo, (s) => s.tickets.length === 1, 'failed-callback ticket')).tickets[0].ticketId;
+    await routeTicket(h, ticketId, { correctedPhone: '13700002222' });
+    await stateWhen(contract.policyNo, (s) => s.stage === 'UNRESOLVED', 'the escalation to the branch');
+
+    const page = await pageFor('cc-sh');
+    await refreshUntilListed(page, contract.policyNo);
+    await page.getByRole('button', { name: new RegExp(contract.policyNo) }).click();
+    const panel = page.getByLabel('待分公司处理详情');
+    await panel.getByTestId('stage').filter({ hasText: '待分公司处理' }).waitFor();
+    await panel.getByText('无法信函或上门回访（地区不允许或超出比例上限）').waitFor();
+    // The form checks before sending: the branch says what it did.
+    await panel.getByRole('button', { name: '结案' }).click();
+    await expectAlert(page, '请填写结案说明');
+    expect((await h.huifang.getCallbackState(contract.policyNo)).stage).toBe('UNRESOLVED');
+    await panel.getByLabel('结案说明').fill('已联系业务人员上门核实，客户确认投保意愿');
+    await screenshot(page, 'branch-unresolved');
+    await panel.getByRole('button', { name: '结案' }).click();
+    await page.getByRole('status').filter({ hasText: '已结案；回访状态：分公司已结案' }).waitFor();
+    const closed = await h.huifang.callbackView(contract.policyNo);
+    expect(closed).toMatchObject({ stage: 'CLOSED_BY_BRANCH', branchDecision: { reason: '已联系业务人员上门核实，客户确认投保意愿', by: { role: 'branch', id: 'CC-ZHANG', office: 'SH' } } });
+    await panel.getByText(/^结案说明：已联系业务人员上门核实，客户确认投保意愿（CC-ZHANG，/).waitFor();
     await page.context().close();
   });
 });

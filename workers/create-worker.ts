@@ -4,7 +4,7 @@
  * all of them run the same worker.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import { huifangDataConverter } from '../client/payload-keys';
 import type { PayloadKeyring } from '../client/encryption-codec';
 
@@ -14,6 +14,8 @@ export interface HuifangWorkerOptions {
   taskQueue: string;
   keyring: PayloadKeyring;
   deps: ActivityDeps;
+  /** Activities to run instead of the real ones (tests: a failing store, a fixed answer). */
+  activityOverrides?: Partial<Activities>;
   /** A pre-built bundle (benchmarks, tests); else the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
@@ -27,7 +29,7 @@ export async function createHuifangWorker(opts: HuifangWorkerOptions): Promise<W
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(opts.deps),
+    activities: { ...createActivities(opts.deps), ...opts.activityOverrides },
     dataConverter: huifangDataConverter(opts.keyring),
     ...opts.tuning,
   });

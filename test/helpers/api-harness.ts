@@ -6,7 +6,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { reasonLabelsOf } from '../../activities/documents';
-import { buildApi } from '../../api/server';
+import { buildApi, type ApiOptions } from '../../api/server';
+import type { Settings } from '../../config/settings';
 import { testApiUsers, type TestApiUsers } from './api-users';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './temporal-env';
 
@@ -18,12 +19,19 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: {
+    /** The worker's settings (default: createHarness's). */
+    settings?: (server: Date) => Settings;
+    /** More API options (documents, calling hours…). */
+    api?: (h: TestHarness) => Partial<ApiOptions>;
+  } = {},
+): Promise<ApiHarness> {
   const keyring = generateKeyring();
   const env = await startDevServer(keyring);
-  const h = await createHarness(env, keyring);
+  const h = await createHarness(env, keyring, { settings: options.settings?.(new Date(await env.currentTimeMs())) });
   const users = await testApiUsers();
-  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), ...options.api?.(h) });
   return {
     env,
     h,

@@ -10,6 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Settings } from '../../config/settings';
 import { LocalFolderRecordingStore } from '../../activities/recording-store';
+import type { Activities } from '../../activities';
 import type { CallCenter } from '../../activities/call-center';
 import { LogNotifier, type Mailer } from '../../activities/notifier';
 import { LocalFolderDocumentStore } from '../../activities/documents';
@@ -132,6 +133,8 @@ export async function createHarness(
     callCenter?: CallCenter;
     /** Mail with attachments (the exemption list): an SmtpNotifier to the local SMTP server, say. */
     mailer?: Mailer;
+    /** Activities to run instead of the real ones. */
+    activities?: Partial<Activities>;
   } = {},
 ): Promise<TestHarness> {
   const settings = options.settings ?? testSettings(new Date(await env.currentTimeMs()));
@@ -155,6 +158,7 @@ export async function createHarness(
       keyring,
       workflowBundle: bundle,
       deps: { settings, callCenter: center, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
+      activityOverrides: options.activities,
       tuning,
     });
 

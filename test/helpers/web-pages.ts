@@ -34,8 +34,8 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 }
 
 /**
- * Visibility is eventually consistent: press the page's refresh button until `text` shows in the
- * list, as a person would.
+ * Visibility is eventually consistent: press the page's refresh buttons (one per list) until `text`
+ * shows in a list, as a person would.
  */
 export async function refreshUntilListed(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -43,7 +43,7 @@ export async function refreshUntilListed(page: Page, text: string, timeoutMs = 3
   for (;;) {
     if (await item.first().isVisible()) return;
     if (Date.now() > deadline) throw new Error(`${text} did not show in the list within ${timeoutMs} ms`);
-    await page.getByRole('button', { name: '刷新' }).first().click();
+    for (const refresh of await page.getByRole('button', { name: '刷新' }).all()) await refresh.click();
     await item.first().waitFor({ timeout: 1000 }).catch(() => undefined);
   }
 }

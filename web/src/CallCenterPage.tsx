@@ -1,13 +1,15 @@
 /**
  * The call center's day: the due calls, most urgent first; the chosen policy's policyholder
  * (decrypted for this user by the API), its questionnaire as the outcome form, and the recording.
+ * Below, the branch's unresolved cases, which the call center closes for the branch (结案).
  */
 import { useState } from 'react';
 import { useLoad } from './hooks';
 import { ListHeading } from './ListHeading';
-import { CALLBACK_STAGES, lastDay, when } from './labels';
+import { CALLBACK_STAGES, lastDay, stageText, when } from './labels';
 import { OutcomeForm } from './OutcomeForm';
 import { RecordingForm } from './RecordingForm';
+import { UNRESOLVED_PATH, UnresolvedList, UnresolvedPanel, type UnresolvedRow } from './UnresolvedCases';
 
 export interface DueCall {
   policyNo: string;
@@ -21,6 +23,7 @@ export interface DueCall {
 export interface CallbackState {
   policyNo: string;
   stage: string;
+  run?: { status: string };
   coolingOff?: { lastDay: string };
   questions?: { id: string; text: string }[];
   attempts: { attemptId: string; attemptNo: number; outcome?: string; slot: { end: string } }[];
@@ -37,7 +40,8 @@ interface Policyholder {
 export function CallCenterPage() {
   const { data, error, reload: load } = useLoad<{ calls: DueCall[] }>('/v1/calls/due');
   const calls = data?.calls;
-  const [chosen, setChosen] = useState<string>();
+  const unresolved = useLoad<{ callbacks: UnresolvedRow[] }>(UNRESOLVED_PATH);
+  const [chosen, setChosen] = useState<{ policyNo: string; list: 'calls' | 'unresolved' }>();
 
   return (
     <div className="cols">
@@ -46,7 +50,12 @@ export function CallCenterPage() {
         {calls && calls.length === 0 && <p className="note">今日没有待回访的保单。</p>}
         <div className="list">
           {calls?.map((c) => (
-            <button key={c.policyNo} className={`item secondary${c.policyNo === chosen ? ' selected' : ''}`} style={{ textAlign: 'left' }} onClick={() => setChosen(c.policyNo)}>
+            <button
+              key={c.policyNo}
+              className={`item secondary${chosen?.list === 'calls' && c.policyNo === chosen.policyNo ? ' selected' : ''}`}
+              style={{ textAlign: 'left' }}
+              onClick={() => setChosen({ policyNo: c.policyNo, list: 'calls' })}
+            >
               <h3>
                 {c.policyNo} <span className="tag">{CALLBACK_STAGES[c.stage]}</span>
               </h3>
@@ -55,8 +64,16 @@ export function CallCenterPage() {
             </button>
           ))}
         </div>
+        <UnresolvedList
+          rows={unresolved.data?.callbacks}
+          error={unresolved.error}
+          reload={unresolved.reload}
+          chosen={chosen?.list === 'unresolved' ? chosen.policyNo : undefined}
+          onChoose={(policyNo) => setChosen({ policyNo, list: 'unresolved' })}
+        />
       </section>
-      {chosen && <CallPanel key={chosen} policyNo={chosen} onRecorded={load} />}
+      {chosen?.list === 'calls' && <CallPanel key={chosen.policyNo} policyNo={chosen.policyNo} onRecorded={load} />}
+      {chosen?.list === 'unresolved' && <UnresolvedPanel key={chosen.policyNo} policyNo={chosen.policyNo} onClosed={unresolved.reload} />}
     </div>
   );
 }
@@ -89,7 +106,7 @@ function CallPanel({ policyNo, onRecorded }: { policyNo: string; onRecorded: () 
       )}
       {state && (
         <p>
-          回访状态：<strong data-testid="stage">{CALLBACK_STAGES[state.stage] ?? state.stage}</strong>
+          回访状态：<strong data-testid="stage">{stageText(state)}</strong>
           {state.coolingOff && <> · 犹豫期至 {state.coolingOff.lastDay}</>}
         </p>
       )}

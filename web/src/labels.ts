@@ -19,8 +19,36 @@ export const CALLBACK_STAGES: Record<string, string> = {
   PROBLEM_FOUND: '发现问题，已转办',
   UNREACHABLE: '无法联系',
   AWAITING_RECEIPT: '待回执',
+  AWAITING_TICKET: '待转办件处理',
+  UNRESOLVED: '待分公司处理',
+  CLOSED_BY_BRANCH: '分公司已结案',
   WAIVED: '免回访',
 };
+
+/** Why a case went up to the branch (domain/callback-state.ts ESCALATION_CAUSES). */
+export const ESCALATION_CAUSES: Record<string, string> = {
+  'fallback-refused': '无法信函或上门回访（地区不允许或超出比例上限）',
+  receipt: '回执逾期未收回',
+  'receipt-problems': '回执反映问题，需分公司安排核实',
+  recording: '录音逾期未上传',
+  'level-1': '一级转办问题未解决或逾期未回复',
+  'level-2-tickets': '二级转办件逾期未归档',
+};
+
+/** A workflow run ended from outside (client/huifang-client.ts RUN_STATUSES): the callback did not finish. */
+export const RUN_ENDED: Record<string, string> = {
+  TERMINATED: '流程已被人工终止',
+  FAILED: '流程运行失败',
+  TIMED_OUT: '流程运行超时',
+  CANCELLED: '流程已取消',
+};
+
+/** A callback's stage in words; a run ended from outside is said to be so, never shown as in its last stage. */
+export function stageText(state: { stage: string; run?: { status: string } }): string {
+  const stage = CALLBACK_STAGES[state.stage] ?? state.stage;
+  const ended = state.run && RUN_ENDED[state.run.status];
+  return ended ? `${ended}（终止前：${stage}）` : stage;
+}
 
 export const OUTCOMES: Record<string, string> = {
   completed: '回访成功（问卷已完成）',

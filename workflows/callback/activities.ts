@@ -27,7 +27,8 @@ export const { reserveFallback, writeFallbackDocument, writeFallbackRegister, no
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
 });
-export const { verifyRecording } = proxyActivities<Activities>({
+// Checking a recording in storage is quick I/O: a local activity keeps it to one history event.
+export const { verifyRecording } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   // Bounded: the uploader is waiting on the Update and can try again if storage stays down.
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8 },

@@ -199,13 +199,14 @@ export function registerCallbackHandlers(run: CallbackRun): void {
  * checksum"), as the Update's failure: the caller would otherwise only read "Activity task failed".
  */
 function recordingCheckFailure(reference: string, err: unknown): unknown {
-  if (!(err instanceof ActivityFailure)) return err;
-  const cause = err.cause;
+  // A local activity's failure may arrive wrapped (ActivityFailure) or as its own ApplicationFailure.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.type === 'RecordingRejected') {
     return ApplicationFailure.create({ message: cause.message, type: 'RecordingRejected', nonRetryable: true });
   }
+  if (!(cause instanceof Error)) return err;
   return ApplicationFailure.create({
-    message: `recording '${reference}' could not be checked (${cause?.message ?? err.message}); try the upload again`,
+    message: `recording '${reference}' could not be checked (${cause.message}); try the upload again`,
     type: 'RecordingCheckUnavailable',
     nonRetryable: true,
   });
