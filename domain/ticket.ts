@@ -6,45 +6,19 @@
  *   level-2:                    dispatch → hand-to-agent → sign-receipt → reply → collect → archive → closed
  */
 import { z } from 'zod';
-import { phoneSchema } from './contract';
 import { isValidLocalTime } from './local-time';
+import { actorCheck, ticketStepCheck, type Actor, type TicketStep } from './message-checks';
+import { zodOf } from './message-schemas';
 import type { ReasonCode, TicketType } from './transfer-reasons';
-import { ACTOR_ROLES, type ActorRole, type TicketStage } from './vocabulary';
+import type { TicketStage } from './vocabulary';
 
 export { ACTOR_ROLES, TICKET_STAGES, type ActorRole, type TicketStage } from './vocabulary';
 export { STEP_RULES, stepRejection, ticketLevel } from './ticket-rules';
+export type { Actor, TicketStep } from './message-checks';
 
-export const actorSchema = z
-  .object({
-    role: z.enum(ACTOR_ROLES),
-    /** Staff id, or the agent's code for an agent. */
-    id: z.string().min(1).max(64),
-    /** The actor's office code (tier-3: central sub-branch; tier-4: tier-4 office; branch: branch). */
-    office: z.string().min(1).max(32).optional(),
-  })
-  .strict();
-export type Actor = z.infer<typeof actorSchema>;
-
-const base = { actor: actorSchema, note: z.string().max(1000).optional() };
-
-export const ticketStepSchema = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('dispatch'), ...base }).strict(),
-  z.object({ step: z.literal('hand-to-agent'), ...base }).strict(),
-  z.object({ step: z.literal('sign-receipt'), ...base }).strict(),
-  z
-    .object({
-      step: z.literal('reply'),
-      ...base,
-      /** Failed callback: the customer's corrected phone number. */
-      correctedPhone: phoneSchema.optional(),
-      /** Level-1 / level-2: what the agent did, in words. */
-      actionTaken: z.string().trim().min(1).max(2000).optional(),
-    })
-    .strict(),
-  z.object({ step: z.literal('collect'), ...base }).strict(),
-  z.object({ step: z.literal('archive'), ...base }).strict(),
-]);
-export type TicketStep = z.infer<typeof ticketStepSchema>;
+/** The actor and the steps are defined once (message-checks.ts); the API checks with these, derived from them. */
+export const actorSchema = zodOf(actorCheck);
+export const ticketStepSchema = zodOf(ticketStepCheck);
 export type TicketStepName = TicketStep['step'];
 
 export interface TicketOrg {
