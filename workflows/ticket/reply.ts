@@ -12,7 +12,9 @@ import type { TicketRun } from './run';
 export async function awaitReply(run: TicketRun): Promise<void> {
   const { state, ticketId } = run;
   const replied = () => state.reply !== undefined;
-  const { remindAt, dueAt } = state as Required<typeof state>;
+  // Set by the dispatch, with escalateToBranchAt.
+  const remindAt = state.remindAt!;
+  const dueAt = state.dueAt!;
   if (await waitUntil('reply-reminder', replied, remindAt, ticketTimerSummary(ticketId, state.stage, 'reminder to the agent and the tier-4 office at', remindAt))) return;
   state.reminded = true;
   run.remind('ticket-reminder', [run.agent, run.tier4], 'reply', `reply due by ${localStamp(dueAt)}`);
