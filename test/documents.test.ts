@@ -61,6 +61,7 @@ function aTicket(overrides: Partial<TicketState> & Pick<TicketState, 'ticketId'>
     steps: [],
     reminded: false,
     overdue: false,
+    reminders: [],
     escalations: [],
     ...overrides,
   };
@@ -95,11 +96,10 @@ const failed = aTicket({
   steps: [
     step('dispatch', `${DAY} 09:00`),
     step('hand-to-agent', `${DAY} 09:45`),
-    step('sign-receipt', `${DAY} 11:20`),
     step('reply', '2026-11-27 10:00', { late: true, note: `客户新号码 ${CORRECTED_PHONE}` }),
   ],
   overdue: true,
-  escalations: [{ to: 'tier3', at: sh('2026-11-27 00:00') }],
+  escalations: [{ to: 'tier3', code: 'SH-PD', at: sh('2026-11-27 00:00'), about: 'reply' }],
   reply: { correctedPhone: CORRECTED_PHONE, at: sh('2026-11-27 10:00'), late: true },
   closedAt: sh('2026-11-27 10:00'),
 });
@@ -230,7 +230,7 @@ describe('transfer register 《业务人员转办单明细簿》', () => {
     });
     expect(byId['TK-20261124-0002']).toMatchObject({
       问题原因: '电话号码错误',
-      业务员签收时间: '2026-11-24 11:20',
+      业务员签收时间: '无需签收', // the failed-callback flow has no register signature
       回复时间: '2026-11-27 10:00',
       回复内容: '更正电话已提供',
       是否逾期: '是',

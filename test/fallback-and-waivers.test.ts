@@ -78,7 +78,6 @@ async function answerFailedCallbackTicket(contract: Contract): Promise<void> {
   const office = contract.org.tier4Office;
   await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: TIER3 });
   await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4Of(office) });
-  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: AGENT });
   await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: AGENT, correctedPhone: '13700002222' });
 }
 

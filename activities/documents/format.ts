@@ -46,6 +46,14 @@ export const ROLE_LABELS: Record<RecordedStep['actor']['role'], string> = {
 /** What a failed-callback reply shows instead of the number itself (personal data). */
 export const CORRECTED_PHONE_TEXT = '更正电话已提供';
 
+/** What the agent's signature time shows on a failed-callback ticket, whose flow has no register signature. */
+export const NO_SIGNATURE_TEXT = '无需签收';
+
+/** The agent's signature time on the register, or that the ticket's flow has none. */
+export function signatureText(ticket: Pick<TicketState, 'steps' | 'type'>, timeZone = DEFAULT_TIME_ZONE): string {
+  return ticket.type === 'failed-callback' ? NO_SIGNATURE_TEXT : formatLocalDateTime(stepAt(ticket, 'sign-receipt'), timeZone);
+}
+
 /** An instant written `YYYY-MM-DD HH:mm` on the local wall clock; '' for none. */
 export function formatLocalDateTime(iso: string | undefined, timeZone = DEFAULT_TIME_ZONE): string {
   if (!iso) return '';

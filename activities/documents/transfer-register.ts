@@ -14,6 +14,7 @@ import {
   isOverdue,
   reasonText,
   replyText,
+  signatureText,
   stepAt,
   type ReasonLabels,
 } from './format';
@@ -82,7 +83,7 @@ export async function buildTransferRegister(tickets: TicketState[], opts: Transf
       t.agentCode,
       formatLocalDateTime(stepAt(t, 'dispatch'), timeZone),
       formatLocalDateTime(stepAt(t, 'hand-to-agent'), timeZone),
-      formatLocalDateTime(stepAt(t, 'sign-receipt'), timeZone),
+      signatureText(t, timeZone),
       formatLocalDateTime(t.reply?.at, timeZone),
       replyText(t),
       isOverdue(t) ? '是' : '否',
