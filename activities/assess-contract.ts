@@ -2,10 +2,17 @@
  * The first stage's I/O: everything that depends on configuration (rules, cooling-off, calendar,
  * questionnaire, call plan) is decided here, once, and recorded in history. A configuration change
  * therefore never changes the course of a running workflow; it applies to the next contracts.
+ *
+ * One exception is additive: next year's working-day calendar. A plan that reaches a year without
+ * it covers the days before that year and says so (calendarMissing); the workflow calls those, then
+ * asks planCallRound again every calendarYear.recheckHours. The calendar looks in its directory for
+ * the missing year each time (domain/working-day-calendar.ts), so the operator's new file is used by
+ * the next re-check without a restart, and every other decision stays as recorded.
  */
+import { log } from '@temporalio/activity';
 import type { Settings } from '../config/settings';
 import type { Contract } from '../domain/contract';
-import { planAttempts, type PlannedSlot } from '../domain/call-plan';
+import { planAttempts, type CalendarGap, type PlannedSlot } from '../domain/call-plan';
 import type { CallingHours } from '../domain/calling-hours';
 import { decideCallback, type CallbackDecision } from '../domain/callback-rules';
 import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
@@ -19,11 +26,27 @@ export interface AssessContractInput {
   now: string;
 }
 
+/** A plan of calls, whole or up to a year the working-day calendar does not have yet. */
+export interface RoundPlan {
+  slots: PlannedSlot[];
+  /** Set when the slots stop before a missing calendar year: then `recheckHours` says when to ask again. */
+  calendarMissing?: CalendarGap;
+  recheckHours?: number;
+}
+
+export interface PlanRoundInput {
+  now: string;
+  coolingOffEndsAt: string;
+  preference?: CallingHours;
+}
+
 export interface Assessment {
   decision: CallbackDecision;
   coolingOff: CoolingOffPeriod;
   /** Empty when no callback is required. */
   plan: PlannedSlot[];
+  /** Set when the plan stops before a year the working-day calendar does not have yet. */
+  calendarMissing?: CalendarGap;
   questions: Question[];
   ticketTypeOf: Record<ReasonCode, TicketType>;
   maxAttempts: number;
@@ -37,8 +60,8 @@ export interface Assessment {
 }
 
 export function createAssessActivities(settings: Settings) {
-  const plan = (now: string, coolingOffEndsAt: string, preference?: CallingHours): PlannedSlot[] =>
-    planAttempts({
+  const plan = ({ now, coolingOffEndsAt, preference }: PlanRoundInput): RoundPlan => {
+    const planned = planAttempts({
       now: new Date(now),
       coolingOffEndsAt: new Date(coolingOffEndsAt),
       config: settings.callPlan,
@@ -46,23 +69,33 @@ export function createAssessActivities(settings: Settings) {
       timeZone: settings.timeZone,
       preference,
     });
+    if (!planned.calendarMissing) return planned;
+    const { year, from, file } = planned.calendarMissing;
+    // Ops' reminder, on every plan cut short (each re-check of a waiting callback too): the worker's log.
+    log.warn(`no working-day calendar for ${year}: calls planned up to ${from} only; add ${file} from the State Council's holiday notice`, { missingYear: year, file, slots: planned.slots.length });
+    return { ...planned, recheckHours: settings.deadlines.calendarYear.recheckHours };
+  };
   return {
-    /** A new round of attempts (a corrected number, or a call to confirm an agent's reply). */
-    async planCallRound({ now, coolingOffEndsAt, preference }: { now: string; coolingOffEndsAt: string; preference?: CallingHours }): Promise<PlannedSlot[]> {
-      return plan(now, coolingOffEndsAt, preference);
+    /**
+     * A new round of attempts (a corrected number, a call to confirm an agent's reply), or the rest of
+     * a plan that stopped before a missing calendar year (the workflow asks again until it is there).
+     */
+    async planCallRound(input: PlanRoundInput): Promise<RoundPlan> {
+      return plan(input);
     },
 
     async assessContract({ contract, now }: AssessContractInput): Promise<Assessment> {
       const decision = decideCallback(contract, settings.callbackRules);
       const coolingOff = coolingOffPeriod(contract, settings.coolingOff, settings.calendar, settings.timeZone);
-      const slots = decision.required ? plan(now, coolingOff.endsAt, contract.callPreference) : [];
+      const planned: RoundPlan = decision.required ? plan({ now, coolingOffEndsAt: coolingOff.endsAt, preference: contract.callPreference }) : { slots: [] };
       const ticketTypeOf = Object.fromEntries(
         Object.entries(settings.transferReasons.reasons).map(([code, r]) => [code, r.ticketType]),
       ) as Record<ReasonCode, TicketType>;
       return {
         decision,
         coolingOff,
-        plan: slots,
+        plan: planned.slots,
+        ...(planned.calendarMissing ? { calendarMissing: planned.calendarMissing } : {}),
         questions: questionsFor(contract, settings.questionnaire),
         ticketTypeOf,
         maxAttempts: settings.callPlan.maxAttempts,

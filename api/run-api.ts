@@ -8,6 +8,7 @@ import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
+import { calendarHealth, countAwaitingCalendar } from '../client/calendar-health';
 import { LocalFolderDocumentStore, reasonLabelsOf } from '../activities/documents';
 import { LocalFolderProjectionStore } from '../activities/projection';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR } from '../config/data-paths';
@@ -41,6 +42,8 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     callingHours: settings.callPlan.callingHours,
     // The staff pages (npm start builds them first).
     webDir: WEB_DIST_DIR,
+    health: () =>
+      calendarHealth({ calendar: settings.calendar, warnDaysAhead: settings.deadlines.calendarYear.warnDaysAhead, countAwaiting: () => countAwaitingCalendar(huifang.temporal), now: new Date() }),
     codec: {
       codec: new EncryptionCodec(keyring),
       allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(','),

@@ -19,6 +19,7 @@ import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
 import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } from '../activities/documents';
+import type { CalendarHealth } from '../client/calendar-health';
 import { actingActor, actingId } from './acting-actor';
 import type { ApiAuth } from './api-auth';
 import { registerAuthHook } from './auth-hook';
@@ -67,6 +68,8 @@ export interface ApiOptions {
   callingHours?: CallingHours;
   /** When set, the staff pages built into this folder (api/web-pages.ts) are served under /app/. */
   webDir?: string;
+  /** What /healthz reports beyond liveness: the working-day calendar's reach and the callbacks waiting for it. */
+  health?: () => Promise<CalendarHealth>;
   logger?: boolean;
 }
 
@@ -105,10 +108,20 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     method: 'GET',
     url: '/healthz',
     tag: 'ops',
-    summary: 'Liveness',
+    summary: 'Liveness, and what ops must act on: status degraded when the working-day calendar ends soon or callbacks wait for next year\'s file',
     roles: 'public',
-    response: { description: 'The API is up', schema: z.object({ ok: z.literal(true) }) },
-    handler: async () => ({ ok: true }),
+    response: {
+      description: 'The API is up (ok); status and problems say what needs ops (e.g. the calendar file to add)',
+      schema: z.object({
+        ok: z.literal(true),
+        status: z.enum(['ok', 'degraded']),
+        problems: z.array(z.string()),
+        calendar: z.looseObject({ missingYear: z.number().int(), lastDay: z.string(), daysLeft: z.number().int(), file: z.string() }).optional(),
+        awaitingCalendar: z.number().int().optional(),
+        awaitingCalendarUnknown: z.string().optional(),
+      }),
+    },
+    handler: async () => ({ ok: true as const, ...(opts.health ? await opts.health() : { status: 'ok' as const, problems: [] }) }),
   });
   registerOpenApiRoutes(routes);
   registerAuthRoutes(routes, opts.auth);

@@ -28,6 +28,14 @@ export function formatCallbackState(state: CallbackView): string[] {
   if (state.coolingOff) {
     const c = state.coolingOff;
     lines.push(row('cooling-off', `${c.days} days, ${c.startsOn} to ${c.lastDay} (last day)${c.extendedForHoliday ? ', extended for a holiday' : ''}`));
+    if (c.extensionNotChecked) lines.push(row('', `holiday extension not checked: no working-day calendar for ${c.extensionNotChecked.missingYear} (counted without it)`));
+  }
+  if (state.waitingFor) {
+    const w = state.waitingFor;
+    lines.push(row('waiting for', `the ${w.year} working-day calendar since ${dateTime(w.since)}: add ${w.file}; looked ${w.checks} time${w.checks === 1 ? '' : 's'}, next ${dateTime(w.nextCheckAt)}`));
+  } else if (state.calendarMissing) {
+    const m = state.calendarMissing;
+    lines.push(row('calendar', `no working-day calendar for ${m.year} yet (${m.file}): calls planned before ${m.from} only, then the callback waits for it`));
   }
   // The next attempt's slot has already left the plan: the plan is what remains after it.
   if (state.nextAttemptAt) lines.push(row('next attempt', dateTime(state.nextAttemptAt)));

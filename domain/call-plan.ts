@@ -3,10 +3,14 @@
  * a ticket brings a corrected number). Several slots a day inside calling hours, on the days the
  * configuration allows, all before the cooling-off end less a margin kept for the letter / on-site
  * fallback. A customer's preferred window replaces the configured slots.
+ *
+ * A plan that reaches a year the working-day calendar does not have yet stops the day before it and
+ * says so (calendarMissing): the callback calls on the days it knows, then waits for the year's file.
  */
 import { z } from 'zod';
 import { callingHoursSchema, type CallingHours } from './calling-hours';
 import { addCalendarDays, instantAt, isValidLocalTime, localDateOf, minutesOfDay, type LocalDate } from './local-time';
+import { calendarYearMissing } from './working-day-calendar';
 
 const localTime = z.string().refine(isValidLocalTime, 'must be a wall-clock time written HH:mm');
 const slotSchema = z
@@ -66,26 +70,51 @@ export interface PlanRequest {
   preference?: CallingHours;
 }
 
-export function planAttempts(req: PlanRequest): PlannedSlot[] {
+/** Where a plan stops short: the working-day calendar has no data for `year`, from `from` on. */
+export interface CalendarGap {
+  year: number;
+  /** The first day the plan could not decide on (the missing year's first day, or today). */
+  from: LocalDate;
+  /** The file to add. */
+  file: string;
+}
+
+export interface CallPlan {
+  /** Soonest first. */
+  slots: PlannedSlot[];
+  /** Set when the plan stops before the calendar's missing year: the slots cover the days before it only. */
+  calendarMissing?: CalendarGap;
+}
+
+export function planAttempts(req: PlanRequest): CallPlan {
   const margin = req.config.fallbackMarginDays * 86_400_000;
   const withMargin = slotsBetween(req, req.now, new Date(req.coolingOffEndsAt.getTime() - margin), false);
-  if (withMargin.length > 0) return withMargin;
+  // Cut by a missing year: whether there are slots beyond is not known, so no fall-back to a shorter margin.
+  if (withMargin.slots.length > 0 || withMargin.calendarMissing) return withMargin;
   // Too close to the end for the margin: use what is left of the period itself.
   const inPeriod = slotsBetween(req, req.now, req.coolingOffEndsAt, false);
-  if (inPeriod.length > 0) return inPeriod;
+  if (inPeriod.slots.length > 0 || inPeriod.calendarMissing) return inPeriod;
   // The period is over (e.g. a corrected number arrived late): a few late attempts, marked as such.
   const lateStart = req.now > req.coolingOffEndsAt ? req.now : req.coolingOffEndsAt;
   return slotsBetween(req, lateStart, new Date(lateStart.getTime() + req.config.lateCallingDays * 86_400_000), true);
 }
 
-function slotsBetween(req: PlanRequest, from: Date, until: Date, late: boolean): PlannedSlot[] {
+function slotsBetween(req: PlanRequest, from: Date, until: Date, late: boolean): CallPlan {
   const { config, calendar, timeZone } = req;
   const minMs = config.minSlotMinutes * 60_000;
   const windows = req.preference ? [{ name: 'preferred', ...clipToCallingHours(req.preference, config.callingHours) }] : config.slots;
   const slots: PlannedSlot[] = [];
   const lastDay = localDateOf(until, timeZone);
   for (let day = localDateOf(from, timeZone); day <= lastDay; day = addCalendarDays(day, 1)) {
-    if (!callingAllowedOn(day, config, calendar)) continue;
+    let allowed: boolean;
+    try {
+      allowed = callingAllowedOn(day, config, calendar);
+    } catch (err) {
+      const missing = calendarYearMissing(err);
+      if (!missing) throw err;
+      return { slots, calendarMissing: { year: missing.year, from: day, file: missing.file } };
+    }
+    if (!allowed) continue;
     for (const w of windows) {
       const start = Math.max(instantAt(day, w.from, timeZone).getTime(), from.getTime());
       const end = Math.min(instantAt(day, w.to, timeZone).getTime(), until.getTime());
@@ -94,7 +123,7 @@ function slotsBetween(req: PlanRequest, from: Date, until: Date, late: boolean):
       }
     }
   }
-  return slots;
+  return { slots };
 }
 
 function callingAllowedOn(day: LocalDate, config: CallPlanConfig, calendar: CalendarDays): boolean {

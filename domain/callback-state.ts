@@ -4,7 +4,7 @@
  */
 import type { CallbackDecision } from './callback-rules';
 import type { CallOutcome, CallOutcomeReport } from './call-outcome';
-import type { PlannedSlot } from './call-plan';
+import type { CalendarGap, PlannedSlot } from './call-plan';
 import type { CoolingOffPeriod } from './cooling-off';
 import type { ActorRef, FallbackKind, FallbackRecord, WaiverRecord } from './callback-record';
 import type { ReasonCode, TicketType } from './transfer-reasons';
@@ -82,6 +82,13 @@ export interface CallbackState {
   questions?: QuestionView[];
   /** Remaining planned slots, soonest first. */
   plan: PlannedSlot[];
+  /**
+   * Set while the plan stops before a year the working-day calendar does not have yet: the slots
+   * cover the days before it; then the callback waits for the year's file (waitingFor).
+   */
+  calendarMissing?: CalendarGap & { since: string; recheckHours: number };
+  /** What the callback waits for when it is neither a person's step nor a planned slot. */
+  waitingFor?: CalendarYearWait;
   nextAttemptAt?: string;
   attempts: CallAttempt[];
   /** Attempts with an outcome recorded (not-made ones excluded). */
@@ -109,6 +116,19 @@ export interface CallbackState {
   reminders?: { to: string; at: string; about: string }[];
   stageHistory: StageChange[];
   closedAt?: string;
+}
+
+/** The known days' calls are done; the rest of the plan needs next year's working-day calendar. */
+export interface CalendarYearWait {
+  kind: 'calendar-year';
+  year: number;
+  /** The file the operator adds (config/calendar/cn-YYYY.json). */
+  file: string;
+  since: string;
+  /** When the callback looks for the file again (every calendarYear.recheckHours, config/deadlines.json). */
+  nextCheckAt: string;
+  /** Looks so far that found it still missing. */
+  checks: number;
 }
 
 export const ESCALATION_CAUSES = [

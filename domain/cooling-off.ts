@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { CHANNELS, PRODUCT_TYPES, type Contract } from './contract';
 import { addCalendarDays, DEFAULT_TIME_ZONE, instantAt, type LocalDate } from './local-time';
+import { calendarYearMissing } from './working-day-calendar';
 
 /** What this module needs of a working-day calendar (domain/working-day-calendar.ts provides one). */
 export interface WorkingDays {
@@ -72,13 +73,20 @@ export interface CoolingOffPeriod {
   /** ISO instant, exclusive: local midnight at the end of lastDay. */
   endsAt: string;
   extendedForHoliday: boolean;
+  /**
+   * Set when the holiday extension is on but could not be checked: the year of the counted last day
+   * (or of the next working day) has no working-day calendar yet. The period is then counted without
+   * the extension, which can only make it shorter than it may turn out, never longer.
+   */
+  extensionNotChecked?: { missingYear: number; file: string };
   /** Which config entry set the length, and any extension, in words. */
   rule: string;
 }
 
 /**
  * The calendar is consulted only when the extension setting is on, so a year missing from the
- * calendar cannot break the default counting.
+ * calendar cannot break the default counting; with the setting on, a missing year leaves the period
+ * unextended and says so (extensionNotChecked, and the rule in words).
  */
 export function coolingOffPeriod(
   contract: CoolingOffContract,
@@ -92,9 +100,20 @@ export function coolingOffPeriod(
 
   let lastDay = countedLastDay;
   let extension = '';
-  if (config.extendWhenLastDayIsHoliday && !calendar.isWorkingDay(countedLastDay)) {
-    lastDay = calendar.nextWorkingDay(countedLastDay);
-    extension = `; last day ${countedLastDay} is not a working day, extended to ${lastDay}`;
+  let extensionNotChecked: CoolingOffPeriod['extensionNotChecked'];
+  if (config.extendWhenLastDayIsHoliday) {
+    try {
+      if (!calendar.isWorkingDay(countedLastDay)) {
+        lastDay = calendar.nextWorkingDay(countedLastDay);
+        extension = `; last day ${countedLastDay} is not a working day, extended to ${lastDay}`;
+      }
+    } catch (err) {
+      const missing = calendarYearMissing(err);
+      if (!missing) throw err;
+      lastDay = countedLastDay;
+      extensionNotChecked = { missingYear: missing.year, file: missing.file };
+      extension = `; holiday extension not checked: no working-day calendar for ${missing.year} yet (counted without it)`;
+    }
   }
 
   return {
@@ -103,6 +122,7 @@ export function coolingOffPeriod(
     lastDay,
     endsAt: instantAt(lastDay, '24:00', timeZone).toISOString(),
     extendedForHoliday: lastDay !== countedLastDay,
+    ...(extensionNotChecked ? { extensionNotChecked } : {}),
     rule: `${rule}${extension}`,
   };
 }

@@ -36,6 +36,18 @@ export const deadlinesConfigSchema = z
       .refine((d) => d.escalateAfterWorkingHours > d.remindAfterWorkingHours, { path: ['escalateAfterWorkingHours'], message: 'must be later than remindAfterWorkingHours' }),
     /** Working days for each of a level-2 ticket's last two steps (collect, archive) before a reminder, and as long again before the branch. */
     level2StepWorkingDays: days,
+    /**
+     * Next year's working-day calendar (config/calendar/cn-YYYY.json), which the State Council publishes
+     * late in the year: a callback whose plan reaches a year without it calls on the days it knows,
+     * then looks for the file again every recheckHours; the worker, npm start and /healthz warn once
+     * the loaded calendar ends within warnDaysAhead days.
+     */
+    calendarYear: z
+      .object({
+        recheckHours: hours,
+        warnDaysAhead: z.number().int().min(0).max(366),
+      })
+      .strict(),
     /** Office hours, for counting working hours on working days. */
     officeHours: z.object({ from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/) }).strict(),
   })

@@ -23,6 +23,12 @@ export const CALLBACK_WAITS = {
     deadline: 'the slot start (config/call-plan.json slots, calling hours, calendar)',
     onDeadline: 'place the call',
   },
+  'calendar-year': {
+    stage: 'AWAITING_CALL',
+    for: "next year's working-day calendar file (config/calendar/cn-YYYY.json), once the plan's known days are used up (shown as state.waitingFor and the AwaitingCalendar search attribute)",
+    deadline: 'calendarYear.recheckHours after the last look (config/deadlines.json)',
+    onDeadline: 'plan the rest of the calls (planCallRound) if the file is there; else remind ops (a warning in the worker log) and wait again',
+  },
   'call-outcome': {
     stage: 'CALLING',
     for: "the call center's outcome of the attempt",

@@ -27,6 +27,7 @@ import { loadSettings } from '../config/settings';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../workers/run-worker';
 import { installTelemetry, telemetryFromEnv } from '../workers/telemetry';
+import { calendarStartWarning } from '../workers/calendar-watch';
 import { toolchainPaths } from './toolchain-paths';
 
 const ROOT = resolve(__dirname, '..');
@@ -87,6 +88,10 @@ async function main(): Promise<void> {
   }
 
   try {
+    const settings = loadSettings();
+    // First thing, so it is not lost: next year's holidays are added by hand, and callbacks wait without them.
+    const calendarWarning = calendarStartWarning(settings, new Date());
+    if (calendarWarning) say(`WARNING ${calendarWarning}`);
     if (!temporal.external) {
       devServer = startDevServer();
       devServer.once('exit', (code) => {
@@ -105,7 +110,7 @@ async function main(): Promise<void> {
     const telemetry = telemetryFromEnv();
     installTelemetry(telemetry);
     const keyring = keyringFromEnv(process.env, !temporal.external);
-    say(await ensureExemptionListScheduleOn(temporal, keyring, loadSettings().exemptionList));
+    say(await ensureExemptionListScheduleOn(temporal, keyring, settings.exemptionList));
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
     worker = await startWorker(temporal, keyring, mode);
     worker.done.catch((err) => {
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
     if (!temporal.external) say(`Web UI     http://localhost:${DEV.uiPort}   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")`);
     if (telemetry.metricsAddress) say(`metrics    http://${telemetry.metricsAddress}/metrics   (Prometheus; HUIFANG_METRICS_ADDRESS, 'off' for none)`);
     if (!temporal.external) say('demo       npx huifang demo   (a day of contracts through every stage; ready queries in README "Web UI")');
+    if (calendarWarning) say(`WARNING ${calendarWarning}`);
     say('Ctrl-C stops everything.');
   } catch (err) {
     console.error(`[huifang] could not start: ${err instanceof Error ? err.message : String(err)}`);

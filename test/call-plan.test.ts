@@ -18,7 +18,7 @@ const request = (over: Partial<PlanRequest> = {}): PlanRequest => ({
 });
 
 test('three slots a day inside calling hours, weekends included, holidays skipped, none in the fallback margin', () => {
-  const plan = planAttempts(request());
+  const plan = planAttempts(request()).slots;
   expect(plan.slice(0, 3).map((s) => [localDateOf(new Date(s.start)), s.slot])).toEqual([
     ['2031-09-26', 'morning'],
     ['2031-09-26', 'afternoon'],
@@ -37,7 +37,7 @@ test('three slots a day inside calling hours, weekends included, holidays skippe
 });
 
 test('no weekend calls when the configuration says so', () => {
-  const plan = planAttempts(request({ config: { ...config, callOnWeekends: false } }));
+  const plan = planAttempts(request({ config: { ...config, callOnWeekends: false } })).slots;
   // Counted by hand: Fri 26 Sep to Tue 7 Oct (the margin), less two weekends and the two holidays:
   // six working days, each with the three configured slots.
   expect(config.slots.map((s) => s.name)).toEqual(['morning', 'afternoon', 'evening']);
@@ -45,12 +45,12 @@ test('no weekend calls when the configuration says so', () => {
   expect(plan.map((s) => [localDateOf(new Date(s.start)), s.slot])).toEqual(weekdays.flatMap((d) => [[d, 'morning'], [d, 'afternoon'], [d, 'evening']]));
   expect(plan.filter((s) => ![0, 6].includes(dayOfWeek(localDateOf(new Date(s.start)))))).toHaveLength(18);
   // The same request with weekend calls on does plan the Saturdays and Sundays in between.
-  const withWeekends = planAttempts(request());
+  const withWeekends = planAttempts(request()).slots;
   expect(withWeekends.filter((s) => [0, 6].includes(dayOfWeek(localDateOf(new Date(s.start)))))).toHaveLength(4 * 3);
 });
 
 test("the customer's preferred window replaces the configured slots", () => {
-  const plan = planAttempts(request({ preference: { from: '12:00', to: '13:00' } }));
+  const plan = planAttempts(request({ preference: { from: '12:00', to: '13:00' } })).slots;
   expect(plan.length).toBeGreaterThan(0);
   for (const s of plan) {
     expect(s.slot).toBe('preferred');
@@ -59,10 +59,10 @@ test("the customer's preferred window replaces the configured slots", () => {
 });
 
 test('too close to the end for the margin: what is left of the period; after it: a few late attempts marked late', () => {
-  const close = planAttempts(request({ now: instantAt('2031-10-09', '08:00') }));
+  const close = planAttempts(request({ now: instantAt('2031-10-09', '08:00') })).slots;
   expect(close.length).toBeGreaterThan(0);
   expect(close.every((s) => !s.late && new Date(s.start) < instantAt('2031-10-10', '24:00'))).toBe(true);
-  const after = planAttempts(request({ now: instantAt('2031-10-12', '08:00') }));
+  const after = planAttempts(request({ now: instantAt('2031-10-12', '08:00') })).slots;
   expect(after.length).toBeGreaterThan(0);
   expect(after.every((s) => s.late)).toBe(true);
 });

@@ -19,7 +19,7 @@ test('a demo started just before midnight goes on after 00:00, and the plan call
   expect(slots).toContain('23:59-24:00');
   expect(slots).toContain('00:00-00:01');
   expect(slots).toContain('00:21-00:22');
-  const plan = planAttempts({ now: at, coolingOffEndsAt: new Date('2026-12-20T00:00:00+08:00'), config: settings.callPlan, calendar: settings.calendar, timeZone: settings.timeZone });
+  const plan = planAttempts({ now: at, coolingOffEndsAt: new Date('2026-12-20T00:00:00+08:00'), config: settings.callPlan, calendar: settings.calendar, timeZone: settings.timeZone }).slots;
   const firstHour = plan.filter((p) => Date.parse(p.start) < at.getTime() + 3_600_000);
   expect(firstHour).toHaveLength(DEMO_SLOTS);
   expect(firstHour[0].start).toBe('2026-12-01T15:50:30.000Z');

@@ -24,6 +24,8 @@ import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';
+import { countAwaitingCalendar } from '../client/calendar-health';
+import { watchCalendar } from './calendar-watch';
 import { createHuifangWorker } from './create-worker';
 
 export type CallCenterMode = 'staff' | 'simulated';
@@ -71,7 +73,10 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),
     },
   });
+  // Gauges of the working-day calendar's reach and of the callbacks waiting for next year's file.
+  const calendarWatch = watchCalendar({ settings, countAwaiting: () => countAwaitingCalendar(huifang.temporal) });
   const done = worker.run().finally(async () => {
+    calendarWatch.stop();
     dialer?.close();
     await connection.close();
   });

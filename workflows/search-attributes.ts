@@ -17,6 +17,8 @@ export const CallbackStage = defineSearchAttributeKey('CallbackStage', 'KEYWORD'
 export const CoolingOffEnd = defineSearchAttributeKey('CoolingOffEnd', 'DATETIME');
 export const NextAttemptAt = defineSearchAttributeKey('NextAttemptAt', 'DATETIME');
 export const AttemptCount = defineSearchAttributeKey('AttemptCount', 'INT');
+/** True while the callback waits for next year's working-day calendar file (its known days' calls done). */
+export const AwaitingCalendar = defineSearchAttributeKey('AwaitingCalendar', 'BOOL');
 
 // Tickets (transfer-ticket workflows carry the policy's org fields above too).
 export const TicketType = defineSearchAttributeKey('TicketType', 'KEYWORD');
@@ -37,6 +39,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   CoolingOffEnd,
   NextAttemptAt,
   AttemptCount,
+  AwaitingCalendar,
   TicketType,
   TicketLevel,
   TicketStage,

@@ -23,12 +23,17 @@ interface CalendarDays {
 
 function syntheticYears(today: LocalDate, extra: CalendarDays): CalendarYear[] {
   const first = Number(today.slice(0, 4)) - 1;
-  return [first, first + 1, first + 2, first + 3].map((year) => ({
+  return [first, first + 1, first + 2, first + 3].map((year) => syntheticYear(year, extra));
+}
+
+/** One fictional year, with those of the given days that fall in it (e.g. for a cn-YYYY.json file). */
+export function syntheticYear(year: number, extra: CalendarDays = {}): CalendarYear {
+  return {
     year,
     source: 'test: fictional holidays',
     holidays: (extra.holidays ?? []).filter((d) => d.startsWith(`${year}-`)).map((date) => ({ date, name: '测试假日' })),
     makeupWorkdays: (extra.makeupWorkdays ?? []).filter((d) => d.startsWith(`${year}-`)).map((date) => ({ date, name: '测试调休上班' })),
-  }));
+  };
 }
 
 /** The shipped configuration with a test calendar. */

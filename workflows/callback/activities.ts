@@ -5,7 +5,7 @@ import type { Activities } from '../../activities';
 // Pure computation on configuration: a local activity keeps it to one history event.
 export const { assessContract } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // A missing calendar year keeps failing until an operator adds it; the workflow waits, visibly.
+  // A missing calendar year does not fail it: the plan stops short and the workflow waits, visibly (calendar-wait.ts).
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes' },
 });
 export const { planCallRound } = proxyLocalActivities<Activities>({

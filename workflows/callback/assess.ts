@@ -2,6 +2,7 @@
 import { nowIso } from '../clock';
 import { activitySummary } from '../summaries';
 import { assessContract } from './activities';
+import { applyPlan } from './calendar-wait';
 import type { CallbackRun } from './run';
 
 export async function assess(run: CallbackRun): Promise<void> {
@@ -13,5 +14,10 @@ export async function assess(run: CallbackRun): Promise<void> {
   state.decision = assessment.decision;
   state.coolingOff = assessment.coolingOff;
   state.questions = assessment.questions.map(({ id, text }) => ({ id, text }));
-  state.plan = assessment.plan;
+  const { calendarMissing } = assessment;
+  // (Assessments recorded before calendarMissing existed have neither it nor the calendarYear setting.)
+  applyPlan(run, { slots: assessment.plan, calendarMissing, recheckHours: calendarMissing && assessment.deadlines.calendarYear.recheckHours });
+  const gap = state.calendarMissing;
+  // The decision and the cooling-off end stand; only the plan beyond the missing year waits for its file.
+  if (gap) run.note(`calls planned up to ${gap.from} only: no working-day calendar for ${gap.year} yet (${gap.file})`);
 }

@@ -10,6 +10,7 @@ import { nowIso } from '../clock';
 import { sleepUntil, waitUntil } from '../waits';
 import { attemptDueSummary, outcomeDueSummary, placeCallSummary } from '../summaries';
 import { placeCall } from './activities';
+import { awaitCalendarYear } from './calendar-wait';
 import type { CallbackRun } from './run';
 
 /** Calls the policyholder on `number` until reached, refused, the number fails, or the round is used up. */
@@ -18,6 +19,8 @@ export async function callRound(run: CallbackRun, number: string): Promise<void>
   const assessment = run.assessed;
   let made = 0;
   for (;;) {
+    // The known days are done and the plan stops before a year the calendar lacks: wait for its file.
+    if (state.plan.length === 0 && state.calendarMissing && made < assessment.maxAttempts) await awaitCalendarYear(run);
     const slot = state.plan.shift();
     if (!slot || made >= assessment.maxAttempts) {
       state.unreachableReason = 'unreachable';

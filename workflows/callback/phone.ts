@@ -8,9 +8,8 @@
 import { nextStepAfterRound } from '../../domain/callback-flow';
 import { msUntil, nowIso } from '../clock';
 import { localStamp } from '../summaries';
-import { activitySummary } from '../summaries';
-import { planCallRound } from './activities';
 import { callRound } from './call-rounds';
+import { planRound } from './calendar-wait';
 import type { CallbackRun } from './run';
 import { awaitTickets, findingOf, startTicket, type OpenTicket } from './tickets';
 
@@ -80,7 +79,7 @@ export async function callUntilDone(run: CallbackRun, level2Tickets: OpenTicket[
     // The agent has answered: the branch calls again (a new plan from now; late if past the period).
     state.unreachableReason = undefined;
     const round = { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: contract.callPreference };
-    state.plan = await planCallRound.executeWithOptions({ summary: activitySummary(run.policyNo, state.stage, 'plan the confirming call round') }, [round]);
+    await planRound(run, round, 'plan the confirming call round');
   }
 }
 
