@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { graphProblems, importsOf, layersBlock, sourceFiles, violations } from '../scripts/layers';
+import { graphProblems, importsOf, LAYERS, layersBlock, sourceFiles, violations } from '../scripts/layers';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -19,6 +19,12 @@ test('every import goes down the layers (scripts/layers.ts)', () => {
 
 test('the declared graph is layered: each folder imports only folders of a layer below', () => {
   expect(graphProblems()).toEqual([]);
+});
+
+test('tsc checks every folder of the layers (tsconfig.json; web/ has its own)', () => {
+  const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  const folders = LAYERS.flatMap((l) => l.folders.map((f) => f.folder)).filter((f) => f !== 'web');
+  expect(folders.filter((f) => !include.includes(f))).toEqual([]);
 });
 
 test("the README's Architecture section shows the declared graph (npx tsx scripts/layers.ts prints it)", () => {
