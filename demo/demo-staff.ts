@@ -6,9 +6,10 @@
  * for a failed callback, what was done otherwise). The call center uploads the recording of a call
  * whose answers opened a level-2 ticket (the simulated dialer uploads only clean calls).
  */
-import { RequestRejectedError, type HuifangClient } from '../client/huifang-client';
-import type { LocalFolderRecordingStore } from '../activities/recording-store';
-import { storeStandInRecording } from '../activities/simulated-dialer';
+import { RequestRejectedError } from '../domain/errors';
+import type { HuifangClient } from '../client/huifang-client';
+import type { LocalFolderRecordingStore } from '../stores/recording-store';
+import { storeStandInRecording } from '../call-center/simulated-dialer';
 import { nextStep, type TicketState, type TicketStep } from '../domain/ticket';
 
 export const DEMO_OPERATOR = 'demo-call-center';

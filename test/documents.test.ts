@@ -8,16 +8,12 @@ import { join } from 'node:path';
 import { Workbook, type Worksheet } from 'exceljs';
 import { ApplicationFailure } from '@temporalio/common';
 import transferReasons from '../config/transfer-reasons.json';
-import {
-  LocalFolderDocumentStore,
-  REGISTER_COLUMNS,
-  buildTransferRegister,
-  createDocumentActivities,
-  reasonLabelsOf,
-  redactPhones,
-  renderTransferOrderHtml,
-} from '../activities/documents';
-import { readZipEntries } from '../activities/documents/zip';
+import { LocalFolderDocumentStore } from '../stores/document-store';
+import { REGISTER_COLUMNS, buildTransferRegister } from '../documents/transfer-register';
+import { createDocumentActivities } from '../activities/document-files';
+import { reasonLabelsOf, redactPhones } from '../documents/format';
+import { renderTransferOrderHtml } from '../documents/transfer-order-html';
+import { readZipEntries } from '../documents/zip';
 import type { Actor, RecordedStep, TicketState, TicketStepName } from '../domain/ticket';
 import { transferReasonsConfigSchema } from '../domain/transfer-reasons';
 

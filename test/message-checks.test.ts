@@ -10,7 +10,7 @@ import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import Ajv2020 from 'ajv/dist/2020';
 import type { z } from 'zod';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { buildApi } from '../api/server';
 import { HuifangClient } from '../client/huifang-client';
 import { loadSettings } from '../config/settings';

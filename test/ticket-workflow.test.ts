@@ -12,10 +12,11 @@
  * flight (its history idle), never after a fixed sleep.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { LogNotifier, type Recipient } from '../activities/notifier';
+import { LogNotifier } from '../notifications/notifier';
+import type { Recipient } from '../domain/notification';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import type { Settings } from '../config/settings';
-import { RequestRejectedError } from '../client/huifang-client';
+import { RequestRejectedError } from '../domain/errors';
 import { addCalendarDays, instantAt, localDateOf, type LocalDate } from '../domain/local-time';
 import type { Actor, TicketInput, TicketState, TicketStep } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { ApiAuth } from '../api/api-auth';
 import { newUsersFile, type IssuedCredentials, type NewUser } from '../api/new-users';
 import { buildApi } from '../api/server';

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import type { CallCenter, CallTask } from '../../activities/call-center';
+import type { CallCenter, CallTask } from '../../call-center/call-center';
 import { withTimeout } from '../../cli/with-timeout';
 import { huifangDataConverter } from '../../client/payload-keys';
 import type { CallOutcomeReport } from '../../domain/call-outcome';

@@ -3,7 +3,7 @@
  * archives it. Each step has level2StepWorkingDays working days before its office is reminded, as
  * long again before the ticket goes up to the branch, which is reminded until the step is taken.
  */
-import type { Recipient } from '../../activities/notifier';
+import type { Recipient } from '../../domain/notification';
 import { localStamp, ticketTimerSummary } from '../summaries';
 import { waitUntil } from '../waits';
 import { level2StepDeadlines } from './activities';

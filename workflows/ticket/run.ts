@@ -5,7 +5,7 @@
  * one object.
  */
 import { allHandlersFinished, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Notification, Recipient } from '../../activities/notifier';
+import type { Notification, Recipient } from '../../domain/notification';
 import type { DispatchDeadlines } from '../../activities/ticket-deadlines';
 import { ticketRecordOf } from '../../domain/callback-record';
 import type { TicketInput, TicketResult, TicketState, TicketStepName } from '../../domain/ticket';

@@ -4,12 +4,17 @@
  * the reply's content with personal data kept out.
  */
 import { TZDate } from '@date-fns/tz';
-import { DEFAULT_TIME_ZONE } from '../../domain/local-time';
-import type { RecordedStep, TicketStage, TicketState, TicketStepName } from '../../domain/ticket';
-import type { ReasonCode, TicketType } from '../../domain/transfer-reasons';
+import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import type { RecordedStep, TicketStage, TicketState, TicketStepName } from '../domain/ticket';
+import { REASON_CODES, type ReasonCode, type TicketType, type TransferReasonsConfig } from '../domain/transfer-reasons';
 
 /** Chinese label of each reason code (config/transfer-reasons.json). */
 export type ReasonLabels = Record<ReasonCode, string>;
+
+/** The Chinese label of every reason code, from the transfer-reasons configuration. */
+export function reasonLabelsOf(config: TransferReasonsConfig): ReasonLabels {
+  return Object.fromEntries(REASON_CODES.map((code) => [code, config.reasons[code]?.label ?? code])) as ReasonLabels;
+}
 
 export const TICKET_TYPE_LABELS: Record<TicketType, string> = {
   'failed-callback': '回访不成功',

@@ -4,8 +4,8 @@
  * order's fields, the routing so far, a box for what the agent did and the signature lines.
  * Every value is HTML-escaped; phone numbers are never printed.
  */
-import { DEFAULT_TIME_ZONE } from '../../domain/local-time';
-import type { TicketState } from '../../domain/ticket';
+import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import type { TicketState } from '../domain/ticket';
 import {
   ROLE_LABELS,
   STAGE_LABELS,

@@ -6,8 +6,8 @@
  * The same tickets and options always give the same bytes: workbook dates and zip entry dates come
  * from `opts.date`, never from the clock.
  */
-import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf, type LocalDate } from '../../domain/local-time';
-import type { TicketState } from '../../domain/ticket';
+import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf, type LocalDate } from '../domain/local-time';
+import type { TicketState } from '../domain/ticket';
 import {
   TICKET_TYPE_LABELS,
   formatLocalDateTime,
