@@ -12,6 +12,7 @@
 import { log } from '@temporalio/activity';
 import type { Settings } from '../config/settings';
 import type { Contract } from '../domain/contract';
+import { instantAt } from '../domain/local-time';
 import { planAttempts, type CalendarGap, type PlannedSlot } from '../domain/call-plan';
 import type { CallingHours } from '../domain/calling-hours';
 import { decideCallback, type CallbackDecision } from '../domain/callback-rules';
@@ -87,7 +88,9 @@ export function createAssessActivities(settings: Settings) {
     async assessContract({ contract, now }: AssessContractInput): Promise<Assessment> {
       const decision = decideCallback(contract, settings.callbackRules);
       const coolingOff = coolingOffPeriod(contract, settings.coolingOff, settings.calendar, settings.timeZone);
-      const planned: RoundPlan = decision.required ? plan({ now, coolingOffEndsAt: coolingOff.endsAt, preference: contract.callPreference }) : { slots: [] };
+      // No attempt before the cooling-off period starts (the day after the receipt was signed).
+      const from = new Date(Math.max(Date.parse(now), instantAt(coolingOff.startsOn, '00:00', settings.timeZone).getTime())).toISOString();
+      const planned: RoundPlan = decision.required ? plan({ now: from, coolingOffEndsAt: coolingOff.endsAt, preference: contract.callPreference }) : { slots: [] };
       const ticketTypeOf = Object.fromEntries(
         Object.entries(settings.transferReasons.reasons).map(([code, r]) => [code, r.ticketType]),
       ) as Record<ReasonCode, TicketType>;

@@ -16,11 +16,11 @@ import type { CallbackRecord } from '../domain/callback-record';
 import { exemptionDay, exemptionGroups, exemptionListMessageId, type ExemptionDay, type ExemptionGroup } from '../domain/exemption-list';
 import { instantAt, localDateOf, type LocalDate } from '../domain/local-time';
 import { resolveRecipients } from '../domain/staff-directory';
-import type { DocumentStore } from './documents';
-import { exemptionListFileName, exemptionListSubject, exemptionListText, exemptionListXlsx } from './documents/exemption-list-document';
-import type { Mailer } from './notifier';
-import type { ProjectionStore } from './projection';
-import type { MailAttachment } from './smtp-notifier';
+import { exemptionListFileName, exemptionListSubject, exemptionListText, exemptionListXlsx } from '../documents/exemption-list-document';
+import type { MailAttachment, Mailer } from '../notifications/notifier';
+import { exemptionListPath } from '../stores/document-paths';
+import type { DocumentStore } from '../stores/document-store';
+import type { ProjectionStore } from '../stores/projection-store';
 
 export interface ExemptionListDeps {
   settings: Settings;
@@ -45,10 +45,6 @@ export interface SentExemptionList {
   sentAt: string;
   late: boolean;
   alreadySent: boolean;
-}
-
-export function exemptionListPath(centralSubBranch: string, date: LocalDate, suffix: 'xlsx' | 'sent.json'): string {
-  return `exemption-lists/${centralSubBranch}/${date}.${suffix}`;
 }
 
 export function createExemptionListActivities({ settings, projection, documents, mailer }: ExemptionListDeps) {

@@ -1,14 +1,26 @@
-/** All activities of the worker, wired to their dependencies (configuration, call center, storage). */
+/**
+ * All activities of the worker, wired to their dependencies (configuration, call center, storage,
+ * notifications). activities/ holds the activities only: each file a `create…Activities` factory over
+ * the interfaces it is given (call-center/, stores/, notifications/, the quota gateway) and the
+ * renderers of documents/. Only workers/ (and tests) import these; workflows import their types.
+ */
+import type { CallCenter } from '../call-center/call-center';
 import type { Settings } from '../config/settings';
+import type { FallbackQuotaGateway } from '../domain/fallback-quota';
+import { reasonLabelsOf } from '../documents/format';
+import { LogNotifier, type Mailer, type Notifier } from '../notifications/notifier';
+import type { DocumentStore } from '../stores/document-store';
+import type { ProjectionStore } from '../stores/projection-store';
+import type { RecordingStore } from '../stores/recording-store';
 import { createAssessActivities } from './assess-contract';
-import { createCallCenterActivities, type CallCenter } from './call-center';
-import { createDocumentActivities, reasonLabelsOf, type DocumentStore } from './documents';
+import { createDocumentActivities } from './document-files';
 import { createExemptionListActivities } from './exemption-list';
-import { createFallbackActivities, type FallbackQuotaGateway } from './fallback';
-import { createNotifierActivities, LogNotifier, type Mailer, type Notifier } from './notifier';
-import { createProjectionActivities, type ProjectionStore } from './projection';
-import { createRecordingActivities, type RecordingStore } from './recording-store';
+import { createFallbackActivities } from './fallback';
+import { createNotifierActivities } from './notify';
+import { createCallCenterActivities } from './place-call';
+import { createProjectionActivities } from './projection';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
+import { createRecordingActivities } from './verify-recording';
 
 export interface ActivityDeps {
   settings: Settings;

@@ -1,8 +1,6 @@
-/** The workflows' writes to the projection (see domain/callback-record.ts). */
+/** The workflows' writes to the projection (see domain/callback-record.ts; the store: stores/projection-store.ts). */
 import type { CallbackRecord, TicketRecord } from '../domain/callback-record';
-import type { ProjectionStore } from './projection/projection-store';
-
-export { LocalFolderProjectionStore, type OrgFilter, type ProjectionStore } from './projection/projection-store';
+import type { ProjectionStore } from '../stores/projection-store';
 
 export function createProjectionActivities(store: ProjectionStore) {
   return {

@@ -6,9 +6,9 @@
  * (a tier-3 handler, one of its tier-4 offices); any other office is a 403 naming the field.
  */
 import { z } from 'zod';
-import { COMPLIANCE_CONTENT_TYPES, complianceCsv, complianceFileName, complianceXlsx } from '../activities/documents/compliance-report';
-import { buildFallbackRegister } from '../activities/documents/fallback-documents';
-import type { ProjectionStore } from '../activities/projection';
+import { COMPLIANCE_CONTENT_TYPES, complianceCsv, complianceFileName, complianceXlsx } from '../documents/compliance-report';
+import { buildFallbackRegister } from '../documents/fallback-documents';
+import type { ProjectionStore } from '../stores/projection-store';
 import type { CallbackRecord } from '../domain/callback-record';
 import { complianceQuerySchema, computeCompliance } from '../domain/compliance';
 import { FALLBACK_KINDS } from '../domain/fallback';

@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { status } from '@grpc/grpc-js';
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
-import { NotFoundError, RequestRejectedError } from '../client/huifang-client';
+import { NotFoundError, RequestRejectedError } from '../domain/errors';
 import { HttpError } from './errors';
 
 /** Fastify's own 4xx, with the part of the request each one is about. */

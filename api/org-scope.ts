@@ -9,7 +9,8 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import { NotFoundError, type HuifangClient, type OrgFilter } from '../client/huifang-client';
+import { NotFoundError } from '../domain/errors';
+import type { HuifangClient, OrgFilter } from '../client/huifang-client';
 import * as sa from '../workflows/search-attributes';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { HttpError } from './errors';

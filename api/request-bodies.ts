@@ -1,8 +1,9 @@
 /**
- * The API's bodies for acting on callbacks and tickets: the domain's schemas, less what the token
- * already says (the actor, the operator, the uploader) and what the path says (the attempt). The
- * handler fills those in and checks the whole against the domain schema, so the cross-field rules
- * (answers with a completed call, a reason with a rejection) still answer 400 with the field named.
+ * The API's bodies for acting on callbacks and tickets: the messages' zod schemas (derived from their
+ * one definition, domain/message-checks.ts, by `zodOf`), less what the token already says (the actor,
+ * the operator, the uploader) and what the path says (the attempt). The handler fills those in and
+ * checks the whole against the message's schema, so the cross-field rules (answers with a completed
+ * call, a reason with a rejection) still answer 400 with the field named.
  */
 import { z } from 'zod';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';

@@ -18,7 +18,10 @@ import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../dom
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
 import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
-import { buildTransferRegister, renderTransferOrderHtml, type DocumentStore } from '../activities/documents';
+import { buildTransferRegister } from '../documents/transfer-register';
+import { renderTransferOrderHtml } from '../documents/transfer-order-html';
+import { scannedDocumentPath } from '../stores/document-paths';
+import type { DocumentStore } from '../stores/document-store';
 import type { CalendarHealth } from '../client/calendar-health';
 import { actingActor, actingId } from './acting-actor';
 import type { ApiAuth } from './api-auth';
@@ -26,7 +29,7 @@ import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
 import { registerCallCenterRoutes } from './call-center-routes';
 import { registerCodecRoutes, type CodecRouteOptions } from './codec-routes';
-import { countOfficeMonth } from '../activities/fallback';
+import { countOfficeMonth } from '../stores/projection-queries';
 import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
@@ -373,7 +376,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
         if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
           throw new HttpError(415, `send the scanned document as the raw body (${contentTypes.slice(0, 3).join(', ')})`);
         }
-        const reference = `${kind}/${policyNo}/${name}`;
+        const reference = scannedDocumentPath(kind, policyNo, name);
         await documents.save(reference, req.body);
         return { reference, sizeBytes: req.body.length };
       },

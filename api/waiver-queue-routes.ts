@@ -5,8 +5,9 @@
  * The decision is POST /v1/callbacks/:policyNo/waiver/decision (api/server.ts).
  */
 import { z } from 'zod';
-import type { DocumentStore } from '../activities/documents';
-import type { ProjectionStore } from '../activities/projection';
+import { scannedDocumentPath } from '../stores/document-paths';
+import type { DocumentStore } from '../stores/document-store';
+import type { ProjectionStore } from '../stores/projection-store';
 import { documentParams } from './document-params';
 import { HttpError } from './errors';
 import type { OrgScope } from './org-scope';
@@ -67,7 +68,7 @@ export function registerWaiverQueueRoutes(routes: ApiRoutes, scope: OrgScope, op
       errors: [404],
       async handler({ params: { kind, policyNo, name }, principal, reply }) {
         await scope.assertPolicy(principal, policyNo);
-        const file = await documents.read(`${kind}/${policyNo}/${name}`).catch(() => undefined);
+        const file = await documents.read(scannedDocumentPath(kind, policyNo, name)).catch(() => undefined);
         if (!file) throw new HttpError(404, `no ${kind} document ${name} for policy ${policyNo}`);
         return reply.type(TYPES[name.split('.').pop()!.toLowerCase()]).send(file);
       },

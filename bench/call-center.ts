@@ -1,5 +1,5 @@
 /**
- * The benchmark's call center, local to the bench: like activities/simulated-dialer.ts with no delay
+ * The benchmark's call center, local to the bench: like call-center/simulated-dialer.ts with no delay
  * (the outcome is reported on the next turn of the event loop after `placeCall` returns), it reports
  * the outcome through the huifang client (the real `recordCallOutcome` Update), stores the
  * recording and uploads it (the real `recordingUploaded` Update and `verifyRecording` activity).
@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isEarlyOutcome, type CallCenter, type CallTask } from '../activities/call-center';
-import type { LocalFolderRecordingStore } from '../activities/recording-store';
-import type { OutcomeTarget } from '../activities/simulated-dialer';
-import { RequestRejectedError } from '../client/huifang-client';
+import { isEarlyOutcome, type CallCenter, type CallTask } from '../call-center/call-center';
+import type { LocalFolderRecordingStore } from '../stores/recording-store';
+import type { OutcomeTarget } from '../call-center/simulated-dialer';
+import { RequestRejectedError } from '../domain/errors';
 import type { CallOutcomeReport } from '../domain/call-outcome';
 import { LEVEL1_PHONE_SUFFIX } from './contracts';
 

@@ -52,8 +52,10 @@ export function callbackTimeline(state: CallbackState | CallbackView, tickets: r
       const due = step.step === 'dispatch' && ticket!.dueAt ? `, reply due ${localStamp(ticket!.dueAt)}` : '';
       add(step.at, subject, `${step.step} by ${who(step.actor)}${step.late ? ' (late)' : ''}${due}${reply}${step.note ? ` "${step.note}"` : ''}`);
     }
-    if (ticket?.reminded && ticket.remindAt) add(ticket.remindAt, subject, 'reminder sent to the agent and the tier-4 office');
-    for (const e of ticket?.escalations ?? []) add(e.at, subject, `overdue: escalated to ${e.to === 'tier3' ? 'the tier-3 handler' : 'the branch'}`);
+    for (const r of ticket?.reminders ?? []) add(r.at, subject, `reminder about the ${r.about} sent to ${r.role} ${r.code}`);
+    for (const e of ticket?.escalations ?? []) {
+      add(e.at, subject, `${e.about === 'reply' && e.to === 'tier3' ? 'overdue: ' : ''}${e.about} escalated to ${e.to === 'tier3' ? 'the tier-3 handler' : 'the branch'} ${e.code ?? ''}`.trimEnd());
+    }
     add(ref.closedAt ?? ticket?.closedAt, subject, `closed${ref.overdue ?? ticket?.overdue ? ' (was overdue)' : ''}`);
   }
 

@@ -1,9 +1,9 @@
 /** `huifang report compliance`: an office's compliance figures for a period, from the projection. */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { complianceFromProjection } from '../activities/compliance';
-import { complianceCsv, complianceTable, complianceXlsx } from '../activities/documents/compliance-report';
-import { LocalFolderProjectionStore } from '../activities/projection';
+import { complianceFromProjection } from '../stores/projection-queries';
+import { complianceCsv, complianceTable, complianceXlsx } from '../documents/compliance-report';
+import { LocalFolderProjectionStore } from '../stores/projection-store';
 import { DEFAULT_PROJECTION_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import { complianceQuerySchema } from '../domain/compliance';

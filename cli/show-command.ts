@@ -1,6 +1,6 @@
 /** `huifang show <policyNo>`: one policy's callback, read from its workflow. */
 import { parseArgs } from 'node:util';
-import { NotFoundError } from '../client/huifang-client';
+import { NotFoundError } from '../domain/errors';
 import { policyNoSchema } from '../domain/contract';
 import { UsageError, type Command } from './command';
 import { noWorkerMessage, QUERY_TIMEOUT_MS, withTimeout } from './with-timeout';

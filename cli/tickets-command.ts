@@ -4,7 +4,8 @@
  * ticket's `advanceTicket` Update, checked by the workflow before anything changes.
  */
 import { parseArgs } from 'node:util';
-import { NotFoundError, RequestRejectedError, type TicketFilter, type TicketSummary } from '../client/huifang-client';
+import { NotFoundError, RequestRejectedError } from '../domain/errors';
+import type { TicketFilter, TicketSummary } from '../client/huifang-client';
 import { ACTOR_ROLES, STEP_RULES, TICKET_STAGES, ticketStepSchema, type Actor, type TicketStage } from '../domain/ticket';
 import { TICKET_TYPES, type TicketType } from '../domain/transfer-reasons';
 import { localStamp } from '../workflows/summaries';

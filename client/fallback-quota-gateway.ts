@@ -4,7 +4,7 @@
  * activity asks once.
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { FallbackQuotaGateway, ReserveFallbackRequest } from '../activities/fallback';
+import type { FallbackQuotaGateway, ReserveFallbackRequest } from '../domain/fallback-quota';
 import { quotaWorkflowId, type QuotaDecision } from '../domain/fallback';
 import { getFallbackQuota, openFallbackQuota, reserveFallbackPlace, type QuotaSnapshot } from '../workflows/fallback-quota-messages';
 import { fallbackQuotaWorkflow } from '../workflows/fallback-quota.workflow';

@@ -30,31 +30,12 @@ import { callbackStaticDetails, callbackStaticSummary } from '../workflows/summa
 import type { TemporalSettings } from './connection-settings';
 import { huifangDataConverter } from './payload-keys';
 import type { PayloadKeyring } from './encryption-codec';
+import { NotFoundError, RequestRejectedError } from '../domain/errors';
 
 export interface StartedCallback {
   policyNo: string;
   workflowId: string;
   runId: string;
-}
-
-/** No such callback or ticket. */
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** The workflow turned the request down (validator or handler); nothing was changed. */
-export class RequestRejectedError extends Error {
-  constructor(
-    message: string,
-    /** The workflow's failure type, when it gave one (e.g. `UNKNOWN_ATTEMPT`). */
-    readonly reason?: string,
-  ) {
-    super(message);
-    this.name = 'RequestRejectedError';
-  }
 }
 
 /** A part of the organisation, for lists (org-scope.ts narrows it to the caller's own). */

@@ -1,7 +1,7 @@
 /**
  * A realistic day of new contracts for the demo, all fictional: agency and bancassurance, every
  * product type, offices in Shanghai, Beijing, Shenzhen and Hangzhou, and policyholders whose phone
- * numbers end in the digits that make the simulated dialer (activities/simulated-dialer.ts) give
+ * numbers end in the digits that make the simulated dialer (call-center/simulated-dialer.ts) give
  * each outcome. Some match no callback rule (a one-year accident policy) or are not drawn by the
  * sample (other bancassurance), so they close as NOT_REQUIRED.
  */

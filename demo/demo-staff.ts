@@ -6,10 +6,11 @@
  * for a failed callback, what was done otherwise). The call center uploads the recording of a call
  * whose answers opened a level-2 ticket (the simulated dialer uploads only clean calls).
  */
-import { RequestRejectedError, type HuifangClient } from '../client/huifang-client';
-import type { LocalFolderRecordingStore } from '../activities/recording-store';
-import { storeStandInRecording } from '../activities/simulated-dialer';
-import type { TicketState, TicketStep } from '../domain/ticket';
+import { RequestRejectedError } from '../domain/errors';
+import type { HuifangClient } from '../client/huifang-client';
+import type { LocalFolderRecordingStore } from '../stores/recording-store';
+import { storeStandInRecording } from '../call-center/simulated-dialer';
+import { nextStep, type TicketState, type TicketStep } from '../domain/ticket';
 
 export const DEMO_OPERATOR = 'demo-call-center';
 
@@ -69,21 +70,21 @@ export function nextStepOf(ticket: TicketState): TicketStep | undefined {
   const tier3 = { role: 'tier3' as const, id: `demo-${ticket.org.centralSubBranch.toLowerCase()}`, office: ticket.org.centralSubBranch };
   const tier4 = { role: 'tier4' as const, id: `demo-${ticket.org.tier4Office.toLowerCase()}`, office: ticket.org.tier4Office };
   const agent = { role: 'agent' as const, id: ticket.agentCode };
-  switch (ticket.stage) {
-    case 'AWAITING_DISPATCH':
+  switch (nextStep(ticket.type, ticket.stage)?.step) {
+    case 'dispatch':
       return { step: 'dispatch', actor: tier3 };
-    case 'DISPATCHED':
+    case 'hand-to-agent':
       return { step: 'hand-to-agent', actor: tier4 };
-    case 'WITH_AGENT':
+    case 'sign-receipt':
       return { step: 'sign-receipt', actor: agent };
-    case 'SIGNED':
+    case 'reply':
       return ticket.type === 'failed-callback'
         ? // A fictional number the simulated dialer answers cleanly (it does not end in 00-08).
           { step: 'reply', actor: agent, correctedPhone: `158${String(ticket.policyNo.length * 1_000_003).slice(-6)}66`, note: '客户提供新号码' }
         : { step: 'reply', actor: agent, actionTaken: ticket.type === 'level-1' ? '已当面核实，客户称签名由其家属代签' : '已补送保险合同，客户签收', note: 'demo' };
-    case 'REPLIED':
+    case 'collect':
       return { step: 'collect', actor: tier4 };
-    case 'COLLECTED':
+    case 'archive':
       return { step: 'archive', actor: tier3 };
     default:
       return undefined;

@@ -8,11 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
-import { LocalFolderDocumentStore } from '../activities/documents';
-import { LogNotifier } from '../activities/notifier';
-import { LocalFolderProjectionStore } from '../activities/projection';
-import { LocalFolderRecordingStore } from '../activities/recording-store';
-import { SimulatedDialer } from '../activities/simulated-dialer';
+import { LocalFolderDocumentStore } from '../stores/document-store';
+import { LogNotifier } from '../notifications/notifier';
+import { LocalFolderProjectionStore } from '../stores/projection-store';
+import { LocalFolderRecordingStore } from '../stores/recording-store';
+import { SimulatedDialer } from '../call-center/simulated-dialer';
 import type { PayloadKeyring } from '../client/encryption-codec';
 import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';

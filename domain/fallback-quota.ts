@@ -22,6 +22,23 @@ export interface QuotaDecision extends QuotaCount {
   refusal?: string;
 }
 
+export interface ReserveFallbackRequest {
+  office: string;
+  /** YYYY-MM (local): the month the callback started in. */
+  month: string;
+  policyNo: string;
+  kind: FallbackKind;
+  maxShare: number;
+}
+
+/**
+ * Reserves one place under an office's monthly cap; the same policy asking again gets the same answer
+ * (the `reserveFallback` activity asks it; client/fallback-quota-gateway.ts is the Temporal one).
+ */
+export interface FallbackQuotaGateway {
+  reserve(request: ReserveFallbackRequest): Promise<QuotaDecision>;
+}
+
 /** Whether one more fallback keeps the office within the cap (counted with the new one). */
 export function decideQuota(count: QuotaCount): QuotaDecision {
   const share = count.callbacks === 0 ? 1 : (count.fallbacks + 1) / count.callbacks;

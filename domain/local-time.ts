@@ -28,6 +28,11 @@ export function isValidLocalTime(s: string): boolean {
   return TIME_RE.test(s);
 }
 
+/** The local month, YYYY-MM, in `timeZone`, of an instant. */
+export function localMonthOf(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  return localDateOf(instant, timeZone).slice(0, 7);
+}
+
 /** Minutes since local midnight of an HH:mm time. */
 export function minutesOfDay(time: LocalTime): number {
   if (!isValidLocalTime(time)) throw new RangeError(`not a HH:mm time: ${time}`);

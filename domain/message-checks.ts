@@ -1,25 +1,43 @@
 /**
- * The workflows' Update messages checked without zod (see plain-check.ts): the same rules, words and
- * parsed values as the zod schemas the API checks bodies with (call-outcome.ts, waiver.ts, ticket.ts);
- * test/message-checks.test.ts compares the two on thousands of inputs.
+ * The workflows' Update messages, each defined once, here, with the plain checks (plain-check.ts):
+ * the workflows' validators and handlers run these; the API checks its bodies, and documents them in
+ * OpenAPI, with the zod schemas derived from them (`zodOf`, message-schemas.ts; exported by
+ * call-outcome.ts, waiver.ts and ticket.ts). The message types are what the checks give back.
  */
-import type { CallOutcomeReport, RecordingUpload } from './call-outcome';
-import { CHECKSUM, DOCUMENT_REF, ISO_INSTANT_MESSAGE, isIsoInstant, PHONE, RECORDING_REFERENCE } from './patterns';
-import { array, boolean, discriminated, format, matches, maxLength, minLength, oneOf, optional, record, satisfies, strictObject, string, trim, type Check } from './plain-check';
 import { ANSWERS } from './answers';
-import type { TicketStep } from './ticket';
-import type { BranchDecision, FallbackReceipt, WaiverDecision, WaiverReport } from './waiver';
+import { CHECKSUM, DOCUMENT_REF, ISO_INSTANT_MESSAGE, PHONE, RECORDING_REFERENCE } from './patterns';
+import {
+  array,
+  boolean,
+  discriminated,
+  isoDateTime,
+  literal,
+  matches,
+  maxLength,
+  minLength,
+  oneOf,
+  optional,
+  record,
+  satisfies,
+  strictObject,
+  string,
+  trim,
+  type Infer,
+} from './plain-check';
 import { ACTOR_ROLES, CALL_OUTCOMES, REASON_CODES } from './vocabulary';
 
-const isoInstant = format(isIsoInstant, ISO_INSTANT_MESSAGE);
+const isoInstant = isoDateTime(ISO_INSTANT_MESSAGE);
 
-export const callOutcomeCheck = strictObject<CallOutcomeReport>(
+/** What the call center (a person through the API, or the dialer) reports for one call attempt. */
+export const callOutcomeCheck = strictObject(
   {
     attemptId: string(minLength(1)),
     outcome: oneOf(CALL_OUTCOMES),
+    /** Staff id of the caller, or the dialer's id. */
     operator: string(minLength(1), maxLength(64)),
     calledAt: optional(isoInstant),
     answers: optional(record(oneOf(ANSWERS))),
+    /** Problems the customer raised beyond the questionnaire (e.g. wants to surrender). */
     reportedProblems: optional(array(oneOf(REASON_CODES))),
     callBackAt: optional(isoInstant),
     recordingRef: optional(string(minLength(1), maxLength(200))),
@@ -31,8 +49,9 @@ export const callOutcomeCheck = strictObject<CallOutcomeReport>(
     if (o.outcome === 'callback-later' && !o.callBackAt) addIssue(['callBackAt'], "'callback-later' needs the time the customer asked to be called back");
   },
 );
+export type CallOutcomeReport = Infer<typeof callOutcomeCheck>;
 
-export const recordingUploadCheck = strictObject<RecordingUpload>(
+export const recordingUploadCheck = strictObject(
   {
     reference: string(matches(RECORDING_REFERENCE.pattern, RECORDING_REFERENCE.message)),
     checksum: string(matches(CHECKSUM.pattern, CHECKSUM.message)),
@@ -42,13 +61,19 @@ export const recordingUploadCheck = strictObject<RecordingUpload>(
     if (r.reference.includes('..')) addIssue(['reference'], RECORDING_REFERENCE.dotDotMessage);
   },
 );
+export type RecordingUpload = Infer<typeof recordingUploadCheck>;
 
-const actor = strictObject({
+/** Who takes a step or makes a report. */
+export const actorCheck = strictObject({
   role: oneOf(ACTOR_ROLES),
+  /** Staff id, or the agent's code for an agent. */
   id: string(minLength(1), maxLength(64)),
+  /** The actor's office code (tier-3: central sub-branch; tier-4: tier-4 office; branch: branch). */
   office: optional(string(minLength(1), maxLength(32))),
 });
+export type Actor = Infer<typeof actorCheck>;
 
+/** A path in the document store where the scanned document was uploaded. */
 const documentRef = string(
   minLength(1),
   maxLength(256),
@@ -56,40 +81,65 @@ const documentRef = string(
   satisfies((s) => !s.split('/').includes('..'), DOCUMENT_REF.dotDotMessage),
 );
 
-export const waiverReportCheck = strictObject<WaiverReport>({ statementRef: documentRef, actor, note: optional(string(maxLength(1000))) });
+export const waiverReportCheck = strictObject({
+  /** The policyholder's signed waiver statement (回访放弃声明), scanned. */
+  statementRef: documentRef,
+  actor: actorCheck,
+  note: optional(string(maxLength(1000))),
+});
+export type WaiverReport = Infer<typeof waiverReportCheck>;
 
-export const waiverDecisionCheck = strictObject<WaiverDecision>(
-  { accepted: boolean(), actor, reason: optional(string(trim, minLength(1), maxLength(1000))) },
+export const waiverDecisionCheck = strictObject(
+  {
+    accepted: boolean(),
+    actor: actorCheck,
+    /** Required when rejecting: the reporter must know what to fix. */
+    reason: optional(string(trim, minLength(1), maxLength(1000))),
+  },
   (d, addIssue) => {
     if (!(d.accepted || d.reason !== undefined)) addIssue(['reason'], 'a rejection must give a reason');
   },
 );
+export type WaiverDecision = Infer<typeof waiverDecisionCheck>;
 
-export const fallbackReceiptCheck = strictObject<FallbackReceipt>({
+export const fallbackReceiptCheck = strictObject({
+  /** The scanned receipt (回执) signed by the policyholder. */
   receiptRef: documentRef,
+  /** Who signed, as written on the receipt (the policyholder's name stays in the document). */
   signedBy: oneOf(['policyholder']),
   signedAt: isoInstant,
+  /** The answers to the printed questionnaire, as the policyholder ticked them. */
   answers: record(oneOf(ANSWERS)),
+  /** Problems the policyholder wrote in beyond the questionnaire. */
   reportedProblems: optional(array(oneOf(REASON_CODES))),
-  actor,
+  actor: actorCheck,
 });
+export type FallbackReceipt = Infer<typeof fallbackReceiptCheck>;
 
-export const branchDecisionCheck = strictObject<BranchDecision>({
+/** The branch closes a case that went up to it (UNRESOLVED), with what it decided and why. */
+export const branchDecisionCheck = strictObject({
+  /** What the branch did about it, in words (e.g. 已上门核实并由客户签署确认书). */
   reason: string(trim, minLength(1), maxLength(2000)),
-  actor,
+  actor: actorCheck,
 });
+export type BranchDecision = Infer<typeof branchDecisionCheck>;
 
-const stepOf = (step: TicketStep['step'], more: Record<string, Check<unknown>> = {}) =>
-  strictObject({ step: oneOf([step]), actor, note: optional(string(maxLength(1000))), ...more });
+const stepBase = { actor: actorCheck, note: optional(string(maxLength(1000))) };
 
-export const ticketStepCheck = discriminated<TicketStep>('step', [
-  stepOf('dispatch'),
-  stepOf('hand-to-agent'),
-  stepOf('sign-receipt'),
-  stepOf('reply', {
+/** One routing step of a transfer ticket (see ticket.ts). */
+export const ticketStepCheck = discriminated('step', [
+  strictObject({ step: literal('dispatch'), ...stepBase }),
+  strictObject({ step: literal('hand-to-agent'), ...stepBase }),
+  strictObject({ step: literal('sign-receipt'), ...stepBase }),
+  strictObject({
+    step: literal('reply'),
+    ...stepBase,
+    /** Failed callback: the customer's corrected phone number. */
     correctedPhone: optional(string(matches(PHONE.pattern, PHONE.message))),
+    /** Level-1 / level-2: what the agent did, in words. */
     actionTaken: optional(string(trim, minLength(1), maxLength(2000))),
   }),
-  stepOf('collect'),
-  stepOf('archive'),
+  strictObject({ step: literal('collect'), ...stepBase }),
+  strictObject({ step: literal('archive'), ...stepBase }),
 ]);
+export type TicketStep = Infer<typeof ticketStepCheck>;

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { ACTOR_ROLES, type ActorRole } from './ticket';
+import type { Recipient } from './notification';
 
 export const STAFF_DIRECTORY_FILE = 'directory.json';
 
@@ -37,12 +38,6 @@ export const staffDirectorySchema = z
   .strict();
 export type StaffDirectory = z.infer<typeof staffDirectorySchema>;
 
-/** The part of a notification's recipient the directory needs (structurally `Recipient`). */
-export interface DirectoryRecipient {
-  role: ActorRole;
-  code: string;
-}
-
 export interface ResolvedRecipients {
   to: string[];
   /** Set when `to` is the fallback: why nobody listed was found. */
@@ -50,7 +45,7 @@ export interface ResolvedRecipients {
 }
 
 /** The addresses for a recipient, or the fallback with the reason; never an empty list. */
-export function resolveRecipients(recipient: DirectoryRecipient, directory: StaffDirectory): ResolvedRecipients {
+export function resolveRecipients(recipient: Recipient, directory: StaffDirectory): ResolvedRecipients {
   const listed = listedFor(recipient, directory);
   if (listed.length > 0) return { to: [...listed] };
   const where = recipient.role === 'agent' ? `agents.${recipient.code}` : `offices.${recipient.code}.${recipient.role}`;
@@ -68,13 +63,13 @@ const consoleWarn: DirectoryWarn = (message, meta) => console.warn(`[huifang] ${
  * The addresses that receive mail for `recipient`: those listed for its role and office (or agent
  * code), else the directory's fallback, logging why through `warn`.
  */
-export function recipientsFor(recipient: DirectoryRecipient, directory: StaffDirectory, warn: DirectoryWarn = consoleWarn): string[] {
+export function recipientsFor(recipient: Recipient, directory: StaffDirectory, warn: DirectoryWarn = consoleWarn): string[] {
   const { to, fallbackReason } = resolveRecipients(recipient, directory);
   if (fallbackReason) warn(`mail falls back to ${to.join(', ')}: ${fallbackReason}`, { role: recipient.role, code: recipient.code });
   return to;
 }
 
-function listedFor({ role, code }: DirectoryRecipient, directory: StaffDirectory): readonly string[] {
+function listedFor({ role, code }: Recipient, directory: StaffDirectory): readonly string[] {
   if (!(ACTOR_ROLES as readonly string[]).includes(role)) return [];
   if (role === 'agent') return Object.hasOwn(directory.agents, code) ? directory.agents[code] : [];
   const office = Object.hasOwn(directory.offices, code) ? directory.offices[code] : undefined;

@@ -2,49 +2,27 @@
  * Transfer tickets (转办单): how a problem found on the phone travels branch call center → tier-3
  * handler → tier-4 office → agent and back, step by step, each step with who and when.
  *
- *   failed-callback / level-1:  dispatch → hand-to-agent → sign-receipt → reply          → closed
- *   level-2:                    dispatch → hand-to-agent → sign-receipt → reply → collect → archive → closed
+ *   failed-callback:  dispatch → hand-to-agent → reply (the corrected number)           → closed
+ *   level-1:          dispatch → hand-to-agent → sign-receipt → reply                    → closed
+ *   level-2:          dispatch → hand-to-agent → sign-receipt → reply → collect → archive → closed
+ *
+ * Every step has its deadlines (domain/waits.ts TICKET_WAITS): whoever owes it is reminded, then the
+ * ticket goes up (tier-3, the branch), and the branch is reminded until the step is taken.
  */
 import { z } from 'zod';
-import { phoneSchema } from './contract';
 import { isValidLocalTime } from './local-time';
+import { actorCheck, ticketStepCheck, type Actor, type TicketStep } from './message-checks';
+import { zodOf } from './message-schemas';
 import type { ReasonCode, TicketType } from './transfer-reasons';
-import { ACTOR_ROLES, type ActorRole, type TicketStage } from './vocabulary';
+import type { ActorRole, TicketStage } from './vocabulary';
 
 export { ACTOR_ROLES, TICKET_STAGES, type ActorRole, type TicketStage } from './vocabulary';
-export { STEP_RULES, stepRejection, ticketLevel } from './ticket-rules';
+export { nextStep, stageAfter, stageBefore, STEP_RULES, stepRejection, TICKET_FLOWS, ticketLevel } from './ticket-rules';
+export type { Actor, TicketStep } from './message-checks';
 
-export const actorSchema = z
-  .object({
-    role: z.enum(ACTOR_ROLES),
-    /** Staff id, or the agent's code for an agent. */
-    id: z.string().min(1).max(64),
-    /** The actor's office code (tier-3: central sub-branch; tier-4: tier-4 office; branch: branch). */
-    office: z.string().min(1).max(32).optional(),
-  })
-  .strict();
-export type Actor = z.infer<typeof actorSchema>;
-
-const base = { actor: actorSchema, note: z.string().max(1000).optional() };
-
-export const ticketStepSchema = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('dispatch'), ...base }).strict(),
-  z.object({ step: z.literal('hand-to-agent'), ...base }).strict(),
-  z.object({ step: z.literal('sign-receipt'), ...base }).strict(),
-  z
-    .object({
-      step: z.literal('reply'),
-      ...base,
-      /** Failed callback: the customer's corrected phone number. */
-      correctedPhone: phoneSchema.optional(),
-      /** Level-1 / level-2: what the agent did, in words. */
-      actionTaken: z.string().trim().min(1).max(2000).optional(),
-    })
-    .strict(),
-  z.object({ step: z.literal('collect'), ...base }).strict(),
-  z.object({ step: z.literal('archive'), ...base }).strict(),
-]);
-export type TicketStep = z.infer<typeof ticketStepSchema>;
+/** The actor and the steps are defined once (message-checks.ts); the API checks with these, derived from them. */
+export const actorSchema = zodOf(actorCheck);
+export const ticketStepSchema = zodOf(ticketStepCheck);
 export type TicketStepName = TicketStep['step'];
 
 export interface TicketOrg {
@@ -72,19 +50,33 @@ export interface RecordedStep {
   late: boolean;
 }
 
-export interface Escalation {
-  to: 'tier3' | 'branch';
+/** Someone told that a step is late: whom (role and office or agent code), when, and which step. */
+export interface TicketNotice {
+  role: ActorRole;
+  code: string;
   at: string;
+  /** The step that was awaited. */
+  about: TicketStepName;
+}
+
+/** The ticket gone up: to the tier-3 handler (reply overdue) or to the branch. */
+export interface Escalation extends Omit<TicketNotice, 'role'> {
+  to: 'tier3' | 'branch';
 }
 
 export interface TicketState extends TicketInput {
   stage: TicketStage;
   createdAt: string;
   steps: RecordedStep[];
+  /** The reply's deadlines, set at dispatch. */
   dueAt?: string;
   remindAt?: string;
+  /** The agent and the tier-4 office were reminded of the reply (at remindAt). */
   reminded: boolean;
+  /** The reply is past its due time (the deck's 2 working days). */
   overdue: boolean;
+  /** Every reminder sent because a step was late (dispatch, reply, collect, archive, and the branch's). */
+  reminders: TicketNotice[];
   escalations: Escalation[];
   reply?: { correctedPhone?: string; actionTaken?: string; at: string; late: boolean };
   closedAt?: string;

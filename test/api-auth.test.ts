@@ -6,8 +6,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { reasonLabelsOf } from '../activities/documents';
-import { monthOf } from '../activities/fallback';
+import { reasonLabelsOf } from '../documents/format';
+import { localMonthOf } from '../domain/local-time';
 import { ApiAuth } from '../api/api-auth';
 import type { Role } from '../api/roles';
 import { buildApi } from '../api/server';
@@ -218,7 +218,7 @@ test('the fallback quota of a month nobody asked a place in still shows its call
   await h.withWorker(() => assessed(policyA));
   const row = await eventually(`the projection row of ${policyA.policyNo}`, () => h.projection.getCallback(policyA.policyNo));
   expect(row).toMatchObject({ required: true, tier4Office: 'SH-PD-03' });
-  const month = monthOf(row.startedAt, h.settings.timeZone);
+  const month = localMonthOf(new Date(row.startedAt), h.settings.timeZone);
   const quota = await as('t4-shpd03', { method: 'GET', url: `/v1/fallback-quota/SH-PD-03/${month}` });
   expect(quota.statusCode).toBe(200);
   // policyA is the only SH-PD-03 callback on this harness's projection.

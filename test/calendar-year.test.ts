@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import type { MetricGauge, MetricMeter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { buildApi } from '../api/server';
 import { freePort } from '../bench/dev-server';
 import { formatCallbackState } from '../cli/format-callback-state';

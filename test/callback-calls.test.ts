@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { RequestRejectedError } from '../client/huifang-client';
+import { RequestRejectedError, UNKNOWN_ATTEMPT } from '../domain/errors';
 import { isWithinCallingHours } from '../domain/calling-hours';
 import type { CallbackState, Problem } from '../domain/callback-state';
 import type { Answer } from '../domain/questionnaire';
 import type { ReasonCode } from '../domain/transfer-reasons';
 import { addCalendarDays, localDateOf } from '../domain/local-time';
-import { recordCallOutcome, UNKNOWN_ATTEMPT } from '../workflows/messages';
-import { isEarlyOutcome } from '../activities/call-center';
+import { recordCallOutcome } from '../workflows/messages';
+import { isEarlyOutcome } from '../call-center/call-center';
 import * as sa from '../workflows/search-attributes';
 import {
   aContractSignedDaysAgo,

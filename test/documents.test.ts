@@ -8,16 +8,12 @@ import { join } from 'node:path';
 import { Workbook, type Worksheet } from 'exceljs';
 import { ApplicationFailure } from '@temporalio/common';
 import transferReasons from '../config/transfer-reasons.json';
-import {
-  LocalFolderDocumentStore,
-  REGISTER_COLUMNS,
-  buildTransferRegister,
-  createDocumentActivities,
-  reasonLabelsOf,
-  redactPhones,
-  renderTransferOrderHtml,
-} from '../activities/documents';
-import { readZipEntries } from '../activities/documents/zip';
+import { LocalFolderDocumentStore } from '../stores/document-store';
+import { REGISTER_COLUMNS, buildTransferRegister } from '../documents/transfer-register';
+import { createDocumentActivities } from '../activities/document-files';
+import { reasonLabelsOf, redactPhones } from '../documents/format';
+import { renderTransferOrderHtml } from '../documents/transfer-order-html';
+import { readZipEntries } from '../documents/zip';
 import type { Actor, RecordedStep, TicketState, TicketStepName } from '../domain/ticket';
 import { transferReasonsConfigSchema } from '../domain/transfer-reasons';
 
@@ -61,6 +57,7 @@ function aTicket(overrides: Partial<TicketState> & Pick<TicketState, 'ticketId'>
     steps: [],
     reminded: false,
     overdue: false,
+    reminders: [],
     escalations: [],
     ...overrides,
   };
@@ -95,11 +92,10 @@ const failed = aTicket({
   steps: [
     step('dispatch', `${DAY} 09:00`),
     step('hand-to-agent', `${DAY} 09:45`),
-    step('sign-receipt', `${DAY} 11:20`),
     step('reply', '2026-11-27 10:00', { late: true, note: `客户新号码 ${CORRECTED_PHONE}` }),
   ],
   overdue: true,
-  escalations: [{ to: 'tier3', at: sh('2026-11-27 00:00') }],
+  escalations: [{ to: 'tier3', code: 'SH-PD', at: sh('2026-11-27 00:00'), about: 'reply' }],
   reply: { correctedPhone: CORRECTED_PHONE, at: sh('2026-11-27 10:00'), late: true },
   closedAt: sh('2026-11-27 10:00'),
 });
@@ -230,7 +226,7 @@ describe('transfer register 《业务人员转办单明细簿》', () => {
     });
     expect(byId['TK-20261124-0002']).toMatchObject({
       问题原因: '电话号码错误',
-      业务员签收时间: '2026-11-24 11:20',
+      业务员签收时间: '无需签收', // the failed-callback flow has no register signature
       回复时间: '2026-11-27 10:00',
       回复内容: '更正电话已提供',
       是否逾期: '是',

@@ -11,7 +11,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { SmtpNotifier } from '../activities/smtp-notifier';
+import { SmtpNotifier } from '../notifications/smtp-notifier';
 import { ensureExemptionListSchedule } from '../client/exemption-list-schedule';
 import type { CallbackRecord } from '../domain/callback-record';
 import { addCalendarDays, dayOfWeek, instantAt, localDateOf, localMinutesOf } from '../domain/local-time';

@@ -5,15 +5,14 @@
  * the projection, the documents and the office quota workflow all real.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { monthOf, fallbackRegisterPath } from '../activities/fallback';
+import { addCalendarDays, localDateOf, localMonthOf } from '../domain/local-time';
+import { fallbackRegisterPath } from '../stores/document-paths';
 import type { Contract } from '../domain/contract';
-import { localDateOf } from '../domain/local-time';
 import type { Actor } from '../domain/ticket';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { testApiUsers } from './helpers/api-users';
 import { buildApi } from '../api/server';
 import type { ComplianceFigures } from '../domain/compliance';
-import { addCalendarDays } from '../domain/local-time';
 import {
   AGENT,
   aContractSignedDaysAgo,
@@ -78,7 +77,6 @@ async function answerFailedCallbackTicket(contract: Contract): Promise<void> {
   const office = contract.org.tier4Office;
   await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: TIER3 });
   await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4Of(office) });
-  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: AGENT });
   await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: AGENT, correctedPhone: '13700002222' });
 }
 
@@ -130,7 +128,7 @@ test('fallback under the cap: a letter with the questionnaire, the signed receip
     expect(done).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', fallback: { receipt: { reference: receipt.receiptRef, signedBy: 'policyholder' } } });
     expect(done.closedAt).toEqual(expect.any(String));
 
-    const month = monthOf(done.fallback!.requestedAt, h.settings.timeZone);
+    const month = localMonthOf(new Date(done.fallback!.requestedAt), h.settings.timeZone);
     const rows = await xlsxRows(await h.documents.read(fallbackRegisterPath(office, month, 'letter')));
     expect(rows[0][0]).toContain('信函回访记录');
     expect(rows.slice(2).map((r) => [r[1], r[7]])).toEqual([[first.policyNo, receipt.receiptRef]]);
@@ -287,7 +285,7 @@ test('compliance figures through the API, from the rows these workflows wrote: t
 
     // The month's letter register of the cap office, built from the same rows: the one letter, with its receipt.
     const [letter] = (await h.projection.listCallbacks({ tier4Office: 'SH-PD-05' })).filter((r) => r.fallback?.granted);
-    const month = monthOf(letter.fallback!.requestedAt, h.settings.timeZone);
+    const month = localMonthOf(new Date(letter.fallback!.requestedAt), h.settings.timeZone);
     const register = await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/letter.xlsx`, headers: users.headers('ops') });
     expect(register.statusCode).toBe(200);
     expect(register.headers['content-disposition']).toBe(`attachment; filename="letter-register-SH-PD-05-${month}.xlsx"`);

@@ -10,10 +10,10 @@
  * so each office's first fallbacks are granted without a crowd of ordinary policies around them.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { fallbackRegisterPath, monthOf } from '../activities/fallback';
+import { fallbackRegisterPath } from '../stores/document-paths';
+import { localDateOf, localMonthOf } from '../domain/local-time';
 import type { Contract } from '../domain/contract';
 import { fallbackConfigSchema } from '../domain/fallback';
-import { localDateOf } from '../domain/local-time';
 import type { Actor } from '../domain/ticket';
 import { callbackWorkflowId } from '../workflows/messages';
 import { advanceTo } from './helpers/clock';
@@ -107,8 +107,8 @@ test('on-site visits where letters are not allowed or visits come first: the tas
       expect(out.stage).toBe('AWAITING_RECEIPT');
       expect(out.fallback).toMatchObject({ kind: 'onsite', granted: true, documentRef: `visits/${p}.html`, trigger: NO_TIME_LEFT });
       expect(out.fallback!.receipt).toBeUndefined();
-      month ||= monthOf(out.fallback!.requestedAt, h.settings.timeZone);
-      expect(monthOf(out.fallback!.requestedAt, h.settings.timeZone)).toBe(month);
+      month ||= localMonthOf(new Date(out.fallback!.requestedAt), h.settings.timeZone);
+      expect(localMonthOf(new Date(out.fallback!.requestedAt), h.settings.timeZone)).toBe(month);
 
       // The visit task (上门回访任务单) in output/visits/, with the questionnaire; no letter.
       const visit = (await h.documents.read(`visits/${p}.html`)).toString('utf8');

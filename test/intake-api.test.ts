@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { buildApi } from '../api/server';
 import { HuifangClient } from '../client/huifang-client';
 import type { Contract } from '../domain/contract';

@@ -1,18 +1,28 @@
 /**
- * The workflows check their Update messages without zod (domain/message-checks.ts); the API checks
- * the same bodies with the zod schemas. Both must accept the same inputs with the same parsed value
- * and reject the others with the same fields and words: compared here on every single-field and
- * many two-field mutations of valid messages. And the workflow bundle must stay free of zod.
+ * Each Update message is defined once, as a plain check (domain/message-checks.ts): the workflows run
+ * it, and the API checks and documents its bodies with the zod schema `zodOf` derives from it
+ * (domain/message-schemas.ts). Held here: the derived schema and the check accept the same inputs
+ * with the same parsed value and reject the others with the same fields and words (every single-field
+ * and many two-field mutations of valid messages); the OpenAPI document describes each message body
+ * as its check has it; and the workflow bundle stays free of zod.
  */
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import Ajv2020 from 'ajv/dist/2020';
 import type { z } from 'zod';
+import { reasonLabelsOf } from '../documents/format';
+import { buildApi } from '../api/server';
+import { HuifangClient } from '../client/huifang-client';
+import { loadSettings } from '../config/settings';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
-import { callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, ticketStepCheck, waiverDecisionCheck, waiverReportCheck } from '../domain/message-checks';
-import { checkOrThrow, type Check } from '../domain/plain-check';
+import { branchDecisionCheck, callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, ticketStepCheck, waiverDecisionCheck, waiverReportCheck } from '../domain/message-checks';
+import { zodOf } from '../domain/message-schemas';
+import { checkOrThrow, type AnyCheck, type Check } from '../domain/plain-check';
 import { ticketStepSchema } from '../domain/ticket';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
-import { fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
+import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
+import { testApiUsers } from './helpers/api-users';
 
 const long = (n: number) => 'x'.repeat(n);
 const SHA = `sha256:${'a'.repeat(64)}`;
@@ -30,54 +40,77 @@ const VALUES: unknown[] = [
 ];
 
 const actor = { role: 'tier3', id: 'S-301', office: 'SH-PD' };
-const CASES: { name: string; schema: z.ZodType; check: Check<unknown>; valid: Record<string, unknown>[] }[] = [
+const receipt = { receiptRef: 'scans/receipt-P1.pdf', signedBy: 'policyholder', signedAt: '2026-11-30T09:00:00+08:00', actor: { role: 'branch', id: 'B1', office: 'SH' } };
+
+/** Where the API takes a message: the body leaves out what the path says (`omitted`), and may leave out what the token says (`fromToken`). */
+interface Route {
+  path: string;
+  omitted?: string[];
+  fromToken: string[];
+}
+
+/** Each message: its check, the schema its module exports for the API, valid examples, and its route. */
+const CASES: { name: string; check: Check<unknown>; exported: z.ZodType; valid: Record<string, unknown>[]; route: Route }[] = [
   {
     name: 'call outcome',
-    schema: callOutcomeSchema,
     check: callOutcomeCheck,
+    exported: callOutcomeSchema,
     valid: [
       { attemptId: 'P1-1', outcome: 'completed', operator: 'op-7', answers: { 'contract-received': 'yes', 'signed-in-person': 'no' }, reportedProblems: ['wants-surrender'] },
       { attemptId: 'P1-2', outcome: 'callback-later', operator: 'op-7', callBackAt: '2026-11-26T19:00:00+08:00', calledAt: '2026-11-25T10:00:00Z', note: 'evening' },
       { attemptId: 'P1-3', outcome: 'no-answer', operator: 'dialer', recordingRef: 'rec/1' },
     ],
+    route: { path: '/v1/callbacks/{policyNo}/attempts/{attemptId}/outcome', omitted: ['attemptId'], fromToken: ['operator'] },
   },
   {
     name: 'recording upload',
-    schema: recordingUploadSchema,
     check: recordingUploadCheck,
+    exported: recordingUploadSchema,
     valid: [{ reference: 'recordings/P1-1.wav', checksum: SHA, uploadedBy: 'op-7' }],
+    route: { path: '/v1/callbacks/{policyNo}/recording', fromToken: ['uploadedBy'] },
   },
   {
     name: 'waiver report',
-    schema: waiverReportSchema,
     check: waiverReportCheck,
+    exported: waiverReportSchema,
     valid: [{ statementRef: 'scans/waiver-P1.pdf', actor: { role: 'agent', id: 'A1' }, note: 'signed at the branch' }],
+    route: { path: '/v1/callbacks/{policyNo}/waiver', fromToken: ['actor'] },
   },
   {
     name: 'waiver decision',
-    schema: waiverDecisionSchema,
     check: waiverDecisionCheck,
+    exported: waiverDecisionSchema,
     valid: [{ accepted: true, actor }, { accepted: false, actor, reason: '  statement unsigned  ' }],
+    route: { path: '/v1/callbacks/{policyNo}/waiver/decision', fromToken: ['actor'] },
   },
   {
     name: 'fallback receipt',
-    schema: fallbackReceiptSchema,
     check: fallbackReceiptCheck,
+    exported: fallbackReceiptSchema,
     valid: [
-      { receiptRef: 'scans/receipt-P1.pdf', signedBy: 'policyholder', signedAt: '2026-11-30T09:00:00+08:00', answers: { 'own-purchase': 'yes', 'contract-received': 'no' }, actor: { role: 'branch', id: 'B1', office: 'SH' } },
-      { receiptRef: 'scans/receipt-P2.pdf', signedBy: 'policyholder', signedAt: '2026-11-30T09:00:00+08:00', answers: { 'own-purchase': 'unclear' }, reportedProblems: ['wants-surrender'], actor: { role: 'branch', id: 'B1', office: 'SH' } },
+      { ...receipt, answers: { 'own-purchase': 'yes', 'contract-received': 'no' } },
+      { ...receipt, answers: { 'own-purchase': 'unclear' }, reportedProblems: ['wants-surrender'] },
     ],
+    route: { path: '/v1/callbacks/{policyNo}/fallback-receipt', fromToken: ['actor'] },
+  },
+  {
+    name: 'branch decision',
+    check: branchDecisionCheck,
+    exported: branchDecisionSchema,
+    valid: [{ reason: '  已上门核实，客户签署确认书  ', actor: { role: 'branch', id: 'CC-1', office: 'SH' } }],
+    route: { path: '/v1/callbacks/{policyNo}/branch-decision', fromToken: ['actor'] },
   },
   {
     name: 'ticket step',
-    schema: ticketStepSchema,
-    check: ticketStepCheck as Check<unknown>,
+    check: ticketStepCheck,
+    exported: ticketStepSchema,
     valid: [
       { step: 'dispatch', actor },
       { step: 'reply', actor: { role: 'agent', id: 'A1' }, correctedPhone: '13912345678', note: 'n' },
       { step: 'reply', actor: { role: 'agent', id: 'A1' }, actionTaken: '  visited the customer  ' },
       { step: 'archive', actor, note: '' },
     ],
+    route: { path: '/v1/tickets/{ticketId}/steps', fromToken: ['actor'] },
   },
 ];
 
@@ -121,8 +154,13 @@ function viaCheck(check: Check<unknown>, input: unknown): Verdict {
   }
 }
 
-describe.each(CASES)('$name: the plain check agrees with the zod schema', ({ schema, check, valid }) => {
+describe.each(CASES)('$name: the zod schema derived from the check agrees with it', ({ check, exported, valid }) => {
+  it('is the schema its module exports for the API: there is no other definition', () => {
+    expect(exported).toBe(zodOf(check));
+  });
+
   it('on every mutation of the valid messages: same verdict, same parsed value, same field errors', () => {
+    const schema = zodOf(check);
     const random = prng(7);
     let compared = 0;
     let rejected = 0;
@@ -130,8 +168,8 @@ describe.each(CASES)('$name: the plain check agrees with the zod schema', ({ sch
       for (const input of mutations(v, random)) {
         // What the Update carries is JSON: compare on what the payload converter would deliver.
         const json = input === undefined ? undefined : JSON.parse(JSON.stringify(input));
-        const expected = viaZod(schema, json);
-        expect({ input: json, verdict: viaCheck(check, json) }).toEqual({ input: json, verdict: expected });
+        const expected = viaCheck(check, json);
+        expect({ input: json, verdict: viaZod(schema, json) }).toEqual({ input: json, verdict: expected });
         compared++;
         if (!expected.ok) rejected++;
       }
@@ -154,9 +192,98 @@ test('the field is named in the words the Update validators have always used', (
   expect(checkOrThrow(waiverDecisionCheck, { accepted: false, actor, reason: '  why  ' }).reason).toBe('why');
 });
 
-test('the workflow bundle holds neither zod nor the time-zone library', async () => {
+type Json = Record<string, unknown> & { properties?: Record<string, Json>; required?: string[]; items?: Json; additionalProperties?: unknown; oneOf?: Json[] };
+
+/**
+ * Where the documented JSON Schema of a body says otherwise than the check, in what JSON Schema can
+ * say (types, keys, required keys, lengths, patterns, closed lists, date-times); the cross-field rules
+ * and trimming are the fuzz's to hold. `route` loosens the top level as the API does.
+ */
+function differences(check: Check<unknown>, doc: Json | undefined, at: string, route: Partial<Route> = {}): string[] {
+  if (!doc) return [`${at}: not documented`];
+  const out: string[] = [];
+  const want = (what: string, documented: unknown, checked: unknown) => {
+    if (JSON.stringify(documented) !== JSON.stringify(checked)) out.push(`${at}: ${what} is documented as ${JSON.stringify(documented)}, the check has ${JSON.stringify(checked)}`);
+  };
+  const c = check as AnyCheck;
+  switch (c.kind) {
+    case 'string': {
+      const bound = (b: 'min' | 'max') => c.steps.flatMap((s) => ('bound' in s && s.bound === b ? [s.n] : []))[0];
+      want('type', doc.type, 'string');
+      want('minLength', doc.minLength, bound('min'));
+      want('maxLength', doc.maxLength, bound('max'));
+      want('pattern', doc.pattern, c.steps.flatMap((s) => ('pattern' in s ? [s.pattern.source] : []))[0]);
+      break;
+    }
+    case 'iso-datetime':
+      want('type', doc.type, 'string');
+      want('format', doc.format, 'date-time');
+      break;
+    case 'boolean':
+      want('type', doc.type, 'boolean');
+      break;
+    case 'enum':
+      want('enum', doc.enum, c.values);
+      break;
+    case 'literal':
+      want('const', doc.const, c.value);
+      break;
+    case 'optional':
+      return differences(c.inner, doc, at);
+    case 'array':
+      want('type', doc.type, 'array');
+      out.push(...differences(c.element, doc.items, `${at}[]`));
+      break;
+    case 'record':
+      want('type', doc.type, 'object');
+      out.push(...differences(c.values, doc.additionalProperties as Json, `${at}{}`));
+      break;
+    case 'object': {
+      const keys = Object.keys(c.shape).filter((k) => !route.omitted?.includes(k));
+      want('type', doc.type, 'object');
+      want('keys', Object.keys(doc.properties ?? {}), keys);
+      want('required keys', doc.required ?? [], keys.filter((k) => c.shape[k].kind !== 'optional' && !route.fromToken?.includes(k)));
+      want('additionalProperties', doc.additionalProperties, false);
+      for (const k of keys) out.push(...differences(c.shape[k], doc.properties?.[k], `${at}.${k}`));
+      break;
+    }
+    case 'discriminated':
+      want('options', doc.oneOf?.length, c.options.length);
+      c.options.forEach((option, i) => out.push(...differences(option, doc.oneOf?.[i], `${at}(${c.key} ${i})`, route)));
+      break;
+  }
+  return out;
+}
+
+describe('the OpenAPI document describes each message body as its check has it', () => {
+  let doc: { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: Json }> } } }> };
+  beforeAll(async () => {
+    const users = await testApiUsers();
+    // The client's connection is lazy and never opened: no request here reaches Temporal.
+    const api = buildApi({ huifang: new HuifangClient(new Client(), 'message-checks-test'), auth: users.auth, reasonLabels: reasonLabelsOf(loadSettings().transferReasons) });
+    try {
+      doc = (await api.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it.each(CASES)('$name', ({ check, valid, route }) => {
+    const body = doc.paths[route.path]?.post?.requestBody?.content['application/json']?.schema;
+    expect(differences(check, body, route.path, route)).toEqual([]);
+    // And the valid messages, less what the path says, are valid bodies by the document.
+    const validates = new Ajv2020({ strict: false, validateFormats: false }).compile(body!);
+    for (const v of valid) {
+      const sent = Object.fromEntries(Object.entries(v).filter(([k]) => !route.omitted?.includes(k)));
+      expect({ sent, valid: validates(sent) }).toEqual({ sent, valid: true });
+    }
+  });
+});
+
+test('the workflow bundle holds neither zod, nor the schemas derived with it, nor the time-zone library', async () => {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  expect(code).toContain('domain/message-checks.ts');
-  expect(code).not.toMatch(/node_modules\/zod\//);
-  expect(code).not.toMatch(/node_modules\/@date-fns\//);
+  // The bundle's modules, by path: webpack opens each with a line /***/ "<path>".
+  const modules = [...code.matchAll(/^\/\*\*\*\/ "([^"]+)"/gm)].map((m) => m[1]);
+  expect(modules).toContain('./domain/message-checks.ts');
+  expect(modules.filter((m) => /node_modules\/(zod|@date-fns)\/|domain\/message-schemas\.ts/.test(m))).toEqual([]);
 });

@@ -14,26 +14,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { localDateOf, addCalendarDays } from '../domain/local-time';
 import { writeTestConfigDir } from './helpers/test-calendar';
+import { freePort } from '../bench/dev-server';
 
 const ROOT = resolve(__dirname, '..');
-
-/** A port free on 127.0.0.1 right now (the OS's pick); the program may still lose it to a race: then we start again. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { buildApi } from '../api/server';
 import { EncryptionCodec, type PayloadKeyring } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';

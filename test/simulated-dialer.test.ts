@@ -1,14 +1,13 @@
 /**
- * The simulated dialer keeps the call-center contract (activities/call-center.ts): a task handed over
+ * The simulated dialer keeps the call-center contract (call-center/call-center.ts): a task handed over
  * twice for one attempt (a lost workflow task after a server restart) is dialled once, and an outcome
  * the workflow rejects only because it does not know the attempt yet is reported again.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { CallTask } from '../activities/call-center';
-import { SimulatedDialer, type OutcomeTarget } from '../activities/simulated-dialer';
-import { RequestRejectedError } from '../client/huifang-client';
+import type { CallTask } from '../call-center/call-center';
+import { SimulatedDialer, type OutcomeTarget } from '../call-center/simulated-dialer';
+import { RequestRejectedError, UNKNOWN_ATTEMPT } from '../domain/errors';
 import type { CallOutcomeReport } from '../domain/call-outcome';
-import { UNKNOWN_ATTEMPT } from '../workflows/messages';
 import { eventually } from './helpers/eventually';
 
 const task: CallTask = {

@@ -10,16 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { AddressObject, ParsedMail } from 'mailparser';
-import { LogNotifier, type Notification } from '../activities/notifier';
-import {
-  notificationMessageId,
-  notifierFromEnv,
-  redactPersonalData,
-  SmtpNotifier,
-  smtpSettingsFromEnv,
-  SmtpSettingsError,
-  type SmtpSettings,
-} from '../activities/smtp-notifier';
+import { LogNotifier } from '../notifications/notifier';
+import type { Notification } from '../domain/notification';
+import { notificationMessageId, notifierFromEnv, redactPersonalData, SmtpNotifier, smtpSettingsFromEnv, SmtpSettingsError, type SmtpSettings } from '../notifications/smtp-notifier';
 import { DEFAULT_CONFIG_DIR, readConfigFile, SettingsError } from '../config/settings';
 import { recipientsFor, resolveRecipients, STAFF_DIRECTORY_FILE, staffDirectorySchema, type StaffDirectory } from '../domain/staff-directory';
 import { startLocalSmtp, type LocalSmtp } from '../scripts/local-smtp';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { reasonLabelsOf } from '../activities/documents';
+import { reasonLabelsOf } from '../documents/format';
 import { ApiAuth } from '../api/api-auth';
 import { newUsersFile, type IssuedCredentials, type NewUser } from '../api/new-users';
 import { buildApi } from '../api/server';
@@ -84,12 +84,12 @@ async function stateWhen(policyNo: string, predicate: (s: CallbackState) => bool
   }
 }
 
-function aTicket(n: number, type: 'level-1' | 'level-2' = 'level-1'): TicketInput {
+function aTicket(n: number, type: TicketInput['type'] = 'level-1'): TicketInput {
   return {
     ticketId: `PW${run}${n}-T1`,
     policyNo: `PW${run}${n}`,
     type,
-    reasons: type === 'level-1' ? ['agent-misconduct'] : ['contract-not-received'],
+    reasons: type === 'level-1' ? ['agent-misconduct'] : type === 'level-2' ? ['contract-not-received'] : ['wrong-number'],
     org: { branch: 'SH', centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03' },
     agentCode: AGENT.id,
     finding: 'attempt 1: 投保人表示非本人签名',
@@ -297,6 +297,30 @@ test('a level-2 order replied by its agent is collected by the tier-4 office and
     }
     expect((await h.huifang.getTicketState(ticket.ticketId)).steps.map((s) => s.step).slice(-2)).toEqual(['collect', 'archive']);
     expect((await h.huifang.getTicketState(ticket.ticketId)).stage).toBe('CLOSED');
+  });
+});
+
+test('a failed-callback order asks its agent for the corrected number straight away: no register signature is offered', async () => {
+  const ticket = aTicket(4, 'failed-callback');
+  await h.withWorker(async () => {
+    await startTicket(h, ticket);
+    await h.huifang.advanceTicket(ticket.ticketId, { step: 'dispatch', actor: TIER3 });
+    await h.huifang.advanceTicket(ticket.ticketId, { step: 'hand-to-agent', actor: TIER4 });
+    const page = await pageFor('a10086', true);
+    await refreshUntilListed(page, ticket.ticketId);
+    await page.getByRole('button', { name: new RegExp(ticket.ticketId) }).click();
+    await page.getByLabel('客户正确的手机号码').waitFor();
+    expect(await page.getByRole('button', { name: '签收（明细簿签字）' }).count()).toBe(0);
+    await page.getByLabel('客户正确的手机号码').fill('1391234');
+    await page.getByRole('button', { name: '回复', exact: true }).click();
+    await expectAlert(page, '请填写客户正确的 11 位手机号码');
+    await page.getByLabel('客户正确的手机号码').fill('13912345679');
+    await page.getByRole('button', { name: '回复', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '已回复；转办件状态：已办结' }).waitFor();
+    await page.context().close();
+    const closed = await h.huifang.getTicketState(ticket.ticketId);
+    expect(closed.steps.map((s) => s.step)).toEqual(['dispatch', 'hand-to-agent', 'reply']);
+    expect(closed.reply).toMatchObject({ correctedPhone: '13912345679' });
   });
 });
 

@@ -6,18 +6,18 @@
  *   HUIFANG_RECORDINGS_DIR  recording storage folder (default data/recordings)
  *   HUIFANG_OUTPUT_DIR      registers and printable transfer orders (default output/)
  *   HUIFANG_PROJECTION_DIR  the projection read by compliance figures and daily lists (default data/projection)
- *   HUIFANG_SMTP_HOST …     email notifications over SMTP (activities/smtp-notifier.ts); else a log transport
+ *   HUIFANG_SMTP_HOST …     email notifications over SMTP (notifications/smtp-notifier.ts); else a log transport
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { CallCenter } from '../activities/call-center';
-import { StaffedCallCenter } from '../activities/call-center';
-import { LocalFolderDocumentStore } from '../activities/documents';
-import { LocalFolderProjectionStore } from '../activities/projection';
-import { notifierFromEnv } from '../activities/smtp-notifier';
-import { LocalFolderRecordingStore } from '../activities/recording-store';
-import { SimulatedDialer } from '../activities/simulated-dialer';
+import type { CallCenter } from '../call-center/call-center';
+import { StaffedCallCenter } from '../call-center/call-center';
+import { LocalFolderDocumentStore } from '../stores/document-store';
+import { LocalFolderProjectionStore } from '../stores/projection-store';
+import { notifierFromEnv } from '../notifications/smtp-notifier';
+import { LocalFolderRecordingStore } from '../stores/recording-store';
+import { SimulatedDialer } from '../call-center/simulated-dialer';
 import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import type { TemporalSettings } from '../client/connection-settings';

@@ -16,12 +16,6 @@ export interface OutcomeAck {
   duplicate: boolean;
 }
 
-/**
- * The failure type of an outcome for an attempt the workflow does not know (yet: see `CallCenter`):
- * a caller can tell "report it again a little later" from a real rejection without reading the words.
- */
-export const UNKNOWN_ATTEMPT = 'UnknownAttempt';
-
 /** An attempt's outcome. Rejected (workflow unchanged) for an unknown or stale attempt, a wrong stage or incomplete answers. */
 export const recordCallOutcome = defineUpdate<OutcomeAck, [CallOutcomeReport]>('recordCallOutcome');
 

@@ -9,7 +9,8 @@ import type { PlannedSlot } from '../domain/call-plan';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
 import { DEFAULT_TIME_ZONE } from '../domain/vocabulary';
-import type { TicketInput, TicketState } from '../domain/ticket';
+import type { TicketInput, TicketState, TicketStepName } from '../domain/ticket';
+import { nextStep } from '../domain/ticket-rules';
 
 /**
  * `2026-12-01 09:30`, in the business's time zone. Intl rather than domain/local-time's TZDate: in
@@ -122,21 +123,25 @@ export function ticketStaticDetails(input: TicketInput): string {
   ].join('\n');
 }
 
-const NEXT_TICKET_STEP: Partial<Record<TicketState['stage'], string>> = {
-  AWAITING_DISPATCH: 'dispatch by the tier-3 handler',
-  DISPATCHED: 'hand to the agent (tier-4 office)',
-  WITH_AGENT: "the agent's signature on the register",
-  SIGNED: "the agent's reply",
-  REPLIED: 'collection of the signed order (tier-4 office)',
-  COLLECTED: 'archiving (tier-3 handler)',
+const STEP_WORDS: Record<TicketStepName, string> = {
+  dispatch: 'dispatch by the tier-3 handler',
+  'hand-to-agent': 'hand to the agent (tier-4 office)',
+  'sign-receipt': "the agent's signature on the register",
+  reply: "the agent's reply",
+  collect: 'collection of the signed order (tier-4 office)',
+  archive: 'archiving (tier-3 handler)',
 };
 
 export function ticketCurrentDetails(state: TicketState): string {
   const last = state.steps.at(-1);
   const lines = [`**${state.ticketId}** · ${state.stage}${last ? ` since ${localStamp(last.at)} (${last.step} by ${last.actor.role} ${last.actor.id})` : ''}`];
-  const next = NEXT_TICKET_STEP[state.stage];
-  if (next) lines.push(`**Next** ${next}${state.dueAt && !state.reply ? `; reply due ${localStamp(state.dueAt)}` : ''}`);
-  if (state.overdue) lines.push(`**Overdue** escalated to ${state.escalations.map((e) => e.to).join(', ')}`);
+  const next = nextStep(state.type, state.stage);
+  if (next) lines.push(`**Next** ${STEP_WORDS[next.step]}${state.dueAt && !state.reply ? `; reply due ${localStamp(state.dueAt)}` : ''}`);
+  if (state.overdue) lines.push('**Overdue** the reply is past its due time');
+  const up = state.escalations.map((e) => `${e.about} to ${e.to} ${e.code} at ${localStamp(e.at)}`);
+  if (up.length) lines.push(`**Escalated** ${up.join('; ')}`);
+  const reminded = state.reminders.at(-1);
+  if (reminded) lines.push(`**Reminders** ${state.reminders.length}, last to ${reminded.role} ${reminded.code} about ${reminded.about} at ${localStamp(reminded.at)}`);
   return lines.join('\n');
 }
 

@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { reasonLabelsOf } from '../../activities/documents';
+import { reasonLabelsOf } from '../../documents/format';
 import { buildApi, type ApiOptions } from '../../api/server';
 import type { Settings } from '../../config/settings';
 import { testApiUsers, type TestApiUsers } from './api-users';

@@ -11,13 +11,13 @@ import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import type { CallCenter, CallTask } from '../../activities/call-center';
+import type { CallCenter, CallTask } from '../../call-center/call-center';
 import { withTimeout } from '../../cli/with-timeout';
 import { huifangDataConverter } from '../../client/payload-keys';
 import type { CallOutcomeReport } from '../../domain/call-outcome';
 import type { CallbackState, CallbackSummary, EscalationCause } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
-import type { Actor, TicketInput, TicketStep } from '../../domain/ticket';
+import { STEP_RULES, TICKET_FLOWS, type Actor, type TicketInput, type TicketStep } from '../../domain/ticket';
 import { ticketSearchAttributes } from '../../workflows/open-ticket';
 import { ticketWorkflowId } from '../../workflows/ticket-messages';
 import { transferTicketWorkflow } from '../../workflows/ticket.workflow';
@@ -382,6 +382,8 @@ export async function closedByBranch(h: TestHarness, policyNo: string, cause: Es
 export const TIER3: Actor = { role: 'tier3', id: 'T3-LI', office: 'SH-PD' };
 export const TIER4: Actor = { role: 'tier4', id: 'T4-ZHAO', office: 'SH-PD-03' };
 export const AGENT: Actor = { role: 'agent', id: 'A10086' };
+/** Who takes the steps of a test policy's tickets, by role. */
+const STAFF = { tier3: TIER3, tier4: TIER4, agent: AGENT };
 
 /** Waits for ticket number `n` of the policy to be open, and returns its id. */
 export async function waitForTicket(h: TestHarness, policyNo: string, n: number): Promise<string> {
@@ -389,20 +391,22 @@ export async function waitForTicket(h: TestHarness, policyNo: string, n: number)
   return state.tickets[n - 1].ticketId;
 }
 
-/** A ticket's routing up to the agent's reply; for level-2 also collection and archiving. */
+/**
+ * A ticket's routing, step by step as its type's flow has it (domain/ticket-rules.ts TICKET_FLOWS),
+ * up to the agent's reply; for level-2 (`level2`) also collection and archiving.
+ */
 export async function routeTicket(
   h: TestHarness,
   ticketId: string,
   reply: Omit<Extract<TicketStep, { step: 'reply' }>, 'step' | 'actor'>,
   level2 = false,
 ): Promise<void> {
-  await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: TIER3 });
-  await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: TIER4 });
-  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: AGENT });
-  await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: AGENT, ...reply });
-  if (level2) {
-    await h.huifang.advanceTicket(ticketId, { step: 'collect', actor: TIER4 });
-    await h.huifang.advanceTicket(ticketId, { step: 'archive', actor: TIER3 });
+  const { type } = await h.huifang.getTicketState(ticketId);
+  const flow = TICKET_FLOWS[type];
+  const steps = level2 ? flow : flow.slice(0, flow.indexOf('reply') + 1);
+  for (const step of steps) {
+    if (step === 'reply') await h.huifang.advanceTicket(ticketId, { step, actor: AGENT, ...reply });
+    else await h.huifang.advanceTicket(ticketId, { step, actor: STAFF[STEP_RULES[step].role as keyof typeof STAFF] });
   }
 }
 

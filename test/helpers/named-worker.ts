@@ -6,8 +6,8 @@
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import type { Notifier } from '../../activities/notifier';
-import { LocalFolderRecordingStore } from '../../activities/recording-store';
+import type { Notifier } from '../../notifications/notifier';
+import { LocalFolderRecordingStore } from '../../stores/recording-store';
 import { TemporalFallbackQuota } from '../../client/fallback-quota-gateway';
 import { huifangDataConverter } from '../../client/payload-keys';
 import { workflowBundle, type TestHarness } from './temporal-env';

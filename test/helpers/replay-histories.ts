@@ -14,7 +14,7 @@ import type { CallbackSummary } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import { localDateOf } from '../../domain/local-time';
 import { callbackWorkflowId } from '../../workflows/messages';
-import { aContractSignedDaysAgo, driveCleanCall, driveLevel2Ticket, driveMissedThenCallBack, driveNoAnswer, driveWaiver, isIdle, skipToQuietTime } from './drive';
+import { aContractSignedDaysAgo, driveCleanCall, driveRefusal, driveLevel2Ticket, driveMissedThenCallBack, driveNoAnswer, driveWaiver, isIdle, skipToQuietTime } from './drive';
 import { ticketWorkflowId } from '../../workflows/ticket-messages';
 import { historyFromJSON, historyToJSON } from './history-json';
 import { replayTestKeyring } from './replay-keyring';
@@ -67,11 +67,11 @@ export const SCENARIOS: Scenario[] = [
     drive: driveLevel2Ticket,
   },
   {
-    name: 'clean-call-projected',
-    description: 'the clean call with the projection rows and the fallback/waiver patches of the current code: COMPLETED',
-    expectedStage: 'COMPLETED',
+    name: 'refused',
+    description: 'the policyholder refuses on the first call; the refusal is recorded and its recording verified: REFUSED',
+    expectedStage: 'REFUSED',
     finished: true,
-    drive: driveCleanCall,
+    drive: (h, contract) => driveRefusal(h, contract),
   },
   {
     name: 'waived',

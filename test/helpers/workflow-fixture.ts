@@ -9,7 +9,7 @@
  *   test('…', () => fixture().withWorker(async () => { … }));
  */
 import type { Activities } from '../../activities';
-import type { CallCenter } from '../../activities/call-center';
+import type { CallCenter } from '../../call-center/call-center';
 import type { Settings } from '../../config/settings';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './temporal-env';
 import { testSettings } from './test-calendar';

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, download, type Principal } from './api';
 import { useLoad, useSubmit } from './hooks';
 import type { TicketSummary } from './TicketList';
-import { NEXT_STEP, STEP_LABELS, TICKET_STAGES, TICKET_TYPES, dueBy, when } from './labels';
+import { nextStepOf, STEP_LABELS, TICKET_STAGES, TICKET_TYPES, dueBy, when } from './labels';
 
 interface TicketState extends TicketSummary {
   finding?: string;
@@ -20,7 +20,7 @@ export function TicketDetail({ ticketId, principal, onChanged }: { ticketId: str
   const [done, setDone] = useState('');
   const [reply, setReply] = useState('');
 
-  const next = ticket && NEXT_STEP[ticket.stage];
+  const next = ticket && nextStepOf(ticket);
   const mine = next && next.role === principal.role ? next.step : undefined;
   const phoneReply = ticket?.type === 'failed-callback';
 

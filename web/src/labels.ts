@@ -85,8 +85,8 @@ export const STEP_LABELS: Record<string, string> = {
   archive: '归档',
 };
 
-/** The step each role takes in each stage (domain/ticket.ts STEP_RULES). */
-export const NEXT_STEP: Record<string, { step: string; role: string }> = {
+/** The step each role takes in each stage (domain/ticket-rules.ts TICKET_FLOWS and STEP_RULES). */
+const NEXT_STEP: Record<string, { step: string; role: string }> = {
   AWAITING_DISPATCH: { step: 'dispatch', role: 'tier3' },
   DISPATCHED: { step: 'hand-to-agent', role: 'tier4' },
   WITH_AGENT: { step: 'sign-receipt', role: 'agent' },
@@ -94,6 +94,12 @@ export const NEXT_STEP: Record<string, { step: string; role: string }> = {
   REPLIED: { step: 'collect', role: 'tier4' },
   COLLECTED: { step: 'archive', role: 'tier3' },
 };
+
+/** The step a ticket waits for: a failed callback has no register signature, its agent replies straight away. */
+export function nextStepOf(ticket: { type: string; stage: string }): { step: string; role: string } | undefined {
+  if (ticket.type === 'failed-callback' && ticket.stage === 'WITH_AGENT') return { step: 'reply', role: 'agent' };
+  return NEXT_STEP[ticket.stage];
+}
 
 const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 export const when = (iso?: string) => (iso ? fmt.format(new Date(iso)) : '—');

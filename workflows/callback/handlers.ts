@@ -14,7 +14,8 @@ import { branchDecisionCheck, callOutcomeCheck, fallbackReceiptCheck, recordingU
 import { checkOrThrow } from '../../domain/plain-check';
 import { branchDeciderRejection, receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection } from '../../domain/waiver-rules';
 import { nowIso } from '../clock';
-import { closeUnresolved, decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, UNKNOWN_ATTEMPT, type OutcomeAck } from '../messages';
+import { closeUnresolved, decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, type OutcomeAck } from '../messages';
+import { UNKNOWN_ATTEMPT } from '../../domain/errors';
 import { activitySummary } from '../summaries';
 import { checkDocument, verifyRecording } from './activities';
 import { applyOutcome } from './call-rounds';

@@ -5,7 +5,7 @@
  */
 import { allHandlersFinished, CancellationScope, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Assessment } from '../../activities/assess-contract';
-import type { Notification } from '../../activities/notifier';
+import type { Notification } from '../../domain/notification';
 import { callbackRecordOf } from '../../domain/callback-record';
 import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, EscalationCause } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';

@@ -4,7 +4,7 @@
  * rows and stamp date always give the same bytes: workbook and zip entry dates come from `date`.
  */
 import { Workbook, type Borders, type Cell, type Row, type Worksheet } from 'exceljs';
-import { instantAt, type LocalDate } from '../../domain/local-time';
+import { instantAt, type LocalDate } from '../domain/local-time';
 import { withZipEntryDates } from './zip';
 
 export interface RegisterColumn {

@@ -1,13 +1,13 @@
 /**
  * Recording storage: where call recordings are uploaded before a callback can close. The workflow
  * only closes once the upload is verified here (present, checksum matching). A local folder by
- * default; another store (object storage, the CMP case system) implements `RecordingStore`.
+ * default; another store (object storage, the CMP case system) implements `RecordingStore`. The
+ * `verifyRecording` activity (activities/verify-recording.ts) asks it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 
 export interface VerifiedRecording {
   sizeBytes: number;
@@ -55,19 +55,4 @@ export function sha256File(path: string): Promise<string> {
       .on('data', (chunk) => hash.update(chunk))
       .on('end', () => resolvePromise(hash.digest('hex')));
   });
-}
-
-export function createRecordingActivities(store: RecordingStore) {
-  return {
-    async verifyRecording({ reference, checksum }: { reference: string; checksum: string }): Promise<VerifiedRecording> {
-      try {
-        return await store.verify(reference, checksum);
-      } catch (err) {
-        if (err instanceof RecordingRejected) {
-          throw ApplicationFailure.nonRetryable(err.message, 'RecordingRejected');
-        }
-        throw err; // storage unavailable: retried by the activity's retry policy
-      }
-    },
-  };
 }

@@ -4,12 +4,17 @@
  * the reply's content with personal data kept out.
  */
 import { TZDate } from '@date-fns/tz';
-import { DEFAULT_TIME_ZONE } from '../../domain/local-time';
-import type { RecordedStep, TicketStage, TicketState, TicketStepName } from '../../domain/ticket';
-import type { ReasonCode, TicketType } from '../../domain/transfer-reasons';
+import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import type { RecordedStep, TicketStage, TicketState, TicketStepName } from '../domain/ticket';
+import { REASON_CODES, type ReasonCode, type TicketType, type TransferReasonsConfig } from '../domain/transfer-reasons';
 
 /** Chinese label of each reason code (config/transfer-reasons.json). */
 export type ReasonLabels = Record<ReasonCode, string>;
+
+/** The Chinese label of every reason code, from the transfer-reasons configuration. */
+export function reasonLabelsOf(config: TransferReasonsConfig): ReasonLabels {
+  return Object.fromEntries(REASON_CODES.map((code) => [code, config.reasons[code]?.label ?? code])) as ReasonLabels;
+}
 
 export const TICKET_TYPE_LABELS: Record<TicketType, string> = {
   'failed-callback': '回访不成功',
@@ -45,6 +50,14 @@ export const ROLE_LABELS: Record<RecordedStep['actor']['role'], string> = {
 
 /** What a failed-callback reply shows instead of the number itself (personal data). */
 export const CORRECTED_PHONE_TEXT = '更正电话已提供';
+
+/** What the agent's signature time shows on a failed-callback ticket, whose flow has no register signature. */
+export const NO_SIGNATURE_TEXT = '无需签收';
+
+/** The agent's signature time on the register, or that the ticket's flow has none. */
+export function signatureText(ticket: Pick<TicketState, 'steps' | 'type'>, timeZone = DEFAULT_TIME_ZONE): string {
+  return ticket.type === 'failed-callback' ? NO_SIGNATURE_TEXT : formatLocalDateTime(stepAt(ticket, 'sign-receipt'), timeZone);
+}
 
 /** An instant written `YYYY-MM-DD HH:mm` on the local wall clock; '' for none. */
 export function formatLocalDateTime(iso: string | undefined, timeZone = DEFAULT_TIME_ZONE): string {

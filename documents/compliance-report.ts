@@ -4,7 +4,7 @@
  * so both give the same document. The workbook is stamped with the period's last day: the same
  * figures give the same bytes.
  */
-import { complianceRows, type ComplianceFigures } from '../../domain/compliance';
+import { complianceRows, type ComplianceFigures } from '../domain/compliance';
 import { buildRegisterWorkbook } from './register-sheet';
 
 export const COMPLIANCE_FORMATS = ['json', 'table', 'csv', 'xlsx'] as const;

@@ -4,8 +4,8 @@
  * order's fields, the routing so far, a box for what the agent did and the signature lines.
  * Every value is HTML-escaped; phone numbers are never printed.
  */
-import { DEFAULT_TIME_ZONE } from '../../domain/local-time';
-import type { TicketState } from '../../domain/ticket';
+import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import type { TicketState } from '../domain/ticket';
 import {
   ROLE_LABELS,
   STAGE_LABELS,
@@ -16,6 +16,7 @@ import {
   reasonText,
   redactPhones,
   replyText,
+  signatureText,
   stepAt,
   type ReasonLabels,
 } from './format';
@@ -84,7 +85,7 @@ export function renderTransferOrderHtml(ticket: TicketState, opts: TransferOrder
     `<tr>${field('分公司', escapeHtml(ticket.org.branch))}${field('中心支公司', escapeHtml(ticket.org.centralSubBranch))}</tr>`,
     `<tr>${field('四级机构', escapeHtml(ticket.org.tier4Office), 3)}</tr>`,
     `<tr>${field('派发时间', time(stepAt(ticket, 'dispatch')))}${field('交业务员时间', time(stepAt(ticket, 'hand-to-agent')))}</tr>`,
-    `<tr>${field('业务员签收时间', time(stepAt(ticket, 'sign-receipt')))}${field('回复时间', time(ticket.reply?.at))}</tr>`,
+    `<tr>${field('业务员签收时间', escapeHtml(signatureText(ticket, tz)))}${field('回复时间', time(ticket.reply?.at))}</tr>`,
     `<tr>${field('回复期限', time(ticket.dueAt))}${field('是否逾期', overdue ? '<span class="late">是</span>' : '否')}</tr>`,
   ];
 

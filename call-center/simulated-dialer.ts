@@ -15,7 +15,7 @@ import { log } from '@temporalio/activity';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackStage } from '../domain/callback-state';
 import { isEarlyOutcome, type CallCenter, type CallTask } from './call-center';
-import type { LocalFolderRecordingStore } from './recording-store';
+import type { LocalFolderRecordingStore } from '../stores/recording-store';
 
 /** Where the dialer reports to: the huifang client in practice. */
 export interface OutcomeTarget {

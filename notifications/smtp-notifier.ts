@@ -1,5 +1,5 @@
 /**
- * Email over SMTP (nodemailer) for the notifications of activities/notifier.ts, addressed through the
+ * Email over SMTP (nodemailer) for the notifications of notifications/notifier.ts, addressed through the
  * staff directory (config/directory.json, domain/staff-directory.ts), and for mail with attachments
  * (the tier-3 handler's 08:30 exemption list with the signed waivers).
  *
@@ -21,7 +21,8 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createTransport, type Transporter } from 'nodemailer';
 import { resolveRecipients, type StaffDirectory } from '../domain/staff-directory';
-import { LogNotifier, type Mailer, type Notification, type Notifier } from './notifier';
+import type { Notification } from '../domain/notification';
+import { LogNotifier, type MailWithAttachments, type Mailer, type Notifier, type SentMail } from './notifier';
 
 export interface SmtpSettings {
   host: string;
@@ -31,28 +32,6 @@ export interface SmtpSettings {
   auth?: { user: string; pass: string };
   /** Sender, e.g. `"回访系统" <huifang@example.com>`. */
   from: string;
-}
-
-export interface MailAttachment {
-  filename: string;
-  content: Buffer;
-  /** Defaults to what the file name suggests. */
-  contentType?: string;
-}
-
-export interface MailWithAttachments {
-  to: string[];
-  cc?: string[];
-  subject: string;
-  text: string;
-  attachments: MailAttachment[];
-  /** A stable id (`<…@…>`) keeps retries recognisable as the same message. */
-  messageId?: string;
-}
-
-export interface SentMail {
-  messageId: string;
-  accepted: string[];
 }
 
 interface Log {

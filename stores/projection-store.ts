@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CallbackRecord, TicketRecord } from '../../domain/callback-record';
+import type { CallbackRecord, TicketRecord } from '../domain/callback-record';
 
 /** Narrows a listing to one office; every code given must match. */
 export interface OrgFilter {

@@ -4,8 +4,8 @@
  * letter / on-site register (《信函回访记录》《上门回访记录》) of a tier-4 office for a month, built from
  * the projection so that it always lists every case of the month.
  */
-import type { CallbackRecord, FallbackKind } from '../../domain/callback-record';
-import { localDateOf, type LocalDate } from '../../domain/local-time';
+import type { CallbackRecord, FallbackKind } from '../domain/callback-record';
+import { localDateOf, type LocalDate } from '../domain/local-time';
 import { formatLocalDateTime } from './format';
 import { buildRegisterWorkbook, type RegisterColumn } from './register-sheet';
 import { escapeHtml } from './transfer-order-html';

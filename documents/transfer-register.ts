@@ -6,14 +6,15 @@
  * The same tickets and options always give the same bytes: workbook dates and zip entry dates come
  * from `opts.date`, never from the clock.
  */
-import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf, type LocalDate } from '../../domain/local-time';
-import type { TicketState } from '../../domain/ticket';
+import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf, type LocalDate } from '../domain/local-time';
+import type { TicketState } from '../domain/ticket';
 import {
   TICKET_TYPE_LABELS,
   formatLocalDateTime,
   isOverdue,
   reasonText,
   replyText,
+  signatureText,
   stepAt,
   type ReasonLabels,
 } from './format';
@@ -82,7 +83,7 @@ export async function buildTransferRegister(tickets: TicketState[], opts: Transf
       t.agentCode,
       formatLocalDateTime(stepAt(t, 'dispatch'), timeZone),
       formatLocalDateTime(stepAt(t, 'hand-to-agent'), timeZone),
-      formatLocalDateTime(stepAt(t, 'sign-receipt'), timeZone),
+      signatureText(t, timeZone),
       formatLocalDateTime(t.reply?.at, timeZone),
       replyText(t),
       isOverdue(t) ? '是' : '否',

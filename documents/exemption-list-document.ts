@@ -3,8 +3,8 @@
  * mail, and the mail's text. Policy numbers, org codes and staff ids only: the policyholder's name is
  * on the signed statement attached, never in the list or the mail.
  */
-import type { CallbackRecord } from '../../domain/callback-record';
-import type { LocalDate } from '../../domain/local-time';
+import type { CallbackRecord } from '../domain/callback-record';
+import type { LocalDate } from '../domain/local-time';
 import { formatLocalDateTime } from './format';
 import { buildRegisterWorkbook, type RegisterColumn } from './register-sheet';
 

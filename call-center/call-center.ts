@@ -1,11 +1,10 @@
 /**
- * The call-center interface. The workflow puts a call task out through `placeCall` and waits for the
- * outcome, which comes back as the `recordCallOutcome` Update: from a person through the API, or from
- * an automatic dialer. A real dialer integration implements `CallCenter` and nothing else changes.
+ * The call-center interface. The workflow puts a call task out through the `placeCall` activity
+ * (activities/place-call.ts) and waits for the outcome, which comes back as the `recordCallOutcome`
+ * Update: from a person through the API, or from an automatic dialer. A real dialer integration implements `CallCenter` and nothing else changes.
  */
 import { log } from '@temporalio/activity';
-import { RequestRejectedError } from '../client/huifang-client';
-import { UNKNOWN_ATTEMPT } from '../workflows/messages';
+import { RequestRejectedError, UNKNOWN_ATTEMPT } from '../domain/errors';
 
 export interface CallTask {
   policyNo: string;
@@ -47,12 +46,4 @@ export class StaffedCallCenter implements CallCenter {
       windowEnd: task.windowEnd,
     });
   }
-}
-
-export function createCallCenterActivities(callCenter: CallCenter) {
-  return {
-    async placeCall(task: CallTask): Promise<void> {
-      await callCenter.placeCall(task);
-    },
-  };
 }
