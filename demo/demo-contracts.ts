@@ -29,7 +29,7 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   { name: 'number suspended: a failed-callback ticket', phoneSuffix: '02', expected: ['COMPLETED'], count: 1, agency: true },
   { name: 'no number on file: a failed-callback ticket', phoneSuffix: null, expected: ['COMPLETED'], count: 1, agency: true },
   { name: 'never answers: 3 attempts, then a failed-callback ticket', phoneSuffix: '03', expected: ['COMPLETED'], count: 2, agency: true },
-  { name: 'signature not theirs: level-1 tickets until the branch takes over', phoneSuffix: '06', expected: ['PROBLEM_FOUND'], count: 2, agency: true },
+  { name: 'signature not theirs: level-1 tickets until the branch takes over', phoneSuffix: '06', expected: ['CLOSED_BY_BRANCH'], count: 2, agency: true },
   { name: 'contract not received: a level-2 ticket collected and archived', phoneSuffix: '07', expected: ['COMPLETED'], count: 3, agency: true },
   { name: 'one-year accident policy: no rule applies', phoneSuffix: '21', expected: ['NOT_REQUIRED'], count: 3, agency: true },
   { name: 'other bancassurance: sampled (R3, 50%; 80% in Shanghai)', phoneSuffix: '33', count: 7, agency: false },

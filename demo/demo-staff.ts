@@ -4,19 +4,22 @@
  * would through the API: the tier-3 handler dispatches and archives, the tier-4 office hands the
  * order to the agent and collects it, the agent signs the register and replies (a corrected number
  * for a failed callback, what was done otherwise). The call center uploads the recording of a call
- * whose answers opened a level-2 ticket (the simulated dialer uploads only clean calls).
+ * whose answers opened a level-2 ticket (the simulated dialer uploads only clean calls). The branch
+ * closes the cases that went up to it (UNRESOLVED) with its decision.
  */
 import { RequestRejectedError } from '../domain/errors';
 import type { HuifangClient } from '../client/huifang-client';
 import type { LocalFolderRecordingStore } from '../stores/recording-store';
 import { storeStandInRecording } from '../call-center/simulated-dialer';
 import { nextStep, type TicketState, type TicketStep } from '../domain/ticket';
+import * as sa from '../workflows/search-attributes';
 
 export const DEMO_OPERATOR = 'demo-call-center';
 
 export class DemoStaff {
   stepsTaken = 0;
   recordingsUploaded = 0;
+  closedByBranch = 0;
   private readonly uploaded = new Set<string>();
 
   constructor(
@@ -61,6 +64,18 @@ export class DemoStaff {
       });
       this.recordingsUploaded++;
       this.say(`${policyNo}: recording ${reference} uploaded`);
+    }
+    for await (const wf of this.huifang.temporal.workflow.list({ query: this.query('callbackWorkflow', `CallbackStage = 'UNRESOLVED' AND ExecutionStatus = 'Running'`) })) {
+      const policyNo = wf.workflowId.replace(/^callback-/, '');
+      const branch = wf.typedSearchAttributes.get(sa.Branch) ?? '';
+      try {
+        await this.huifang.closeUnresolved(policyNo, { reason: '演示：分公司已上门核实，结案', actor: { role: 'branch', id: `demo-${branch.toLowerCase()}`, office: branch } });
+        this.closedByBranch++;
+        this.say(`${policyNo}: closed by branch ${branch}`);
+      } catch (err) {
+        // Visibility lags the workflow: a case already closed is refused, harmlessly.
+        if (!(err instanceof RequestRejectedError)) throw err;
+      }
     }
   }
 }

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 /** Every stage the README says a newcomer sees, and a closed ticket. */
-const STAGES = ['COMPLETED', 'NOT_REQUIRED', 'REFUSED', 'AWAITING_TICKET', 'PROBLEM_FOUND', 'ticket CLOSED'];
+const STAGES = ['COMPLETED', 'NOT_REQUIRED', 'REFUSED', 'AWAITING_TICKET', 'CLOSED_BY_BRANCH', 'ticket CLOSED'];
 const shown = (p: DemoProgress) => STAGES.every((s) => p.firstSeenMs[s] !== undefined);
 
 /** Polls a visibility count (eventually consistent) until `ok`; answers it. */
@@ -112,7 +112,7 @@ test('huifang demo reaches every stage, and leaves the story in Temporal', async
   const since = `TaskQueue = '${DEMO_TASK_QUEUE}'`;
   await countUntil(`${since} AND CallbackStage = 'COMPLETED' AND ExecutionStatus = 'Completed'`, (n) => n >= 10);
   await countUntil(`${since} AND CallbackStage = 'NOT_REQUIRED'`, (n) => n >= 3);
-  await countUntil(`${since} AND CallbackStage = 'PROBLEM_FOUND'`, (n) => n >= 1);
+  await countUntil(`${since} AND CallbackStage = 'CLOSED_BY_BRANCH'`, (n) => n >= 1);
   expect(await countUntil(`${since} AND CallbackStage = 'REFUSED'`, (n) => n >= 2)).toBe(2);
   // The demo's worker has stopped: closed runs are read from their results (no worker needed).
   const result = (workflowId: string) => env.client.workflow.getHandle(workflowId).result();
@@ -238,7 +238,8 @@ test('the real binary runs the demo against the server named in the environment 
   for (const c of of('never answers')) expect(summaryOf(c).attempts.filter((a) => a.outcome === 'no-answer')).toHaveLength(3);
   for (const c of of('signature not theirs')) {
     const s = summaryOf(c);
-    expect(s.stage).toBe('PROBLEM_FOUND');
+    // Level-1 tickets up to the bound, then the branch took the case over and closed it.
+    expect(s).toMatchObject({ stage: 'CLOSED_BY_BRANCH', escalation: { cause: 'level-1' }, branchDecision: { by: { role: 'branch' } } });
     expect(s.tickets.length).toBeGreaterThanOrEqual(2);
     for (const t of s.tickets) expect(t).toMatchObject({ type: 'level-1', closedAt: expect.any(String) });
   }
