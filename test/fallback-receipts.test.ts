@@ -72,7 +72,6 @@ async function untilAwaitingReceipt(contract: Contract) {
   const ticketId = await waitForTicket(h, contract.policyNo, 1);
   await h.huifang.advanceTicket(ticketId, { step: 'dispatch', actor: TIER3 });
   await h.huifang.advanceTicket(ticketId, { step: 'hand-to-agent', actor: tier4Of(contract.org.tier4Office) });
-  await h.huifang.advanceTicket(ticketId, { step: 'sign-receipt', actor: AGENT });
   await h.huifang.advanceTicket(ticketId, { step: 'reply', actor: AGENT, correctedPhone: '13700002222' });
   return waitForState(h, contract.policyNo, (s) => s.stage === 'AWAITING_RECEIPT' || s.closedAt !== undefined, { what: 'the letter or visit' });
 }
