@@ -1,6 +1,6 @@
 /** Unique, valid contracts for the benchmark: agency, 20 years (rule R1, ratio 1: always called). */
 import type { Contract } from '../domain/contract';
-import { localDateOf } from '../domain/local-time';
+import { addCalendarDays, localDateOf } from '../domain/local-time';
 
 /** Phone endings the bench call center understands (see bench/call-center.ts). */
 export const CLEAN_PHONE_SUFFIX = '99';
@@ -22,8 +22,9 @@ export class ContractFactory {
       productType: 'traditional',
       termMonths: 240,
       premium: { amount: 12000, currency: 'CNY', mode: 'annual' },
-      issuedOn: this.today,
-      receiptSignedOn: this.today,
+      // Signed yesterday: the cooling-off period has started, so the first call can go out at once.
+      issuedOn: addCalendarDays(this.today, -3),
+      receiptSignedOn: addCalendarDays(this.today, -1),
       regionCode: '310000',
       org: { branch: 'SH', centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03' },
       agent: { code: 'A10086', name: '王芳', phone: '13800000001' },
