@@ -144,6 +144,29 @@ export const TICKET_WAITS = {
   },
 } as const satisfies Record<string, WaitDeclaration>;
 
+/** The office-month's letter/on-site quota (workflows/fallback-quota.workflow.ts). */
+export const QUOTA_WAITS = {
+  'quota-counted': {
+    stage: 'a reservation arriving before the month is counted',
+    for: "the first count of the office-month's callbacks (a local activity)",
+    deadline: '1 minute after the request',
+    onDeadline: "the request fails (QuotaNotCounted); the callback's reserveFallback activity asks again on its retry policy",
+  },
+  'month-closed': {
+    stage: 'open for reservations',
+    for: 'Temporal suggesting a new run (a long history)',
+    deadline: 'the end of the month (closesAt)',
+    onDeadline: 'the month closes: the workflow ends with its snapshot',
+  },
+  'quota-handlers-finished': {
+    stage: 'closing',
+    for: 'reservations still being decided',
+    deadline: '1 minute',
+    onDeadline: 'continue as new (or end) anyway; a late request is asked again by its activity',
+  },
+} as const satisfies Record<string, WaitDeclaration>;
+
 export type CallbackWaitId = keyof typeof CALLBACK_WAITS;
 export type TicketWaitId = keyof typeof TICKET_WAITS;
-export type WaitId = CallbackWaitId | TicketWaitId;
+export type QuotaWaitId = keyof typeof QUOTA_WAITS;
+export type WaitId = CallbackWaitId | TicketWaitId | QuotaWaitId;

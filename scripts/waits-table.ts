@@ -2,7 +2,7 @@
  * The README's table of waits, from domain/waits.ts (test/waits.test.ts checks the README holds it
  * as printed here). `npx tsx scripts/waits-table.ts` prints it after a change to the declarations.
  */
-import { CALLBACK_WAITS, TICKET_WAITS, type WaitDeclaration } from '../domain/waits';
+import { CALLBACK_WAITS, QUOTA_WAITS, TICKET_WAITS, type WaitDeclaration } from '../domain/waits';
 
 export function waitsTable(): string {
   const rows = (workflow: string, table: Record<string, WaitDeclaration>) =>
@@ -12,6 +12,7 @@ export function waitsTable(): string {
     '|---|---|---|---|---|---|',
     ...rows('callback', CALLBACK_WAITS),
     ...rows('ticket', TICKET_WAITS),
+    ...rows('fallback quota', QUOTA_WAITS),
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { CALLBACK_WAITS, TICKET_WAITS } from '../domain/waits';
+import { CALLBACK_WAITS, QUOTA_WAITS, TICKET_WAITS } from '../domain/waits';
 import { waitsTable } from '../scripts/waits-table';
 
 const ROOT = resolve(__dirname, '..');
@@ -15,6 +15,7 @@ const source = (file: string) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*
 
 const CALLBACK_FILES = [join(ROOT, 'workflows/callback.workflow.ts'), ...filesUnder(join(ROOT, 'workflows/callback'))];
 const TICKET_FILES = [join(ROOT, 'workflows/ticket.workflow.ts'), ...(statSync(join(ROOT, 'workflows')).isDirectory() ? filesUnder(join(ROOT, 'workflows')).filter((f) => f.includes('/ticket/')) : [])];
+const QUOTA_FILES = [join(ROOT, 'workflows/fallback-quota.workflow.ts')];
 
 /** A wait not through workflows/waits.ts: Temporal's own condition or sleep, or awaiting a child's result directly. */
 const rawWait = (text: string) => /\b(condition|sleep)\s*\(/.test(text) || /^\s*(?:const \w+ = )?await [\w.]+\.result\(\)/m.test(text);
@@ -28,6 +29,7 @@ function waitIdsUsed(files: string[]): Set<string> {
 test.each([
   ['callback', CALLBACK_FILES],
   ['ticket', TICKET_FILES],
+  ['fallback quota', QUOTA_FILES],
 ])('the %s workflow waits only through workflows/waits.ts', (_name, files) => {
   expect(files.filter((f) => rawWait(source(f))).map((f) => relative(ROOT, f))).toEqual([]);
   // The scan sees a raw wait when there is one.
@@ -37,6 +39,7 @@ test.each([
 test.each([
   ['callback', CALLBACK_FILES, CALLBACK_WAITS],
   ['ticket', TICKET_FILES, TICKET_WAITS],
+  ['fallback quota', QUOTA_FILES, QUOTA_WAITS],
 ])('every wait of the %s workflow is declared with a deadline and an action, and every declaration is used', (_name, files, table) => {
   const used = waitIdsUsed(files);
   const declared = Object.keys(table);

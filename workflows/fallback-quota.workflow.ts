@@ -5,11 +5,12 @@
  * projection at each request; the granted places are kept here and, on a (re)start, recovered from
  * the projection too. It stays open until the month after next so late cases still count.
  */
-import { condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, proxyLocalActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { FallbackKind } from '../domain/callback-record';
 import { decideQuota, FALLBACK_KINDS, type QuotaDecision } from '../domain/fallback-quota';
-import { msUntil, nowIso } from './clock';
+import { nowIso } from './clock';
+import { waitUntil } from './waits';
 import { getFallbackQuota, openFallbackQuota, reserveFallbackPlace, type QuotaSnapshot } from './fallback-quota-messages';
 
 const { countOfficeMonth } = proxyLocalActivities<Activities>({
@@ -52,7 +53,11 @@ export async function fallbackQuotaWorkflow(input: FallbackQuotaInput): Promise<
   setHandler(openFallbackQuota, () => undefined);
   setHandler(getFallbackQuota, snapshot);
   setHandler(reserveFallbackPlace, async ({ policyNo, kind }): Promise<QuotaDecision> => {
-    await condition(() => opened);
+    // The first count is a local activity: if it cannot finish within a minute, the request fails and
+    // the callback's reserveFallback activity asks again on its retry policy.
+    if (!(await waitUntil('quota-counted', () => opened, inAMinute()))) {
+      throw ApplicationFailure.create({ type: 'QuotaNotCounted', message: `the ${input.office} ${input.month} callbacks are not counted yet; ask again` });
+    }
     const again = (): QuotaDecision | undefined =>
       granted.has(policyNo) ? { office: input.office, month: input.month, maxShare: input.maxShare, callbacks, fallbacks: granted.size, granted: true } : undefined;
     const known = again();
@@ -73,8 +78,10 @@ export async function fallbackQuotaWorkflow(input: FallbackQuotaInput): Promise<
 
   const { closesAt } = await count();
   opened = true;
-  await condition(() => workflowInfo().continueAsNewSuggested, msUntil(closesAt));
-  await condition(allHandlersFinished);
-  if (msUntil(closesAt) > 0) await continueAsNew<typeof fallbackQuotaWorkflow>({ ...input, granted: snapshot().granted });
+  await waitUntil('month-closed', () => workflowInfo().continueAsNewSuggested, closesAt);
+  await waitUntil('quota-handlers-finished', allHandlersFinished, inAMinute());
+  if (Date.parse(closesAt) > Date.now()) await continueAsNew<typeof fallbackQuotaWorkflow>({ ...input, granted: snapshot().granted });
   return snapshot();
 }
+
+const inAMinute = (): string => new Date(Date.now() + 60_000).toISOString();
