@@ -32,7 +32,7 @@ import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, ty
 import { testSettings } from './helpers/test-calendar';
 
 /** The commit whose workflows are the compatibility baseline (README: Deploying a workflow change safely). */
-export const BASELINE = '8d3c469a815b214d03f09cfe65c97559fe60ea00';
+export const BASELINE = '63bf9b4c53112d8af09497735f237bd00baa7bb8';
 const ROOT = resolve(__dirname, '..');
 
 let env: TestWorkflowEnvironment;
