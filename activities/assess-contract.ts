@@ -19,7 +19,7 @@ import { decideCallback, type CallbackDecision } from '../domain/callback-rules'
 import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
 import type { DeadlinesConfig } from '../domain/deadlines';
 import { questionsFor, type Question } from '../domain/questionnaire';
-import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
+import { ticketTypesOf, type ReasonCode, type TicketType } from '../domain/transfer-reasons';
 
 export interface AssessContractInput {
   contract: Contract;
@@ -61,6 +61,8 @@ export interface Assessment {
 }
 
 export function createAssessActivities(settings: Settings) {
+  // Which ticket handles each reason: from the configuration, once per worker, not per assessment.
+  const ticketTypeOf = ticketTypesOf(settings.transferReasons);
   const plan = ({ now, coolingOffEndsAt, preference }: PlanRoundInput): RoundPlan => {
     const planned = planAttempts({
       now: new Date(now),
@@ -91,9 +93,6 @@ export function createAssessActivities(settings: Settings) {
       // No attempt before the cooling-off period starts (the day after the receipt was signed).
       const from = new Date(Math.max(Date.parse(now), instantAt(coolingOff.startsOn, '00:00', settings.timeZone).getTime())).toISOString();
       const planned: RoundPlan = decision.required ? plan({ now: from, coolingOffEndsAt: coolingOff.endsAt, preference: contract.callPreference }) : { slots: [] };
-      const ticketTypeOf = Object.fromEntries(
-        Object.entries(settings.transferReasons.reasons).map(([code, r]) => [code, r.ticketType]),
-      ) as Record<ReasonCode, TicketType>;
       return {
         decision,
         coolingOff,
