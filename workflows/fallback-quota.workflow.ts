@@ -9,7 +9,7 @@ import { ApplicationFailure, continueAsNew, proxyLocalActivities, setHandler, wo
 import type { Activities } from '../activities';
 import type { FallbackKind } from '../domain/callback-record';
 import { decideQuota, FALLBACK_KINDS, type QuotaDecision } from '../domain/fallback-quota';
-import { nowIso } from './clock';
+import { nowIso, isoIn } from './clock';
 import { waitUntil } from './waits';
 import { getFallbackQuota, openFallbackQuota, reserveFallbackPlace, type QuotaSnapshot } from './fallback-quota-messages';
 
@@ -55,7 +55,7 @@ export async function fallbackQuotaWorkflow(input: FallbackQuotaInput): Promise<
   setHandler(reserveFallbackPlace, async ({ policyNo, kind }): Promise<QuotaDecision> => {
     // The first count is a local activity: if it cannot finish within a minute, the request fails and
     // the callback's reserveFallback activity asks again on its retry policy.
-    if (!(await waitUntil('quota-counted', () => opened, inAMinute()))) {
+    if (!(await waitUntil('quota-counted', () => opened, isoIn(60_000)))) {
       throw ApplicationFailure.create({ type: 'QuotaNotCounted', message: `the ${input.office} ${input.month} callbacks are not counted yet; ask again` });
     }
     const again = (): QuotaDecision | undefined =>
@@ -79,9 +79,7 @@ export async function fallbackQuotaWorkflow(input: FallbackQuotaInput): Promise<
   const { closesAt } = await count();
   opened = true;
   await waitUntil('month-closed', () => workflowInfo().continueAsNewSuggested, closesAt);
-  await waitUntil('quota-handlers-finished', allHandlersFinished, inAMinute());
+  await waitUntil('quota-handlers-finished', allHandlersFinished, isoIn(60_000));
   if (Date.parse(closesAt) > Date.now()) await continueAsNew<typeof fallbackQuotaWorkflow>({ ...input, granted: snapshot().granted });
   return snapshot();
 }
-
-const inAMinute = (): string => new Date(Date.now() + 60_000).toISOString();

@@ -9,7 +9,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { PlanRoundInput, RoundPlan } from '../../activities/assess-contract';
 import type { PlannedSlot } from '../../domain/call-plan';
-import { nowIso } from '../clock';
+import { nowIso, isoIn } from '../clock';
 import * as sa from '../search-attributes';
 import { activitySummary, localStamp } from '../summaries';
 import { sleepUntil } from '../waits';
@@ -57,7 +57,7 @@ export async function awaitCalendarYear(run: CallbackRun): Promise<void> {
   try {
     while (state.calendarMissing && state.plan.length === 0) {
       const every = state.calendarMissing.recheckHours * HOUR;
-      wait.nextCheckAt = new Date(Date.now() + every).toISOString();
+      wait.nextCheckAt = isoIn(every);
       await sleepUntil('calendar-year', wait.nextCheckAt, `${policyNo} · AWAITING_CALL · waiting for the ${gap.year} working-day calendar, next look ${localStamp(wait.nextCheckAt)}`);
       const round = { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: run.contract.callPreference };
       await planRound(run, round, `plan the calls, if the ${gap.year} working-day calendar is there`);

@@ -3,7 +3,7 @@
  * branch), closes the callback: COMPLETED, or REFUSED for a refusal on tape.
  */
 import { stageAfterRecording } from '../../domain/callback-flow';
-import { nowIso } from '../clock';
+import { nowIso, isoIn } from '../clock';
 import { localStamp } from '../summaries';
 import { waitUntil } from '../waits';
 import type { CallbackRun } from './run';
@@ -34,7 +34,7 @@ export async function awaitLevel2Tickets(run: CallbackRun, tickets: OpenTicket[]
   if (allClosed()) return true;
   run.setStage('AWAITING_TICKET', 'level-2 tickets open');
   const days = run.assessed.deadlines.level2CloseDays;
-  const deadline = new Date(Date.now() + days * DAY).toISOString();
+  const deadline = isoIn(days * DAY);
   if (await awaitTickets('level-2-tickets', tickets, deadline, `${run.policyNo} · AWAITING_TICKET · level-2 tickets to the branch at ${localStamp(deadline)}`)) return true;
   const open = tickets.filter((t) => !t.result).map((t) => t.ref.ticketId);
   return run.escalate('level-2-tickets', `level-2 tickets ${open.join(', ')} not archived within ${days} days`, allClosed);

@@ -5,7 +5,7 @@
  * questionnaire: problems open tickets as a call's answers do.
  */
 import { problemsByType, problemsOf } from '../../domain/callback-flow';
-import { nowIso } from '../clock';
+import { nowIso, isoIn } from '../clock';
 import { activitySummary, receiptDueSummary } from '../summaries';
 import { waitUntil } from '../waits';
 import { planFallback, reserveFallback, writeFallbackDocument, writeFallbackRegister } from './activities';
@@ -55,7 +55,7 @@ export async function fallBack(run: CallbackRun, trigger: string, level2Tickets:
       'fallback-task',
     ),
   );
-  const receiptDueAt = new Date(Date.now() + plan.receiptWaitDays * DAY).toISOString();
+  const receiptDueAt = isoIn(plan.receiptWaitDays * DAY);
   const hasReceipt = () => state.fallback!.receipt !== undefined;
   if (!(await waitUntil('receipt', hasReceipt, receiptDueAt, receiptDueSummary(policyNo, kind, receiptDueAt)))) {
     const late = await run.escalate('receipt', `no signed receipt within ${plan.receiptWaitDays} days of the ${kind} callback`, hasReceipt);

@@ -10,7 +10,7 @@ import { callbackRecordOf } from '../../domain/callback-record';
 import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, EscalationCause } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import type { PolicyOrg } from '../../domain/waiver-rules';
-import { nowIso } from '../clock';
+import { nowIso, isoIn } from '../clock';
 import { waitUntil } from '../waits';
 import type { OpenTicket } from './tickets';
 import * as sa from '../search-attributes';
@@ -122,7 +122,7 @@ export class CallbackRun {
     // Every wait has a deadline: the branch is reminded until it decides.
     const every = this.assessed.deadlines.branchReminderDays * DAY;
     for (;;) {
-      const due = new Date(Date.now() + every).toISOString();
+      const due = isoIn(every);
       const ended = () => this.state.branchDecision !== undefined || lateArrival();
       if (await waitUntil('branch-decision', ended, due, `${this.policyNo} · UNRESOLVED · branch ${branch} reminded at ${due}`)) break;
       (this.state.reminders ??= []).push({ to: `branch ${branch}`, at: nowIso(), about: 'unresolved callback' });
@@ -147,12 +147,12 @@ export class CallbackRun {
 
   /** After a waiver cancelled the stage: its open tickets acknowledge their cancellation (a minute at most). */
   async ticketsCancelled(): Promise<void> {
-    await waitUntil('tickets-cancelled', () => this.tickets.every((t) => t.settled), new Date(Date.now() + 60_000).toISOString());
+    await waitUntil('tickets-cancelled', () => this.tickets.every((t) => t.settled), isoIn(60_000));
   }
 
   /** The workflow's end: handlers still running get a minute, the last row is written, the summary returned. */
   async finish(): Promise<CallbackSummary> {
-    await waitUntil('handlers-finished', allHandlersFinished, new Date(Date.now() + 60_000).toISOString());
+    await waitUntil('handlers-finished', allHandlersFinished, isoIn(60_000));
     this.state.closedAt ??= nowIso();
     await this.record();
     const { plan: _plan, ...rest } = this.state;

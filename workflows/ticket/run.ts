@@ -9,7 +9,7 @@ import type { Notification, Recipient } from '../../domain/notification';
 import type { DispatchDeadlines } from '../../activities/ticket-deadlines';
 import { ticketRecordOf } from '../../domain/callback-record';
 import type { TicketInput, TicketResult, TicketState, TicketStepName } from '../../domain/ticket';
-import { nowIso } from '../clock';
+import { nowIso, isoIn } from '../clock';
 import * as sa from '../search-attributes';
 import { localStamp, ticketCurrentDetails, ticketTimerSummary } from '../summaries';
 import { waitUntil } from '../waits';
@@ -124,7 +124,7 @@ export class TicketRun {
     this.send('ticket-escalated', this.branch, why);
     const every = this.deadlines.branchReminderDays * DAY;
     for (;;) {
-      const due = new Date(Date.now() + every).toISOString();
+      const due = isoIn(every);
       if (await waitUntil('branch-reminder', done, due, ticketTimerSummary(this.ticketId, this.state.stage, `${about} with branch ${this.branch.code} since ${localStamp(since)}: reminder at`, due))) return;
       this.remind('branch-reminder', [this.branch], about, `reminder: still waiting for ${about} since ${localStamp(since)} (${why})`);
     }
@@ -134,7 +134,7 @@ export class TicketRun {
   async finish(): Promise<TicketResult> {
     this.writeOrder();
     await Promise.all(this.inFlight);
-    const deadline = new Date(Date.now() + 60_000).toISOString();
+    const deadline = isoIn(60_000);
     await waitUntil('handlers-finished', allHandlersFinished, deadline, ticketTimerSummary(this.ticketId, this.state.stage, 'handlers still running; closing anyway at', deadline));
     const { ticketId, type, reply, overdue, closedAt } = this.state;
     return { ticketId, type, reply, overdue, closedAt };
