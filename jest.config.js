@@ -8,5 +8,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   // Workflow tests start real servers and bundle workflow code; give them room.
   testTimeout: 120_000,
+  // One real PostgreSQL for the run (the system of record); each file makes its own database on it.
+  globalSetup: '<rootDir>/test/helpers/postgres-global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/postgres-global-teardown.ts',
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

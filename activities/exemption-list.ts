@@ -1,6 +1,6 @@
 /**
  * The I/O of the 08:30 exemption list (domain/exemption-list.ts): the day on the working-day
- * calendar, the accepted waivers from the projection, and one mail per central sub-branch to its
+ * calendar, the accepted waivers from the evidence, and one mail per central sub-branch to its
  * branch call center with the list (.xlsx) and the signed statements from the document store.
  *
  * Sending is idempotent per central sub-branch and day: once the SMTP server has taken a list, a
@@ -20,11 +20,11 @@ import { exemptionListFileName, exemptionListSubject, exemptionListText, exempti
 import type { MailAttachment, Mailer } from '../notifications/notifier';
 import { exemptionListPath } from '../stores/document-paths';
 import type { DocumentStore } from '../stores/document-store';
-import type { ProjectionStore } from '../stores/projection-store';
+import type { EvidenceStore } from '../stores/evidence-store';
 
 export interface ExemptionListDeps {
   settings: Settings;
-  projection: ProjectionStore;
+  evidence: EvidenceStore;
   documents: DocumentStore;
   mailer: Mailer;
 }
@@ -47,7 +47,7 @@ export interface SentExemptionList {
   alreadySent: boolean;
 }
 
-export function createExemptionListActivities({ settings, projection, documents, mailer }: ExemptionListDeps) {
+export function createExemptionListActivities({ settings, evidence, documents, mailer }: ExemptionListDeps) {
   const config = settings.exemptionList;
   const tz = config.timeZone;
   return {
@@ -57,7 +57,7 @@ export function createExemptionListActivities({ settings, projection, documents,
     },
 
     async collectExemptions(window: { from: LocalDate; to: LocalDate }): Promise<ExemptionGroup[]> {
-      return exemptionGroups(await projection.listCallbacks(), window, tz);
+      return exemptionGroups(await evidence.listCallbacks(), window, tz);
     },
 
     async sendExemptionList({ date, from, to, group }: { date: LocalDate; from: LocalDate; to: LocalDate; group: ExemptionGroup }): Promise<SentExemptionList> {
@@ -66,7 +66,7 @@ export function createExemptionListActivities({ settings, projection, documents,
       const sent = await readJson<SentExemptionList>(documents, marker);
       if (sent) return { ...sent, alreadySent: true };
 
-      const records = (await Promise.all(group.policyNos.map((p) => projection.getCallback(p)))).filter((r): r is CallbackRecord => r !== undefined);
+      const records = (await Promise.all(group.policyNos.map((p) => evidence.getCallback(p)))).filter((r): r is CallbackRecord => r !== undefined);
       const attachments: MailAttachment[] = [];
       const rows: { record: CallbackRecord; attachment?: string }[] = [];
       for (const record of records) {

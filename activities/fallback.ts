@@ -1,7 +1,7 @@
 /**
  * The I/O of letter and on-site callbacks: whether the region allows them, the office's monthly cap
  * (through the office's quota workflow, so two policies can never both take the last place), the
- * letter or visit task, and the register rebuilt from the projection.
+ * letter or visit task, and the register rebuilt from the evidence.
  */
 import type { Settings } from '../config/settings';
 import type { FallbackKind } from '../domain/callback-record';
@@ -12,8 +12,8 @@ import type { FallbackQuotaGateway, ReserveFallbackRequest } from '../domain/fal
 import { localMonthOf } from '../domain/local-time';
 import { fallbackDocumentPath, fallbackRegisterPath } from '../stores/document-paths';
 import type { DocumentStore } from '../stores/document-store';
-import { countOfficeMonth, type OfficeMonthCount } from '../stores/projection-queries';
-import type { ProjectionStore } from '../stores/projection-store';
+import { countOfficeMonth, type OfficeMonthCount } from '../stores/evidence-queries';
+import type { EvidenceStore } from '../stores/evidence-store';
 
 export interface FallbackPlan extends FallbackPermission {
   month: string;
@@ -23,12 +23,12 @@ export interface FallbackPlan extends FallbackPermission {
 
 export interface FallbackActivityDeps {
   settings: Settings;
-  projection: ProjectionStore;
+  evidence: EvidenceStore;
   documents: DocumentStore;
   quota: FallbackQuotaGateway;
 }
 
-export function createFallbackActivities({ settings, projection, documents, quota }: FallbackActivityDeps) {
+export function createFallbackActivities({ settings, evidence, documents, quota }: FallbackActivityDeps) {
   const tz = settings.timeZone;
   return {
     async planFallback({ regionCode, startedAt }: { regionCode: string; startedAt: string }): Promise<FallbackPlan> {
@@ -46,7 +46,7 @@ export function createFallbackActivities({ settings, projection, documents, quot
     },
 
     async countOfficeMonth({ office, month }: { office: string; month: string }): Promise<OfficeMonthCount> {
-      return countOfficeMonth(projection, office, month, tz);
+      return countOfficeMonth(evidence, office, month, tz);
     },
 
     async writeFallbackDocument(input: {
@@ -70,10 +70,10 @@ export function createFallbackActivities({ settings, projection, documents, quot
       return { documentRef };
     },
 
-    /** Rebuilds the office's register for the month of the request from the projection (every case, never a partial append). */
+    /** Rebuilds the office's register for the month of the request from the evidence (every case, never a partial append). */
     async writeFallbackRegister({ tier4Office, requestedAt, kind }: { tier4Office: string; requestedAt: string; kind: FallbackKind }): Promise<{ path: string }> {
       const month = localMonthOf(new Date(requestedAt), tz);
-      const records = await projection.listCallbacks({ tier4Office });
+      const records = await evidence.listCallbacks({ tier4Office });
       const content = await buildFallbackRegister(records, { tier4Office, month, kind, timeZone: tz });
       const path = fallbackRegisterPath(tier4Office, month, kind);
       await documents.save(path, content);

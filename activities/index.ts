@@ -10,7 +10,7 @@ import type { FallbackQuotaGateway } from '../domain/fallback-quota';
 import { reasonLabelsOf } from '../documents/format';
 import { LogNotifier, type Mailer, type Notifier } from '../notifications/notifier';
 import type { DocumentStore } from '../stores/document-store';
-import type { ProjectionStore } from '../stores/projection-store';
+import type { EvidenceStore } from '../stores/evidence-store';
 import type { RecordingStore } from '../stores/recording-store';
 import { createAssessActivities } from './assess-contract';
 import { createDocumentActivities } from './document-files';
@@ -18,7 +18,7 @@ import { createExemptionListActivities } from './exemption-list';
 import { createFallbackActivities } from './fallback';
 import { createNotifierActivities } from './notify';
 import { createCallCenterActivities } from './place-call';
-import { createProjectionActivities } from './projection';
+import { createEvidenceActivities } from './evidence';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
 import { createRecordingActivities } from './verify-recording';
 
@@ -28,7 +28,7 @@ export interface ActivityDeps {
   recordings: RecordingStore;
   notifier: Notifier;
   documents: DocumentStore;
-  projection: ProjectionStore;
+  evidence: EvidenceStore;
   /** The monthly letter/on-site cap per office (a Temporal client to the quota workflows). */
   fallbackQuota: FallbackQuotaGateway;
   /** Mail with attachments (the 08:30 exemption list); only logged when absent. */
@@ -42,9 +42,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordingActivities(deps.recordings),
     ...createTicketDeadlineActivities(deps.settings),
     ...createNotifierActivities(deps.notifier),
-    ...createProjectionActivities(deps.projection),
-    ...createFallbackActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, quota: deps.fallbackQuota }),
-    ...createExemptionListActivities({ settings: deps.settings, projection: deps.projection, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
+    ...createEvidenceActivities(deps.evidence),
+    ...createFallbackActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, quota: deps.fallbackQuota }),
+    ...createExemptionListActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What the regulator may ask to see, from the projection:
+ * What the regulator may ask to see, from the evidence:
  *   GET /v1/compliance/:office?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=json|csv|xlsx]   figures (domain/compliance.ts)
  *   GET /v1/fallback-registers/:tier4Office/:month/:kind                             the letter / on-site register (.xlsx)
  * An office-bound caller reads only its own part of the organisation: its own office or one below it
@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { COMPLIANCE_CONTENT_TYPES, complianceCsv, complianceFileName, complianceXlsx } from '../documents/compliance-report';
 import { buildFallbackRegister } from '../documents/fallback-documents';
-import type { ProjectionStore } from '../stores/projection-store';
+import type { EvidenceStore } from '../stores/evidence-store';
 import type { CallbackRecord } from '../domain/callback-record';
 import { complianceQuerySchema, computeCompliance } from '../domain/compliance';
 import { FALLBACK_KINDS } from '../domain/fallback';
@@ -19,7 +19,7 @@ import type { Principal } from './roles';
 import type { ApiRoutes } from './route';
 
 export interface ComplianceRouteOptions {
-  projection: ProjectionStore;
+  evidence: EvidenceStore;
   timeZone: string;
   maxShare: number;
 }
@@ -41,7 +41,7 @@ export function registerComplianceRoutes(routes: ApiRoutes, opts: ComplianceRout
     response: { description: 'The figures (JSON), or the CSV / .xlsx file' },
     async handler({ params, query: { format = 'json', ...period }, principal, reply }) {
       const query = parseRequest(complianceQuerySchema, { ...period, office: params.office });
-      const [callbacks, tickets] = await Promise.all([opts.projection.listCallbacks(), opts.projection.listTickets()]);
+      const [callbacks, tickets] = await Promise.all([opts.evidence.listCallbacks(), opts.evidence.listTickets()]);
       assertOwnOffice(principal, query.office, callbacks);
       const figures = computeCompliance(callbacks, tickets, query, { timeZone: opts.timeZone, maxShare: opts.maxShare });
       if (format === 'json') return figures;
@@ -71,7 +71,7 @@ export function registerComplianceRoutes(routes: ApiRoutes, opts: ComplianceRout
       if (principal.role === 'tier4' && principal.office !== tier4Office) {
         throw new HttpError(403, `tier4Office: a tier4 token of ${principal.office} downloads its own register only, not ${tier4Office}'s`);
       }
-      const records = await opts.projection.listCallbacks({ ...scopeFilter(principal), tier4Office });
+      const records = await opts.evidence.listCallbacks({ ...scopeFilter(principal), tier4Office });
       const xlsx = await buildFallbackRegister(records, { tier4Office, month, kind, timeZone: opts.timeZone });
       return reply.type(XLSX).header('content-disposition', `attachment; filename="${kind}-register-${tier4Office}-${month}.xlsx"`).send(xlsx);
     },

@@ -11,8 +11,9 @@ import { HuifangClient } from '../client/huifang-client';
 import { calendarHealth, countAwaitingCalendar } from '../client/calendar-health';
 import { LocalFolderDocumentStore } from '../stores/document-store';
 import { reasonLabelsOf } from '../documents/format';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
-import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR } from '../config/data-paths';
+import { openEvidenceStore } from '../stores/evidence-store';
+import { databaseUrlFromEnv } from '../stores/database/database-url';
+import { DEFAULT_OUTPUT_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import { ApiAuth } from './api-auth';
 import { buildApi } from './server';
@@ -28,14 +29,15 @@ export interface RunningApi {
 export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyring): Promise<RunningApi> {
   // Read first: a missing or bad users file stops the API before it connects anywhere.
   const auth = ApiAuth.fromFile(usersFilePath());
-  const huifang = await HuifangClient.connect(temporal, keyring);
   const settings = loadSettings();
+  const evidence = await openEvidenceStore(databaseUrlFromEnv(), { keys: keyring, timeZone: settings.timeZone, retention: settings.retention });
+  const huifang = await HuifangClient.connect(temporal, keyring);
   const app = buildApi({
     huifang,
     auth,
     reasonLabels: reasonLabelsOf(settings.transferReasons),
-    // The projection the worker writes: compliance figures are computed from it.
-    compliance: { projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR), timeZone: settings.timeZone, maxShare: settings.fallback.maxShare },
+    // The system of record the workers write: views, lists, registers and figures read it.
+    compliance: { evidence, timeZone: settings.timeZone, maxShare: settings.fallback.maxShare },
     // The same store the worker checks waiver statements and receipts in.
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
     timeZone: settings.timeZone,
@@ -61,6 +63,7 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     async close() {
       await app.close();
       await huifang.temporal.connection.close();
+      await evidence.close();
     },
   };
 }

@@ -29,7 +29,7 @@ import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
 import { registerCallCenterRoutes } from './call-center-routes';
 import { registerCodecRoutes, type CodecRouteOptions } from './codec-routes';
-import { countOfficeMonth } from '../stores/projection-queries';
+import { countOfficeMonth } from '../stores/evidence-queries';
 import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
@@ -54,7 +54,7 @@ export interface ApiOptions {
   codec?: CodecRouteOptions;
   /** Where scanned waiver statements and receipts are uploaded (the worker's document store). */
   documents?: DocumentStore;
-  /** When set, compliance figures are served from this projection (api/compliance-routes.ts). */
+  /** When set, compliance figures are served from this evidence (api/compliance-routes.ts). */
   compliance?: ComplianceRouteOptions;
   /** Largest body of POST /v1/contracts, where a batch is the large case (default 5 MiB). */
   bodyLimitBytes?: number;
@@ -131,7 +131,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   if (opts.codec) registerCodecRoutes(app, opts.codec);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
   registerCallCenterRoutes(routes, huifang, scope, { timeZone, now });
-  registerWaiverQueueRoutes(routes, scope, { projection: opts.compliance?.projection, documents: opts.documents });
+  registerWaiverQueueRoutes(routes, scope, { evidence: opts.compliance?.evidence, documents: opts.documents });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 
   routes.add({
@@ -342,10 +342,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       const snapshot = await huifang.fallbackQuota(office, month);
       if (!snapshot) {
         const note = 'no letter or on-site callback requested this month';
-        // No quota run yet: the denominator straight from the projection, as the run would count it.
+        // No quota run yet: the denominator straight from the evidence, as the run would count it.
         const { compliance } = opts;
         if (!compliance) return { office, month, fallbacks: 0, granted: [], note };
-        const { callbacks } = await countOfficeMonth(compliance.projection, office, month, compliance.timeZone);
+        const { callbacks } = await countOfficeMonth(compliance.evidence, office, month, compliance.timeZone);
         return { office, month, callbacks, fallbacks: 0, maxShare: compliance.maxShare, granted: [], share: 0, note };
       }
       const share = snapshot.callbacks ? snapshot.fallbacks / snapshot.callbacks : 0;

@@ -1,13 +1,13 @@
 /**
  * The tier-3 handler's waivers to verify:
- *   GET /v1/waivers/pending                    reported waivers not yet decided, of the caller's central sub-branch (projection)
+ *   GET /v1/waivers/pending                    reported waivers not yet decided, of the caller's central sub-branch (evidence)
  *   GET /v1/documents/:kind/:policyNo/:name     the scanned statement (or receipt) itself, to look at before deciding
  * The decision is POST /v1/callbacks/:policyNo/waiver/decision (api/server.ts).
  */
 import { z } from 'zod';
 import { scannedDocumentPath } from '../stores/document-paths';
 import type { DocumentStore } from '../stores/document-store';
-import type { ProjectionStore } from '../stores/projection-store';
+import type { EvidenceStore } from '../stores/evidence-store';
 import { documentParams } from './document-params';
 import { HttpError } from './errors';
 import type { OrgScope } from './org-scope';
@@ -35,9 +35,9 @@ const pendingWaivers = z
 
 const TYPES: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
 
-export function registerWaiverQueueRoutes(routes: ApiRoutes, scope: OrgScope, opts: { projection?: ProjectionStore; documents?: DocumentStore }): void {
-  const { projection, documents } = opts;
-  if (projection) {
+export function registerWaiverQueueRoutes(routes: ApiRoutes, scope: OrgScope, opts: { evidence?: EvidenceStore; documents?: DocumentStore }): void {
+  const { evidence, documents } = opts;
+  if (evidence) {
     routes.add({
       method: 'GET',
       url: '/v1/waivers/pending',
@@ -46,7 +46,7 @@ export function registerWaiverQueueRoutes(routes: ApiRoutes, scope: OrgScope, op
       roles: ['tier3', 'ops'],
       response: { description: 'The waivers', schema: pendingWaivers },
       async handler({ principal }) {
-        const rows = await projection.listCallbacks();
+        const rows = await evidence.listCallbacks();
         const waivers = rows
           .filter((r) => r.waiver && !r.waiver.decision && !r.closedAt && (principal.role !== 'tier3' || r.centralSubBranch === principal.office))
           .map((r) => ({ policyNo: r.policyNo, tier4Office: r.tier4Office, agentCode: r.agentCode, stage: r.stage, coolingOffEndsAt: r.coolingOffEndsAt, ...r.waiver! }))

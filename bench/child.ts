@@ -10,7 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { StaffedCallCenter, type CallCenter } from '../call-center/call-center';
 import { LocalFolderDocumentStore } from '../stores/document-store';
 import { reasonLabelsOf } from '../documents/format';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
+import { openEvidenceStore } from '../stores/evidence-store';
 import { LogNotifier } from '../notifications/notifier';
 import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { ApiAuth } from '../api/api-auth';
@@ -77,6 +77,8 @@ async function start(cfg: ChildConfig): Promise<void> {
       statsOf = () => bench.stats;
       callCenter = bench;
     }
+    const settings = benchSettings(cfg.planMode);
+    const evidence = await openEvidenceStore(cfg.databaseUrl, { keys: keyring, timeZone: settings.timeZone, retention: settings.retention });
     worker = await createHuifangWorker({
       connection,
       namespace: cfg.namespace,
@@ -84,12 +86,12 @@ async function start(cfg: ChildConfig): Promise<void> {
       keyring,
       workflowBundle: { codePath: cfg.bundlePath },
       deps: {
-        settings: benchSettings(cfg.planMode),
+        settings,
         callCenter,
         recordings,
         notifier: new LogNotifier(),
         documents: new LocalFolderDocumentStore(cfg.outputDir),
-        projection: new LocalFolderProjectionStore(join(cfg.outputDir, 'projection')),
+        evidence,
         fallbackQuota: new TemporalFallbackQuota(client, cfg.taskQueue),
       },
       tuning: cfg.tuning,

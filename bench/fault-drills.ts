@@ -22,7 +22,8 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { LocalFolderDocumentStore } from '../stores/document-store';
 import { LogNotifier, type Notifier } from '../notifications/notifier';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
+import { openEvidenceStore } from '../stores/evidence-store';
+import { createBenchDatabase } from './bench-database';
 import { LocalFolderRecordingStore, type RecordingStore, type VerifiedRecording } from '../stores/recording-store';
 import { SmtpNotifier } from '../notifications/smtp-notifier';
 import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
@@ -76,9 +77,11 @@ export async function createDrillHarness(): Promise<DrillHarness> {
   const taskQueue = `drill-${process.pid}-${++drillSeq}`;
   const huifang = new HuifangClient(client, taskQueue);
   const dir = mkdtempSync(join(tmpdir(), 'huifang-drill-'));
+  const settings = benchSettings('now');
+  const database = await createBenchDatabase();
+  const evidence = await openEvidenceStore(database.url, { keys: keyring, timeZone: settings.timeZone, retention: settings.retention });
   const recordings = new LocalFolderRecordingStore(join(dir, 'recordings'));
   const callCenter = new BenchCallCenter(huifang, recordings);
-  const settings = benchSettings('now');
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const workflowBundle = await bundle;
   const workers = new Set<RunningWorker>();
@@ -104,7 +107,7 @@ export async function createDrillHarness(): Promise<DrillHarness> {
           recordings: opts.recordings ?? recordings,
           notifier: opts.notifier ?? new LogNotifier(),
           documents: new LocalFolderDocumentStore(join(dir, 'output')),
-          projection: new LocalFolderProjectionStore(join(dir, 'projection')),
+          evidence,
           fallbackQuota: new TemporalFallbackQuota(client, taskQueue),
         },
         tuning: { maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, maxCachedWorkflows: 1000 },
@@ -126,6 +129,8 @@ export async function createDrillHarness(): Promise<DrillHarness> {
       for (const w of [...workers]) await w.stop();
       await connection.close();
       await server.stop();
+      await evidence.close();
+      await database.release();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -29,6 +29,8 @@ export interface ChildConfig {
   tuning: WorkerTuning;
   recordingsDir: string;
   outputDir: string;
+  /** The system of record the huifang worker writes its evidence to. */
+  databaseUrl: string;
 }
 
 export interface ChildSample {

@@ -17,6 +17,7 @@
  * (open, sleeping policies; start latency at 1k / 10k / 100k open). Workers and the API run in child processes
  * (bench/child.ts) so their memory and CPU are their own.
  */
+import { createBenchDatabase, type BenchDatabase } from './bench-database';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
 
   const work = mkdtempSync(join(tmpdir(), 'huifang-bench-'));
   let server: BenchServer | undefined;
+  let database: BenchDatabase | undefined;
   const children: BenchChild[] = [];
   const profileDir = flags.profile ? join(RESULTS_DIR, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -204,6 +206,8 @@ async function main(): Promise<void> {
     const added = await ensureSearchAttributes(connection, 'default');
     log(`  server at ${server.address} (Temporal ${systemInfo.serverVersion}); registered ${added.length} search attributes`);
     const keyring = generateKeyring('bench');
+    log('creating the system of record (a PostgreSQL database of its own)…');
+    database = await createBenchDatabase();
     const client = new Client({ connection, namespace: 'default', dataConverter: huifangDataConverter(keyring) });
 
     log('bundling the workflows once (callback + ticket, and the bare workflow)…');
@@ -232,6 +236,7 @@ async function main(): Promise<void> {
       tuning: TUNING,
       recordingsDir: join(work, 'recordings'),
       outputDir: join(work, 'output'),
+      databaseUrl: database!.url,
       ...over,
     });
 
@@ -458,6 +463,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of [...children]) await c.stop().catch(() => undefined);
     await server?.stop().catch(() => undefined);
+    await database?.release().catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
 }

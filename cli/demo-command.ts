@@ -8,10 +8,13 @@ import { DEMO_SCENARIOS } from '../demo/demo-contracts';
 import { DEMO_TASK_QUEUE, runDemo } from '../demo/run-demo';
 import { nativeConnection } from '../workers/run-worker';
 import { UsageError, type Command } from './command';
+import { loadSettings } from '../config/settings';
+import { openEvidenceStore } from '../stores/evidence-store';
+import { databaseUrlFromEnv } from '../stores/database/database-url';
 
 const total = DEMO_SCENARIOS.reduce((n, s) => n + s.count, 0);
 
-/** Where the demo keeps its files (recordings, orders, its projection): HUIFANG_DEMO_DIR, default data/demo. */
+/** Where the demo keeps its files (recordings, orders): HUIFANG_DEMO_DIR, default data/demo. */
 export function demoDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.HUIFANG_DEMO_DIR ?? resolve(__dirname, '..', 'data', 'demo'));
 }
@@ -32,7 +35,7 @@ Options:
   --keep-running       keep the demo worker and staff going at the end, until Ctrl-C
   --dialer-delay-ms N  how long a simulated call takes (default 1500)
 
-Its files (recordings, orders, its projection) go to data/demo/, or to HUIFANG_DEMO_DIR.
+Its files (recordings, orders) go to data/demo/, or to HUIFANG_DEMO_DIR.
 
 Exit code: 0 every policy got where its scenario leads, 1 stopped before that, 2 bad arguments.`;
 
@@ -62,13 +65,17 @@ export const demoCommand: Command = {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const huifang = await ctx.connect();
     const connection = await nativeConnection(temporal);
+    const settings = loadSettings();
+    const keyring = keyringFromEnv();
+    const evidence = await openEvidenceStore(databaseUrlFromEnv(), { keys: keyring, timeZone: settings.timeZone, retention: settings.retention, poolSize: 4 });
     try {
       const report = await runDemo({
         huifang,
         connection,
         namespace: temporal.namespace,
-        keyring: keyringFromEnv(),
+        keyring,
         dataDir: demoDataDir(),
+        evidence,
         out: ctx.stdout,
         timeoutMs: minutes * 60_000,
         keepRunning: values['keep-running'],
@@ -79,6 +86,7 @@ export const demoCommand: Command = {
       return report.settled ? 0 : 1;
     } finally {
       await connection.close();
+      await evidence.close();
     }
   },
 };

@@ -1,10 +1,11 @@
-/** `huifang report compliance`: an office's compliance figures for a period, from the projection. */
+/** `huifang report compliance`: an office's compliance figures for a period, from the system of record. */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { complianceFromProjection } from '../stores/projection-queries';
+import { complianceFromEvidence } from '../stores/evidence-queries';
 import { complianceCsv, complianceTable, complianceXlsx } from '../documents/compliance-report';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
-import { DEFAULT_PROJECTION_DIR } from '../config/data-paths';
+import { openEvidenceStore } from '../stores/evidence-store';
+import { databaseUrlFromEnv } from '../stores/database/database-url';
+import { keyringFromEnv } from '../client/payload-keys';
 import { loadSettings } from '../config/settings';
 import { complianceQuerySchema } from '../domain/compliance';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
@@ -27,10 +28,10 @@ Options:
   --from, --to DATE    the period, both days included
   --format F           table (default), csv, xlsx (needs --out) or json
   --out FILE           write there instead of to stdout
-  --projection DIR     the projection folder (default HUIFANG_PROJECTION_DIR or data/projection)
   -h, --help           this text
 
-Reads the projection the worker writes; needs no Temporal connection.
+Reads the system of record (HUIFANG_DATABASE_URL, else npm start's embedded PostgreSQL); needs no
+Temporal connection.
 Exit code: 0 written, 2 bad arguments.`;
 
 export const reportCommand: Command = {
@@ -48,7 +49,6 @@ export const reportCommand: Command = {
         to: { type: 'string' },
         format: { type: 'string', default: 'table' },
         out: { type: 'string' },
-        projection: { type: 'string' },
       },
     });
     if (positionals.length !== 1 || positionals[0] !== 'compliance') throw new UsageError("which report? 'report compliance' is the one there is");
@@ -59,8 +59,8 @@ export const reportCommand: Command = {
     if (!parsed.success) throw new UsageError(describeFieldErrors(toFieldErrors(parsed.error).map((e) => ({ ...e, field: `--${e.field}` }))));
 
     const settings = loadSettings();
-    const projection = new LocalFolderProjectionStore(values.projection ?? process.env.HUIFANG_PROJECTION_DIR ?? DEFAULT_PROJECTION_DIR);
-    const figures = await complianceFromProjection(projection, parsed.data, { timeZone: settings.timeZone, maxShare: settings.fallback.maxShare });
+    const evidence = await openEvidenceStore(databaseUrlFromEnv(), { keys: keyringFromEnv(), timeZone: settings.timeZone, retention: settings.retention, poolSize: 2 });
+    const figures = await complianceFromEvidence(evidence, parsed.data, { timeZone: settings.timeZone, maxShare: settings.fallback.maxShare }).finally(() => evidence.close());
     const content =
       format === 'xlsx'
         ? await complianceXlsx(figures, settings.timeZone)

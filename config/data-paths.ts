@@ -7,5 +7,3 @@ const ROOT = resolve(__dirname, '..');
 export const DEFAULT_RECORDINGS_DIR = process.env.HUIFANG_RECORDINGS_DIR ?? resolve(ROOT, 'data', 'recordings');
 /** Registers, printable orders, letters, uploaded statements and receipts (HUIFANG_OUTPUT_DIR, default output/). */
 export const DEFAULT_OUTPUT_DIR = process.env.HUIFANG_OUTPUT_DIR ?? resolve(ROOT, 'output');
-/** The projection of callbacks and tickets (HUIFANG_PROJECTION_DIR, default data/projection). */
-export const DEFAULT_PROJECTION_DIR = process.env.HUIFANG_PROJECTION_DIR ?? resolve(ROOT, 'data', 'projection');

@@ -13,6 +13,7 @@ import { deadlinesConfigSchema, type DeadlinesConfig } from '../domain/deadlines
 import { exemptionListConfigSchema, type ExemptionListConfig } from '../domain/exemption-list';
 import { fallbackConfigSchema, type FallbackConfig } from '../domain/fallback';
 import { DEFAULT_TIME_ZONE } from '../domain/local-time';
+import { retentionConfigSchema, type RetentionConfig } from '../domain/retention';
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
 import { STAFF_DIRECTORY_FILE, staffDirectorySchema, type StaffDirectory } from '../domain/staff-directory';
 import { ticketsConfigSchema, type TicketsConfig } from '../domain/ticket';
@@ -34,6 +35,7 @@ export interface Settings {
   deadlines: DeadlinesConfig;
   fallback: FallbackConfig;
   exemptionList: ExemptionListConfig;
+  retention: RetentionConfig;
   directory: StaffDirectory;
   calendar: WorkingDayCalendar;
 }
@@ -67,6 +69,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     deadlines: readConfigFile(dir, 'deadlines.json', deadlinesConfigSchema),
     fallback: readConfigFile(dir, 'fallback.json', fallbackConfigSchema),
     exemptionList: readConfigFile(dir, 'exemption-list.json', exemptionListConfigSchema),
+    retention: readConfigFile(dir, 'retention.json', retentionConfigSchema),
     directory: readConfigFile(dir, STAFF_DIRECTORY_FILE, staffDirectorySchema),
     calendar: WorkingDayCalendar.fromDirectory(join(dir, 'calendar'), timeZone),
   };

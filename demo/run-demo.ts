@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { LocalFolderDocumentStore } from '../stores/document-store';
 import { LogNotifier } from '../notifications/notifier';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
+import type { EvidenceStore } from '../stores/evidence-store';
 import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { SimulatedDialer } from '../call-center/simulated-dialer';
 import type { PayloadKeyring } from '../client/encryption-codec';
@@ -36,8 +36,10 @@ export interface DemoOptions {
   connection: NativeConnection;
   namespace: string;
   keyring: PayloadKeyring;
-  /** Recordings, documents and the projection of the demo's policies (apart from real ones). */
+  /** Recordings and documents of the demo's policies (apart from real ones). */
   dataDir: string;
+  /** The system of record the demo's worker writes to. */
+  evidence: EvidenceStore;
   out: Output;
   /** Stop at this point even if some policy is not where its scenario leads (default 8 minutes). */
   timeoutMs?: number;
@@ -83,7 +85,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const say = (line: string) => opts.out.write(`[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${line}\n`);
   const huifang = new HuifangClient(opts.huifang.temporal, DEMO_TASK_QUEUE);
   const recordings = new LocalFolderRecordingStore(join(opts.dataDir, 'recordings'));
-  for (const dir of ['recordings', 'output', 'projection']) mkdirSync(join(opts.dataDir, dir), { recursive: true });
+  for (const dir of ['recordings', 'output']) mkdirSync(join(opts.dataDir, dir), { recursive: true });
   const dialer = new SimulatedDialer(huifang, { delayMs: opts.dialerDelayMs ?? 1_500, recordings, operator: DEMO_OPERATOR });
   const worker = await createHuifangWorker({
     connection: opts.connection,
@@ -97,7 +99,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       recordings,
       notifier: new LogNotifier(),
       documents: new LocalFolderDocumentStore(join(opts.dataDir, 'output')),
-      projection: new LocalFolderProjectionStore(join(opts.dataDir, 'projection')),
+      evidence: opts.evidence,
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, DEMO_TASK_QUEUE),
     },
   });

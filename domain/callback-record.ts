@@ -97,6 +97,31 @@ export interface TicketRecord {
   updatedAt: string;
 }
 
+/**
+ * What a callback workflow writes to the system of record at each milestone: its row, its whole state
+ * (attempts, answers, recording, waivers, fallback, escalation, stage history) and the contract (its
+ * personal data is encrypted by the store). Each write is complete, so a retried or late one is a no-op.
+ */
+export interface CallbackEvidence {
+  record: CallbackRecord;
+  state: CallbackState;
+  contract: Contract;
+}
+
+/** What a ticket workflow writes at each step: its row and its state (steps, reminders, reply). */
+export interface TicketEvidence {
+  record: TicketRecord;
+  state: TicketState;
+}
+
+export function callbackEvidenceOf(contract: Contract, state: CallbackState, written: { startedAt: string; revision: number; at: string }): CallbackEvidence {
+  return { record: callbackRecordOf(contract, state, written), state, contract };
+}
+
+export function ticketEvidenceOf(state: TicketState, written: { revision: number; at: string }): TicketEvidence {
+  return { record: ticketRecordOf(state, written), state };
+}
+
 /** The projection row of a policy, from its workflow's state (no personal data is copied). */
 export function callbackRecordOf(contract: Contract, state: CallbackState, written: { startedAt: string; revision: number; at: string }): CallbackRecord {
   const { startedAt, revision, at } = written;

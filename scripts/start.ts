@@ -5,7 +5,9 @@
  *   2. huifang's search attributes, registered idempotently;
  *   3. the worker and the HTTP API (http://127.0.0.1:8080); on a first local run, demo API users,
  *      one per role, in data/api-users.json (HUIFANG_API_USERS), their secrets printed once;
- *   4. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
+ *   4. the system of record: the PostgreSQL of HUIFANG_DATABASE_URL, or an embedded one (data/postgres,
+ *      127.0.0.1:5433) started here and stopped last;
+ *   5. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
  * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
  * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
  * The embedded dev server's ports and database can be moved (a second stack on the machine, the
@@ -29,6 +31,9 @@ import { callCenterModeFromEnv, startWorker, type RunningWorker } from '../worke
 import { installTelemetry, telemetryFromEnv } from '../workers/telemetry';
 import { calendarStartWarning } from '../workers/calendar-watch';
 import { toolchainPaths } from './toolchain-paths';
+import { databaseUrlFromEnv, embeddedLocationFromEnv } from '../stores/database/database-url';
+import { ensureDatabase } from '../stores/database/database';
+import { startEmbeddedPostgres, type RunningPostgres } from '../stores/database/embedded-postgres';
 
 const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'data');
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
   let devServer: ChildProcess | undefined;
   let worker: RunningWorker | undefined;
   let api: RunningApi | undefined;
+  let postgres: RunningPostgres | undefined;
   let stopping = false;
 
   const stop = async (code: number) => {
@@ -72,6 +78,7 @@ async function main(): Promise<void> {
       devServer.kill('SIGTERM');
       await exited;
     }
+    await postgres?.stop().catch(() => undefined);
     say('stopped');
     process.exit(code);
   };
@@ -111,6 +118,12 @@ async function main(): Promise<void> {
     installTelemetry(telemetry);
     const keyring = keyringFromEnv(process.env, !temporal.external);
     say(await ensureExemptionListScheduleOn(temporal, keyring, settings.exemptionList));
+    if (!process.env.HUIFANG_DATABASE_URL) {
+      const where = embeddedLocationFromEnv();
+      say(`starting the embedded PostgreSQL (the system of record) on 127.0.0.1:${where.port}, data in ${where.dataDir}`);
+      postgres = await startEmbeddedPostgres({ dataDir: where.dataDir, port: where.port });
+      await ensureDatabase(databaseUrlFromEnv());
+    }
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
     worker = await startWorker(temporal, keyring, mode);
     worker.done.catch((err) => {

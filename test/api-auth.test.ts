@@ -58,7 +58,7 @@ beforeAll(async () => {
     reasonLabels: reasonLabelsOf(h.settings.transferReasons),
     documents: h.documents,
     // The projection's routes too (compliance, registers, waivers to verify): every route's roles are checked below.
-    compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
+    compliance: { evidence: h.evidence, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
   });
   policyA = aContract({ policyNo: `PA${run}` });
   policyB = aContract({ policyNo: `PB${run}`, ...ORG_B });
@@ -216,7 +216,7 @@ test('an office sees its own policies and tickets only: call center by branch, t
 
 test('the fallback quota of a month nobody asked a place in still shows its callbacks, counted from the projection', async () => {
   await h.withWorker(() => assessed(policyA));
-  const row = await eventually(`the projection row of ${policyA.policyNo}`, () => h.projection.getCallback(policyA.policyNo));
+  const row = await eventually(`the projection row of ${policyA.policyNo}`, () => h.evidence.getCallback(policyA.policyNo));
   expect(row).toMatchObject({ required: true, tier4Office: 'SH-PD-03' });
   const month = localMonthOf(new Date(row.startedAt), h.settings.timeZone);
   const quota = await as('t4-shpd03', { method: 'GET', url: `/v1/fallback-quota/SH-PD-03/${month}` });

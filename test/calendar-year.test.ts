@@ -40,6 +40,7 @@ import { completedCall, driveWaiver, openAttempt, OPERATOR, storeRecording, term
 import { eventually } from './helpers/eventually';
 import { pendingTimerFiresAt, skipTo } from './helpers/flow-clock';
 import { syntheticCalendar, syntheticYear } from './helpers/test-calendar';
+import { createTestDatabase } from './helpers/test-database';
 import { createHarness, generateKeyring, startDevServer, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
 const ROOT = resolve(__dirname, '..');
@@ -430,7 +431,8 @@ describe('ops see it: /healthz, the worker gauges and the start-up warnings (dev
       HUIFANG_CONFIG_DIR: config,
       HUIFANG_RECORDINGS_DIR: mkdtempSync(join(tmpdir(), 'huifang-rec-')),
       HUIFANG_OUTPUT_DIR: mkdtempSync(join(tmpdir(), 'huifang-out-')),
-      HUIFANG_PROJECTION_DIR: mkdtempSync(join(tmpdir(), 'huifang-proj-')),
+      // A database of its own on the run's PostgreSQL (gone with it at the end of the run).
+      HUIFANG_DATABASE_URL: (await createTestDatabase(keyring)).url,
     });
     await eventually('the worker polling', async () => (worker.output().includes('worker polling task queue') ? true : undefined), 60_000, () => `\n${worker.output().slice(-2000)}`);
     const warning = worker

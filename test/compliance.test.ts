@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { reasonLabelsOf } from '../documents/format';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
+import type { EvidenceStore } from '../stores/evidence-store';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database';
+import { generateKeyring } from '../client/payload-keys';
 import { testApiUsers, type TestUsername } from './helpers/api-users';
 import { buildApi } from '../api/server';
 import { runCli } from '../cli/main';
@@ -285,16 +287,31 @@ test('reproducible: the same period gives the same figures in any order; edges o
   expect(() => computeCompliance(policies, tickets, { office: 'SH', from: '2026-11-30', to: '2026-11-01' }, OPTIONS)).toThrow(/ends .* before it starts/);
 });
 
-describe('through the CLI and the API, from a projection folder', () => {
+describe('through the CLI and the API, from the system of record', () => {
   let dir: string;
-  let projection: LocalFolderProjectionStore;
+  let database: TestDatabase;
+  let evidence: EvidenceStore;
+  const env = { url: process.env.HUIFANG_DATABASE_URL, keys: process.env.HUIFANG_PAYLOAD_KEYS, keyId: process.env.HUIFANG_PAYLOAD_KEY_ID };
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'huifang-compliance-'));
-    projection = new LocalFolderProjectionStore(join(dir, 'projection'));
-    for (const r of policies) await projection.putCallback(r);
-    for (const t of tickets) await projection.putTicket(t);
+    const keyring = generateKeyring();
+    database = await createTestDatabase(keyring);
+    evidence = database.store;
+    for (const r of policies) await evidence.putCallback(r);
+    for (const t of tickets) await evidence.putTicket(t);
+    // The CLI finds the database and the keys as a worker would: in its environment.
+    process.env.HUIFANG_DATABASE_URL = database.url;
+    process.env.HUIFANG_PAYLOAD_KEYS = [...keyring.keys].map(([id, key]) => `${id}:${key.toString('base64')}`).join(',');
+    process.env.HUIFANG_PAYLOAD_KEY_ID = keyring.currentKeyId;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    for (const [name, value] of [['HUIFANG_DATABASE_URL', env.url], ['HUIFANG_PAYLOAD_KEYS', env.keys], ['HUIFANG_PAYLOAD_KEY_ID', env.keyId]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const cli = async (args: string[]) => {
     let out = '';
@@ -306,7 +323,7 @@ describe('through the CLI and the API, from a projection folder', () => {
     });
     return { code, out, err };
   };
-  const args = (...more: string[]) => ['report', 'compliance', '--office', 'SH-PD-01', '--from', NOV.from, '--to', NOV.to, '--projection', join(dir, 'projection'), ...more];
+  const args = (...more: string[]) => ['report', 'compliance', '--office', 'SH-PD-01', '--from', NOV.from, '--to', NOV.to, ...more];
 
   test('huifang report compliance: a table, a CSV and an .xlsx with the same figures', async () => {
     const table = await cli(args());
@@ -346,7 +363,7 @@ describe('through the CLI and the API, from a projection folder', () => {
     // The compliance routes need no Temporal: a lazy connection that is never used.
     const huifang = new HuifangClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), 'unused');
     const users = await testApiUsers();
-    const app = buildApi({ huifang, auth: users.auth, reasonLabels: reasonLabelsOf(loadSettings().transferReasons), compliance: { projection, ...OPTIONS } });
+    const app = buildApi({ huifang, auth: users.auth, reasonLabels: reasonLabelsOf(loadSettings().transferReasons), compliance: { evidence, ...OPTIONS } });
     const get = (url: string, as: TestUsername = 't3-shpd') => app.inject({ method: 'GET', url, headers: users.headers(as) });
     try {
       const json = await get(`/v1/compliance/SH-PD?from=${NOV.from}&to=${NOV.to}`);

@@ -10,7 +10,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
 import { LocalFolderRecordingStore } from '../stores/recording-store';
 import type { CliContext } from '../cli/command';
 import { demoDataDir } from '../cli/demo-command';
@@ -87,6 +86,7 @@ test('huifang demo reaches every stage, and leaves the story in Temporal', async
     namespace: env.namespace ?? 'default',
     keyring: h.keyring,
     dataDir,
+    evidence: h.evidence,
     out: { write: (s: string) => (out += s) },
     // A deadline, not a speed claim: stopping early is what it measures.
     timeoutMs: 240_000,
@@ -126,7 +126,7 @@ test('huifang demo reaches every stage, and leaves the story in Temporal', async
   expect(((await result(`callback-${accident.policyNo}`)) as CallbackSummary).decision).toMatchObject({ required: false });
   // Its files went to the folder it was given.
   expect(existsSync(new LocalFolderRecordingStore(join(dataDir, 'recordings')).pathOf(summary.recording!.reference))).toBe(true);
-  expect(await new LocalFolderProjectionStore(join(dataDir, 'projection')).getCallback(level2.policyNo)).toMatchObject({ stage: 'COMPLETED' });
+  expect(await h.evidence.getCallback(level2.policyNo)).toMatchObject({ stage: 'COMPLETED' });
 }, 300_000);
 
 /** Runs `node cli/bin.js …` in its own process group, killed with it at the deadline. */
@@ -159,7 +159,7 @@ test('the real binary runs the demo against the server named in the environment 
   // The README measured every policy settled after 259 s here: --minutes 12 is a deadline with room on a busy machine.
   const run = await runBinary(
     ['demo', '--minutes', '12', '--dialer-delay-ms', '300'],
-    { TEMPORAL_ADDRESS: env.address, HUIFANG_PAYLOAD_KEYS: keys, HUIFANG_PAYLOAD_KEY_ID: h.keyring.currentKeyId, HUIFANG_WEB_UI_URL: 'http://ui.example', HUIFANG_DEMO_DIR: dataDir },
+    { TEMPORAL_ADDRESS: env.address, HUIFANG_PAYLOAD_KEYS: keys, HUIFANG_PAYLOAD_KEY_ID: h.keyring.currentKeyId, HUIFANG_WEB_UI_URL: 'http://ui.example', HUIFANG_DEMO_DIR: dataDir, HUIFANG_DATABASE_URL: h.database.url },
     13 * 60_000,
   );
   const out = run.stdout;
@@ -263,8 +263,8 @@ test('the real binary runs the demo against the server named in the environment 
   for (const c of of('one-year accident')) expect(summaryOf(c)).toMatchObject({ stage: 'NOT_REQUIRED', decision: { required: false } });
   for (const c of of('other bancassurance')) expect(['NOT_REQUIRED', 'COMPLETED']).toContain(summaryOf(c).stage);
 
-  // The demo's files went to HUIFANG_DEMO_DIR: the projection of every policy, the recordings.
-  const projection = new LocalFolderProjectionStore(join(dataDir, 'projection'));
+  // The evidence of every policy went to the database of HUIFANG_DATABASE_URL, the recordings to HUIFANG_DEMO_DIR.
+  const projection = h.evidence;
   const recordings = new LocalFolderRecordingStore(join(dataDir, 'recordings'));
   for (const { contract } of contracts) {
     const s = results.get(contract.policyNo);

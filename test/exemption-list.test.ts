@@ -112,7 +112,7 @@ async function waived(harness: TestHarness, centralSubBranch: string, decidedAt:
     revision: 2,
     updatedAt: decidedAt.toISOString(),
   };
-  await harness.projection.putCallback(record);
+  await harness.evidence.putCallback(record);
   return record;
 }
 
@@ -318,7 +318,7 @@ test('end to end: a waiver accepted through the callback workflow is in the next
     await h.huifang.reportWaiver(contract.policyNo, { statementRef, actor: AGENT });
     expect((await h.huifang.decideWaiver(contract.policyNo, { accepted: true, actor: TIER3 })).stage).toBe('WAIVED');
     await h.huifang.handle(contract.policyNo).result();
-    const record = await h.projection.getCallback(contract.policyNo);
+    const record = await h.evidence.getCallback(contract.policyNo);
     expect(record).toMatchObject({ stage: 'WAIVED', waiver: { decision: { accepted: true } } });
 
     // The day it was accepted on, as the server's clock had it (not necessarily the file's "today").

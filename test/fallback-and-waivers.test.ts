@@ -132,7 +132,7 @@ test('fallback under the cap: a letter with the questionnaire, the signed receip
     const rows = await xlsxRows(await h.documents.read(fallbackRegisterPath(office, month, 'letter')));
     expect(rows[0][0]).toContain('信函回访记录');
     expect(rows.slice(2).map((r) => [r[1], r[7]])).toEqual([[first.policyNo, receipt.receiptRef]]);
-    expect(await h.projection.getCallback(first.policyNo)).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', required: true });
+    expect(await h.evidence.getCallback(first.policyNo)).toMatchObject({ stage: 'COMPLETED', completedBy: 'letter', required: true });
 
     // 2 of 8 (25%) would pass the cap: refused, escalated to the branch, nothing silently exceeded.
     await h.huifang.startCallback(second);
@@ -161,7 +161,7 @@ test('a region that forbids letter and on-site callbacks: the case goes to the b
     expect(summary.fallback!.refusal).toMatch(/region 440300 \(region 44 .*\) allows neither letter nor on-site callbacks/);
     expect(summary.tickets).toEqual([expect.objectContaining({ type: 'failed-callback', reasons: ['no-number'], closedAt: expect.any(String) })]);
     expect(summary.stageHistory.map((s) => s.stage)).toEqual(['ASSESSING', 'UNREACHABLE', 'AWAITING_TICKET', 'UNREACHABLE', 'UNRESOLVED', 'CLOSED_BY_BRANCH']);
-    expect(await h.projection.getCallback(contract.policyNo)).toMatchObject({ stage: 'CLOSED_BY_BRANCH', fallback: { granted: false }, closedAt: expect.any(String) });
+    expect(await h.evidence.getCallback(contract.policyNo)).toMatchObject({ stage: 'CLOSED_BY_BRANCH', fallback: { granted: false }, closedAt: expect.any(String) });
   }, dialler);
 });
 
@@ -185,7 +185,7 @@ test('waivers: checked reporter, statement and decider; a rejection keeps the ca
     await expect(h.huifang.decideWaiver(policyNo, { accepted: false, actor: TIER3 })).rejects.toThrow(/reason: a rejection must give a reason/);
     const rejected = await h.huifang.decideWaiver(policyNo, { accepted: false, actor: TIER3, reason: '声明非投保人亲笔签名' });
     expect(rejected).toMatchObject({ stage: 'AWAITING_CALL', waiver: { decision: { accepted: false, reason: '声明非投保人亲笔签名' } } });
-    expect(await h.projection.getCallback(policyNo)).toMatchObject({ waiver: { decision: { accepted: false } } });
+    expect(await h.evidence.getCallback(policyNo)).toMatchObject({ waiver: { decision: { accepted: false } } });
 
     const again = `statements/${policyNo}/waiver-2.pdf`;
     await saveScan(again);
@@ -197,7 +197,7 @@ test('waivers: checked reporter, statement and decider; a rejection keeps the ca
     expect(summary).toMatchObject({ stage: 'WAIVED', attempts: [], waiver: { statementRef: again, decision: { accepted: true, by: TIER3 } } });
     expect(summary.rejectedWaivers).toEqual([expect.objectContaining({ statementRef, decision: expect.objectContaining({ accepted: false }) })]);
     expect(dialler.tasks.filter((t) => t.policyNo === policyNo)).toEqual([]);
-    expect(await h.projection.getCallback(policyNo)).toMatchObject({ stage: 'WAIVED', closedAt: expect.any(String), waiver: { decision: { accepted: true } } });
+    expect(await h.evidence.getCallback(policyNo)).toMatchObject({ stage: 'WAIVED', closedAt: expect.any(String), waiver: { decision: { accepted: true } } });
     await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(/is closed/);
   }, dialler);
 });
@@ -243,12 +243,12 @@ test('compliance figures through the API, from the rows these workflows wrote: t
     await workflowResult(h, waived.policyNo);
     await workflowResult(h, refused.policyNo);
     // The call is done while the recording is awaited: the row says so already.
-    expect(await h.projection.getCallback(awaitingRecording.policyNo)).toMatchObject({ stage: 'AWAITING_RECORDING', completedCallAt: expect.any(String) });
+    expect(await h.evidence.getCallback(awaitingRecording.policyNo)).toMatchObject({ stage: 'AWAITING_RECORDING', completedCallAt: expect.any(String) });
     await terminateWhenIdle(h, awaitingRecording.policyNo);
   }, dialler);
 
   const users = await testApiUsers();
-  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare } });
+  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), compliance: { evidence: h.evidence, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare } });
   try {
     // Every receipt in these tests was signed within days of the server's clock: a wide period holds them all.
     const today = localDateOf(new Date(await env.currentTimeMs()));
@@ -284,7 +284,7 @@ test('compliance figures through the API, from the rows these workflows wrote: t
     expect(await figures('GD-SZ-01')).toMatchObject({ policies: 1, unsuccessful: 1, fallback: { count: 0, refused: 1 }, tickets: { opened: 1 } });
 
     // The month's letter register of the cap office, built from the same rows: the one letter, with its receipt.
-    const [letter] = (await h.projection.listCallbacks({ tier4Office: 'SH-PD-05' })).filter((r) => r.fallback?.granted);
+    const [letter] = (await h.evidence.listCallbacks({ tier4Office: 'SH-PD-05' })).filter((r) => r.fallback?.granted);
     const month = localMonthOf(new Date(letter.fallback!.requestedAt), h.settings.timeZone);
     const register = await api.inject({ method: 'GET', url: `/v1/fallback-registers/SH-PD-05/${month}/letter.xlsx`, headers: users.headers('ops') });
     expect(register.statusCode).toBe(200);

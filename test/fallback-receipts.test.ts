@@ -127,7 +127,7 @@ test('on-site visits where letters are not allowed or visits come first: the tas
       expect(done).toMatchObject({ stage: 'COMPLETED', completedBy: 'onsite', fallback: { kind: 'onsite', receipt: { reference: receipt.receiptRef, signedBy: 'policyholder' } } });
       expect(done.closedAt).toEqual(expect.any(String));
       expect(done.escalation).toBeUndefined();
-      expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'COMPLETED', completedBy: 'onsite', closedAt: done.closedAt });
+      expect(await h.evidence.getCallback(p)).toMatchObject({ stage: 'COMPLETED', completedBy: 'onsite', closedAt: done.closedAt });
 
       // The month's on-site register, rebuilt from the projection: every visit of the month so far.
       const rows = await xlsxRows(await h.documents.read(fallbackRegisterPath(office, month, 'onsite')));
@@ -210,7 +210,7 @@ test('a letter whose receipt is late: after receiptWaitDays the case goes to the
       { kind: 'callback-escalated', to: { role: 'branch', code: 'SH' } },
     ]);
     expect(h.notifier.sent.find((n) => n.policyNo === p && n.kind === 'callback-escalated')!.subject).toContain(reason);
-    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'UNRESOLVED', fallback: { granted: true, kind: 'letter' } });
+    expect(await h.evidence.getCallback(p)).toMatchObject({ stage: 'UNRESOLVED', fallback: { granted: true, kind: 'letter' } });
     // The receipt comes after all: taken, late, and the letter completes the callback.
     await h.huifang.recordFallbackReceipt(p, { ...(await receiptFor(p)), actor: BRANCH_CC });
     const done = await workflowResult(h, p);

@@ -41,7 +41,7 @@ test('the check sees each kind of forbidden import', () => {
     file('domain/e.ts', "import type { Settings } from '../config/settings';"),
     file('domain/f.ts', "import { readFileSync } from 'fs';"),
     file('workflows/g.ts', "import { createActivities, type Activities } from '../activities';"),
-    file('workflows/h.ts', "const x = require('../stores/projection-store');"),
+    file('workflows/h.ts', "const x = require('../stores/evidence-store');"),
     file('config/i.ts', "const m = await import('../api/server');"),
     file('stores/j.ts', "type T = import('../workers/run-worker').RunningWorker;"),
     file('newfolder/k.ts', "export const k = 1;"),
@@ -52,7 +52,7 @@ test('the check sees each kind of forbidden import', () => {
   expect(
     violations([
       file('workflows/l.ts', "import type { Activities } from '../activities';\nimport { type Assessment } from '../activities/assess-contract';"),
-      file('api/m.ts', "import { LocalFolderProjectionStore } from '../stores/projection-store';\nimport { x } from './n';"),
+      file('api/m.ts', "import { LocalFolderProjectionStore } from '../stores/evidence-store';\nimport { x } from './n';"),
       file('domain/o.ts', "import { z } from 'zod';\nimport { createHash } from 'node:crypto';"),
     ]),
   ).toEqual([]);

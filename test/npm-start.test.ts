@@ -107,7 +107,7 @@ async function npmStart(dataDir: string, configDir: string): Promise<Started> {
       return port;
     }
   };
-  const ports = { temporal: await another(), ui: await another(), api: await another(), metrics: await another() };
+  const ports = { temporal: await another(), ui: await another(), api: await another(), metrics: await another(), postgres: await another() };
   // Nothing of the calling environment decides where it goes: a cluster address would start no dev server.
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUIFANG_') && !k.startsWith('TEMPORAL_')));
   Object.assign(env, {
@@ -120,7 +120,9 @@ async function npmStart(dataDir: string, configDir: string): Promise<Started> {
     HUIFANG_PAYLOAD_KEYS_FILE: join(dataDir, 'payload-keys.json'),
     HUIFANG_RECORDINGS_DIR: join(dataDir, 'recordings'),
     HUIFANG_OUTPUT_DIR: join(dataDir, 'output'),
-    HUIFANG_PROJECTION_DIR: join(dataDir, 'projection'),
+    // Its own embedded PostgreSQL, as on a fresh clone (the real path: no HUIFANG_DATABASE_URL).
+    HUIFANG_EMBEDDED_PG_DIR: join(dataDir, 'postgres'),
+    HUIFANG_EMBEDDED_PG_PORT: String(ports.postgres),
     HUIFANG_CONFIG_DIR: configDir,
     HUIFANG_DIALER_DELAY_MS: '200',
   });

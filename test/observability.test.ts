@@ -68,7 +68,7 @@ function spawnWorker(keyring: PayloadKeyring, metrics: string, data: string, con
       HUIFANG_CONFIG_DIR: configDir,
       HUIFANG_RECORDINGS_DIR: join(data, 'recordings'),
       HUIFANG_OUTPUT_DIR: join(data, 'output'),
-      HUIFANG_PROJECTION_DIR: join(data, 'projection'),
+      HUIFANG_DATABASE_URL: h.database.url,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,7 +11,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { FastifyInstance } from 'fastify';
 import { LocalFolderDocumentStore } from '../stores/document-store';
 import { reasonLabelsOf } from '../documents/format';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
+import { EvidenceStore } from '../stores/evidence-store';
+import { openDatabase } from '../stores/database/database';
 import { buildApi } from '../api/server';
 import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
@@ -42,7 +43,8 @@ beforeAll(async () => {
     reasonLabels: reasonLabelsOf(loadSettings().transferReasons),
     documents: new LocalFolderDocumentStore('/nonexistent'),
     codec: { codec: new EncryptionCodec(generateKeyring()), allowedOrigins: [], tokenlessFromLoopback: true },
-    compliance: { projection: new LocalFolderProjectionStore('/nonexistent'), timeZone: 'Asia/Shanghai', maxShare: 0.15 },
+    // A pool that never connects: no request here reads the database either.
+    compliance: { evidence: new EvidenceStore(openDatabase('postgres://nobody@127.0.0.1:1/none'), { keys: generateKeyring(), timeZone: 'Asia/Shanghai', keptUntil: () => '2036-01-01' }), timeZone: 'Asia/Shanghai', maxShare: 0.15 },
   });
   await api.ready();
   const res = await api.inject({ method: 'GET', url: '/v1/openapi.json' });

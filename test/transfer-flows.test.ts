@@ -180,12 +180,12 @@ test('level-1 loop bound: after maxLevel1Tickets tickets whose confirming calls 
     expect(settled.closedAt).toBeUndefined();
     expect(settled.stageHistory.map((s) => s.note)).toContain(`for branch SH: level-1 problems unresolved after ${max} transfers`);
     expect(h.notifier.sent.filter((n) => n.policyNo === p && !n.ticketId).map((n) => ({ kind: n.kind, to: n.to }))).toEqual([{ kind: 'callback-escalated', to: { role: 'branch', code: 'SH' } }]);
-    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'UNRESOLVED', ticketIds: settled.tickets.map((t) => t.ticketId) });
-    expect((await h.projection.getCallback(p))?.closedAt).toBeUndefined();
+    expect(await h.evidence.getCallback(p)).toMatchObject({ stage: 'UNRESOLVED', ticketIds: settled.tickets.map((t) => t.ticketId) });
+    expect((await h.evidence.getCallback(p))?.closedAt).toBeUndefined();
     const { summary } = await closedByBranch(h, p, 'level-1');
     expect(summary.completedBy).toBeUndefined();
     expect(summary.recording).toBeUndefined();
-    expect(await h.projection.getCallback(p)).toMatchObject({ stage: 'CLOSED_BY_BRANCH', closedAt: summary.closedAt });
+    expect(await h.evidence.getCallback(p)).toMatchObject({ stage: 'CLOSED_BY_BRANCH', closedAt: summary.closedAt });
   });
 });
 

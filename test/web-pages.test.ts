@@ -51,7 +51,7 @@ beforeAll(async () => {
     auth: new ApiAuth(issued.file),
     reasonLabels: reasonLabelsOf(h.settings.transferReasons),
     documents: h.documents,
-    compliance: { projection: h.projection, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
+    compliance: { evidence: h.evidence, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
     timeZone: h.settings.timeZone,
     webDir: WEB_DIST_DIR,
   });

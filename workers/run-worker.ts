@@ -5,7 +5,7 @@
  *   HUIFANG_DIALER_DELAY_MS simulated call duration (default 3000)
  *   HUIFANG_RECORDINGS_DIR  recording storage folder (default data/recordings)
  *   HUIFANG_OUTPUT_DIR      registers and printable transfer orders (default output/)
- *   HUIFANG_PROJECTION_DIR  the projection read by compliance figures and daily lists (default data/projection)
+ *   HUIFANG_DATABASE_URL    the system of record (PostgreSQL) the activities write the evidence to
  *   HUIFANG_SMTP_HOST …     email notifications over SMTP (notifications/smtp-notifier.ts); else a log transport
  */
 import { mkdirSync } from 'node:fs';
@@ -14,11 +14,12 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { CallCenter } from '../call-center/call-center';
 import { StaffedCallCenter } from '../call-center/call-center';
 import { LocalFolderDocumentStore } from '../stores/document-store';
-import { LocalFolderProjectionStore } from '../stores/projection-store';
+import { openEvidenceStore } from '../stores/evidence-store';
+import { databaseUrlFromEnv } from '../stores/database/database-url';
 import { notifierFromEnv } from '../notifications/smtp-notifier';
 import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { SimulatedDialer } from '../call-center/simulated-dialer';
-import { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
@@ -39,6 +40,8 @@ export interface RunningWorker {
 
 export async function startWorker(temporal: TemporalSettings, keyring: PayloadKeyring, mode: CallCenterMode): Promise<RunningWorker> {
   const settings = loadSettings();
+  // First: a worker that cannot reach the system of record must not take workflow tasks.
+  const evidence = await openEvidenceStore(databaseUrlFromEnv(), { keys: keyring, timeZone: settings.timeZone, retention: settings.retention });
   const recordingsDir = DEFAULT_RECORDINGS_DIR;
   mkdirSync(recordingsDir, { recursive: true });
   const recordings = new LocalFolderRecordingStore(recordingsDir);
@@ -69,7 +72,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       notifier,
       mailer: notifier,
       documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
-      projection: new LocalFolderProjectionStore(DEFAULT_PROJECTION_DIR),
+      evidence,
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),
     },
   });
@@ -79,6 +82,7 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
     calendarWatch.stop();
     dialer?.close();
     await connection.close();
+    await evidence.close();
   });
   return {
     worker,
@@ -105,4 +109,4 @@ export function callCenterModeFromEnv(fallback: CallCenterMode): CallCenterMode 
   return mode;
 }
 
-export { DEFAULT_OUTPUT_DIR, DEFAULT_PROJECTION_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
+export { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';

@@ -42,7 +42,7 @@ export async function withNamedWorker<T>(h: TestHarness, identity: string, opts:
       notifier: opts.notifier ?? h.notifier,
       recordings: new LocalFolderRecordingStore(h.recordingsDir),
       documents: h.documents,
-      projection: h.projection,
+      evidence: h.evidence,
       fallbackQuota: new TemporalFallbackQuota(h.env.client, h.taskQueue),
     }),
     dataConverter: huifangDataConverter(h.keyring),

@@ -14,7 +14,8 @@ import type { Activities } from '../../activities';
 import type { CallCenter } from '../../call-center/call-center';
 import { LogNotifier, type Mailer } from '../../notifications/notifier';
 import { LocalFolderDocumentStore } from '../../stores/document-store';
-import { LocalFolderProjectionStore } from '../../stores/projection-store';
+import type { EvidenceStore } from '../../stores/evidence-store';
+import { createTestDatabase, type TestDatabase } from './test-database';
 import { TemporalFallbackQuota } from '../../client/fallback-quota-gateway';
 import { generateKeyring, huifangDataConverter } from '../../client/payload-keys';
 import type { PayloadKeyring } from '../../client/encryption-codec';
@@ -97,8 +98,9 @@ export interface TestHarness {
   settings: Settings;
   keyring: PayloadKeyring;
   recordingsDir: string;
-  /** The projection the workflows write (compliance figures, daily lists read it). */
-  projection: LocalFolderProjectionStore;
+  /** The system of record the workflows write (a database of this harness's own). */
+  evidence: EvidenceStore;
+  database: TestDatabase;
   /** Where documents (registers, orders, letters) are written. */
   documents: LocalFolderDocumentStore;
   taskQueue: string;
@@ -122,6 +124,7 @@ export async function stopServer(env: TestWorkflowEnvironment | undefined): Prom
   if (!env) return;
   for (const h of harnessesOf.get(env) ?? []) await h.stopWorker();
   await env.teardown();
+  for (const h of harnessesOf.get(env) ?? []) await h.database.drop();
 }
 
 export async function createHarness(
@@ -144,7 +147,8 @@ export async function createHarness(
   const huifang = new HuifangClient(env.client, taskQueue);
   const defaultCallCenter: CallCenter = options.callCenter ?? { placeCall: async () => undefined };
   const notifier = new LogNotifier(true);
-  const projection = new LocalFolderProjectionStore(mkdtempSync(join(tmpdir(), 'huifang-projection-')));
+  const database = await createTestDatabase(keyring);
+  const evidence = database.store;
   const documents = new LocalFolderDocumentStore(outputDir);
   // The call center of the `withWorker` in progress (the shared worker outlives each one).
   let callCenter = defaultCallCenter;
@@ -157,7 +161,7 @@ export async function createHarness(
       taskQueue,
       keyring,
       workflowBundle: bundle,
-      deps: { settings, callCenter: center, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, projection, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
+      deps: { settings, callCenter: center, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, evidence, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
       activityOverrides: options.activities,
       tuning,
     });
@@ -190,7 +194,8 @@ export async function createHarness(
     settings,
     keyring,
     recordingsDir,
-    projection,
+    evidence,
+    database,
     documents,
     taskQueue,
     notifier,

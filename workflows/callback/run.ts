@@ -6,7 +6,7 @@
 import { allHandlersFinished, CancellationScope, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Assessment } from '../../activities/assess-contract';
 import type { Notification } from '../../domain/notification';
-import { callbackRecordOf } from '../../domain/callback-record';
+import { callbackEvidenceOf } from '../../domain/callback-record';
 import type { CallAttempt, CallbackStage, CallbackState, CallbackSummary, EscalationCause } from '../../domain/callback-state';
 import type { Contract } from '../../domain/contract';
 import type { PolicyOrg } from '../../domain/waiver-rules';
@@ -92,10 +92,10 @@ export class CallbackRun {
     this.state.stageHistory.push({ stage: this.state.stage, at: nowIso(), note });
   }
 
-  /** Writes the policy's projection row (compliance figures, cap, daily lists read it). */
+  /** Writes the policy's evidence to the system of record (views, lists, registers, figures read it). */
   async record(): Promise<void> {
-    const row = callbackRecordOf(this.contract, this.state, { startedAt: this.startedAt, revision: ++this.revision, at: nowIso() });
-    await recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `projection row, revision ${this.revision}`) }, [row]);
+    const evidence = callbackEvidenceOf(this.contract, this.state, { startedAt: this.startedAt, revision: ++this.revision, at: nowIso() });
+    await recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `evidence, revision ${this.revision}`) }, [evidence]);
   }
 
   notifyStaff(n: Notification): Promise<void> {

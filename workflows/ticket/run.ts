@@ -7,7 +7,7 @@
 import { allHandlersFinished, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Notification, Recipient } from '../../domain/notification';
 import type { DispatchDeadlines } from '../../activities/ticket-deadlines';
-import { ticketRecordOf } from '../../domain/callback-record';
+import { ticketEvidenceOf } from '../../domain/callback-record';
 import type { TicketInput, TicketResult, TicketState, TicketStepName } from '../../domain/ticket';
 import { nowIso, isoIn } from '../clock';
 import * as sa from '../search-attributes';
@@ -77,10 +77,10 @@ export class TicketRun {
     setCurrentDetails(ticketCurrentDetails(this.state));
   }
 
-  /** The compliance figures' row of this ticket, rewritten at each change (in the background, like mail). */
+  /** The ticket's evidence in the system of record, rewritten at each change (in the background, like mail). */
   project(): void {
-    const row = ticketRecordOf(this.state, { revision: ++this.revision, at: nowIso() });
-    this.background(recordTicket.executeWithOptions({ summary: `${this.ticketId} · ${this.state.stage} · projection row, revision ${this.revision}` }, [row]));
+    const evidence = ticketEvidenceOf(this.state, { revision: ++this.revision, at: nowIso() });
+    this.background(recordTicket.executeWithOptions({ summary: `${this.ticketId} · ${this.state.stage} · evidence, revision ${this.revision}` }, [evidence]));
   }
 
   /** The printable order (转办单) in the output folder: when the ticket opens, for the tier-3 handler to print, and when it closes. */
