@@ -62,7 +62,7 @@ export const LAYERS: readonly Layer[] = [
       { folder: 'cli', imports: ['domain', 'config', 'workflows', 'stores', 'documents', 'client', 'workers', 'demo'] },
       { folder: 'demo', imports: ['domain', 'config', 'workflows', 'stores', 'notifications', 'call-center', 'client', 'workers', 'cli', 'bench'] },
       { folder: 'bench', imports: ['domain', 'config', 'workflows', 'stores', 'documents', 'notifications', 'call-center', 'client', 'workers', 'api', 'scripts'] },
-      { folder: 'scripts', imports: ['domain', 'config', 'client', 'workers', 'api', 'test'] },
+      { folder: 'scripts', imports: ['domain', 'config', 'stores', 'client', 'workers', 'api', 'test'] },
       { folder: 'test', imports: 'any' },
     ],
   },
