@@ -122,6 +122,12 @@ async function main(): Promise<void> {
       const where = embeddedLocationFromEnv();
       say(`starting the embedded PostgreSQL (the system of record) on 127.0.0.1:${where.port}, data in ${where.dataDir}`);
       postgres = await startEmbeddedPostgres({ dataDir: where.dataDir, port: where.port });
+      void postgres.exited.then((code) => {
+        if (!stopping) {
+          console.error(`[huifang] the embedded PostgreSQL exited unexpectedly (code ${code})`);
+          void stop(1);
+        }
+      });
       await ensureDatabase(databaseUrlFromEnv());
     }
     const mode = callCenterModeFromEnv(temporal.external ? 'staff' : 'simulated');
