@@ -58,6 +58,7 @@ export async function awaitCalendarYear(run: CallbackRun): Promise<void> {
     while (state.calendarMissing && state.plan.length === 0) {
       const every = state.calendarMissing.recheckHours * HOUR;
       wait.nextCheckAt = isoIn(every);
+      await run.recordChanges();
       await sleepUntil('calendar-year', wait.nextCheckAt, `${policyNo} · AWAITING_CALL · waiting for the ${gap.year} working-day calendar, next look ${localStamp(wait.nextCheckAt)}`);
       const round = { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: run.contract.callPreference };
       await planRound(run, round, `plan the calls, if the ${gap.year} working-day calendar is there`);

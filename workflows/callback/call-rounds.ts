@@ -29,6 +29,7 @@ export async function callRound(run: CallbackRun, number: string): Promise<void>
     }
     state.nextAttemptAt = slot.start;
     run.setStage('AWAITING_CALL');
+    await run.recordChanges();
     await sleepUntil('slot-start', slot.start, attemptDueSummary(policyNo, state.attempts.length + 1, slot));
 
     const attempt: CallAttempt = {

@@ -20,10 +20,12 @@ export async function awaitRecording(run: CallbackRun): Promise<boolean> {
   const since = Date.now();
   const hasRecording = () => state.recording !== undefined;
   const remindAt = new Date(since + recording.remindAfterHours * HOUR).toISOString();
+  await run.recordChanges();
   if (await waitUntil('recording-reminder', hasRecording, remindAt, `${policyNo} · AWAITING_RECORDING · call center reminded at ${localStamp(remindAt)}`)) return true;
   (state.reminders ??= []).push({ to: `call center ${contract.org.branch}`, at: nowIso(), about: 'recording not uploaded' });
   await run.notifyStaff(run.notice({ role: 'branch', code: contract.org.branch }, `recording not uploaded ${recording.remindAfterHours} h after the call`, 'recording-reminder'));
   const escalateAt = new Date(since + recording.escalateAfterHours * HOUR).toISOString();
+  await run.recordChanges();
   if (await waitUntil('recording', hasRecording, escalateAt, `${policyNo} · AWAITING_RECORDING · to the branch at ${localStamp(escalateAt)}`)) return true;
   return run.escalate('recording', `no recording uploaded within ${recording.escalateAfterHours} h of the call`, hasRecording);
 }
@@ -35,6 +37,7 @@ export async function awaitLevel2Tickets(run: CallbackRun, tickets: OpenTicket[]
   run.setStage('AWAITING_TICKET', 'level-2 tickets open');
   const days = run.assessed.deadlines.level2CloseDays;
   const deadline = isoIn(days * DAY);
+  await run.recordChanges();
   if (await awaitTickets('level-2-tickets', tickets, deadline, `${run.policyNo} · AWAITING_TICKET · level-2 tickets to the branch at ${localStamp(deadline)}`)) return true;
   const open = tickets.filter((t) => !t.result).map((t) => t.ref.ticketId);
   return run.escalate('level-2-tickets', `level-2 tickets ${open.join(', ')} not archived within ${days} days`, allClosed);

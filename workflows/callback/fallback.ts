@@ -57,6 +57,7 @@ export async function fallBack(run: CallbackRun, trigger: string, level2Tickets:
   );
   const receiptDueAt = isoIn(plan.receiptWaitDays * DAY);
   const hasReceipt = () => state.fallback!.receipt !== undefined;
+  await run.recordChanges();
   if (!(await waitUntil('receipt', hasReceipt, receiptDueAt, receiptDueSummary(policyNo, kind, receiptDueAt)))) {
     const late = await run.escalate('receipt', `no signed receipt within ${plan.receiptWaitDays} days of the ${kind} callback`, hasReceipt);
     if (!late) return 'closed';

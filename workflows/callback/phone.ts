@@ -59,6 +59,7 @@ export async function callUntilDone(run: CallbackRun, level2Tickets: OpenTicket[
     if (next.type === 'failed-callback') failedCallbackTickets++;
     else level1Tickets++;
     const deadline = ticketWaitDeadline(run, ticket);
+    await run.recordChanges();
     const replied = await awaitTickets('ticket-reply', [ticket], deadline, `${run.policyNo} · AWAITING_TICKET · ${ticket.ref.ticketId}: the callback moves on at ${localStamp(deadline)}`);
     if (!replied) {
       const why = `no reply to ${ticket.ref.ticketId} by ${localStamp(deadline)}, while a phone round still fitted`;

@@ -3,7 +3,7 @@
  * stage, write the projection row, tell staff). The stages (assess, call rounds, tickets, fallback,
  * recording) and the message handlers share this one object instead of captured variables.
  */
-import { allHandlersFinished, CancellationScope, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, log, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Assessment } from '../../activities/assess-contract';
 import type { Notification } from '../../domain/notification';
 import { callbackEvidenceOf } from '../../domain/callback-record';
@@ -34,6 +34,8 @@ export class CallbackRun {
   readonly mainScope = new CancellationScope();
   private published = '';
   private revision = 0;
+  /** What the last evidence write held (the state less the plan): recordChanges() writes only on a change. */
+  private recorded = '';
 
   constructor(readonly contract: Contract) {
     this.policyNo = contract.policyNo;
@@ -95,7 +97,20 @@ export class CallbackRun {
   /** Writes the policy's evidence to the system of record (views, lists, registers, figures read it). */
   async record(): Promise<void> {
     const evidence = callbackEvidenceOf(this.contract, this.state, { startedAt: this.startedAt, revision: ++this.revision, at: nowIso() });
+    this.recorded = evidenceFingerprint(this.state);
     await recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `evidence, revision ${this.revision}`) }, [evidence]);
+  }
+
+  /**
+   * Before a wait that may last (a slot, a ticket's reply, a receipt, the branch): writes the evidence
+   * when anything in it changed since the last write (an attempt's outcome, a ticket opened, a reminder
+   * sent), so the system of record never lags the case by more than the moment it takes. Runs
+   * recorded before it keep their history (the patch).
+   */
+  async recordChanges(): Promise<void> {
+    if (evidenceFingerprint(this.state) === this.recorded) return;
+    if (!patched('evidence-before-waits')) return;
+    await this.record();
   }
 
   notifyStaff(n: Notification): Promise<void> {
@@ -124,6 +139,7 @@ export class CallbackRun {
     for (;;) {
       const due = isoIn(every);
       const ended = () => this.state.branchDecision !== undefined || lateArrival();
+      await this.recordChanges();
       if (await waitUntil('branch-decision', ended, due, `${this.policyNo} · UNRESOLVED · branch ${branch} reminded at ${due}`)) break;
       (this.state.reminders ??= []).push({ to: `branch ${branch}`, at: nowIso(), about: 'unresolved callback' });
       await this.notifyStaff(this.notice({ role: 'branch', code: branch }, `reminder: callback still unresolved since ${this.state.escalation.at}: ${reason}`, 'branch-reminder'));
@@ -158,4 +174,9 @@ export class CallbackRun {
     const { plan: _plan, ...rest } = this.state;
     return rest;
   }
+}
+
+/** The evidence a write carries, less what only plans ahead (the remaining slots, the next attempt's time). */
+function evidenceFingerprint(state: CallbackState): string {
+  return JSON.stringify({ ...state, plan: undefined, nextAttemptAt: undefined });
 }
