@@ -41,7 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCallCenterActivities(deps.callCenter),
     ...createRecordingActivities(deps.recordings),
     ...createTicketDeadlineActivities(deps.settings),
-    ...createNotifierActivities(deps.notifier),
+    ...createNotifierActivities(deps.notifier, deps.evidence),
     ...createEvidenceActivities(deps.evidence),
     ...createFallbackActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, quota: deps.fallbackQuota }),
     ...createExemptionListActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),

@@ -13,6 +13,7 @@ import type { CallbackEvidence, CallbackRecord, TicketEvidence, TicketRecord } f
 import { callbackMonthOf } from '../domain/callback-month';
 import type { CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
+import type { Notification } from '../domain/notification';
 import { evidenceKeptUntil, type RetentionConfig } from '../domain/retention';
 import type { TicketState } from '../domain/ticket';
 import { migrateToLatest, openDatabase, type EvidenceDb } from './database/database';
@@ -152,6 +153,16 @@ export class EvidenceStore {
   async listTickets(filter: OrgFilter = {}): Promise<TicketRecord[]> {
     const rows = await orgWhere(this.db.selectFrom('tickets').select('record'), filter).execute();
     return rows.map((r) => r.record);
+  }
+
+  /** A notice sent about a policy or its ticket (idempotent: the same notice twice is one row). */
+  async recordNotification(n: Notification): Promise<void> {
+    if (!n.policyNo) return; // the daily lists are kept as documents, not per policy
+    await this.db
+      .insertInto('notifications')
+      .values({ subject: n.ticketId ?? n.policyNo, sent_to: `${n.to.role} ${n.to.code}`, at: n.sentAt, about: n.kind, policy_no: n.policyNo })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   /** The policy's personal data, decrypted; undefined when unknown or shredded. */

@@ -62,5 +62,11 @@ test('a problem call: its answers and the ticket opened are in the database whil
     expect(answers).toEqual([{ question_id: 'signed-in-person', answer: 'no' }]);
     const ticket = await eventually('the ticket in the database', async () => db.selectFrom('tickets').select(['ticket_id', 'policy_no', 'type']).where('ticket_id', '=', ticketId).executeTakeFirst());
     expect(ticket).toEqual({ ticket_id: ticketId, policy_no: p, type: 'level-1' });
+    // The tier-3 handler was told of the new ticket: the notice is evidence too.
+    const notices = await eventually('the ticket notice in the database', async () => {
+      const rows = await db.selectFrom('notifications').select(['subject', 'about', 'sent_to']).where('policy_no', '=', p).execute();
+      return rows.some((r) => r.about === 'ticket-created') ? rows : undefined;
+    });
+    expect(notices).toContainEqual({ subject: ticketId, about: 'ticket-created', sent_to: `tier3 ${contract.org.centralSubBranch}` });
   });
 });
