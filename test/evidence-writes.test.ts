@@ -4,7 +4,8 @@
  * never sees a case days behind its workflow.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { completedCall, OPERATOR, openAttempt, waitForCall, waitForState, aContractSignedDaysAgo, terminateWhenIdle } from './helpers/drive';
+import { sql } from 'kysely';
+import { completedCall, driveCleanCall, OPERATOR, openAttempt, waitForCall, waitForState, aContractSignedDaysAgo, terminateWhenIdle } from './helpers/drive';
 import { eventually } from './helpers/eventually';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 
@@ -69,4 +70,33 @@ test('a problem call: its answers and the ticket opened are in the database whil
     });
     expect(notices).toContainEqual({ subject: ticketId, about: 'ticket-created', sent_to: `tier3 ${contract.org.centralSubBranch}` });
   });
+});
+
+test('a completed callback: its whole story in the tables, and not one name, number or ID number in clear anywhere in the database', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  const p = contract.policyNo;
+  await h.withWorker(() => driveCleanCall(h, contract));
+  const { db } = h.database;
+  const row = await eventually('the closed policy in the database', async () => {
+    const r = await db.selectFrom('policies').selectAll().where('policy_no', '=', p).executeTakeFirst();
+    return r?.stage === 'COMPLETED' ? r : undefined;
+  });
+  expect(row).toMatchObject({ completed_by: 'phone', required: true, attempts_made: 1 });
+  expect(row.closed_at).toBeDefined();
+  expect(await db.selectFrom('recordings').select('policy_no').where('policy_no', '=', p).execute()).toHaveLength(1);
+  expect((await db.selectFrom('stage_changes').select('stage').where('policy_no', '=', p).orderBy('seq').execute()).map((r) => r.stage)).toEqual(
+    expect.arrayContaining(['ASSESSING', 'AWAITING_CALL', 'CALLING', 'AWAITING_RECORDING', 'COMPLETED']),
+  );
+  // Every table, every column, as text (bytea as its hex): no personal data of the contract.
+  const tables = await sql<{ tablename: string }>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`.execute(db);
+  let everything = '';
+  for (const { tablename } of tables.rows) {
+    const rows = await sql<{ t: string }>`SELECT t::text AS t FROM ${sql.table(tablename)} AS t`.execute(db);
+    everything += rows.rows.map((r) => r.t).join('\n');
+  }
+  expect(everything).toContain(p); // the scan reads the policy's rows
+  for (const secret of [contract.policyholder.name, contract.policyholder.phone!, contract.policyholder.idNumber, contract.agent.name, contract.agent.phone]) {
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(Buffer.from(secret, 'utf8').toString('hex')); // bytea shows as hex
+  }
 });
