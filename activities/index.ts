@@ -21,6 +21,7 @@ import { createCallCenterActivities } from './place-call';
 import { createEvidenceActivities } from './evidence';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
 import { createRecordingActivities } from './verify-recording';
+import { createRetentionActivities } from './retention';
 
 export interface ActivityDeps {
   settings: Settings;
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEvidenceActivities(deps.evidence),
     ...createFallbackActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, quota: deps.fallbackQuota }),
     ...createExemptionListActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
+    ...createRetentionActivities({ settings: deps.settings, evidence: deps.evidence }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

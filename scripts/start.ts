@@ -2,12 +2,14 @@
  * `npm start`: the main job on one machine.
  *   1. the Temporal dev server (persisting to data/temporal.db, SQLite in WAL mode) with its Web UI
  *      on http://localhost:8233 — unless TEMPORAL_ADDRESS names a cluster, which is then used as is;
- *   2. huifang's search attributes, registered idempotently;
+ *   2. huifang's search attributes, registered idempotently; the namespace's history retention
+ *      (config/retention.json historyRetentionDays) set on the dev server, only checked on a cluster;
  *   3. the worker and the HTTP API (http://127.0.0.1:8080); on a first local run, demo API users,
  *      one per role, in data/api-users.json (HUIFANG_API_USERS), their secrets printed once;
  *   4. the system of record: the PostgreSQL of HUIFANG_DATABASE_URL, or an embedded one (data/postgres,
  *      127.0.0.1:5433) started here and stopped last;
- *   5. the Schedule of the 08:30 exemption list, created or brought in line with config/exemption-list.json.
+ *   5. the Schedules of the 08:30 exemption list and of the nightly retention purge, created or brought
+ *      in line with config/exemption-list.json and config/retention.json.
  * Ctrl-C stops all of them cleanly. With the embedded dev server the simulated dialer answers the
  * calls (demo mode; HUIFANG_CALL_CENTER=staff to record outcomes by hand through the API).
  * The embedded dev server's ports and database can be moved (a second stack on the machine, the
@@ -24,6 +26,8 @@ import { startApi, type RunningApi } from '../api/run-api';
 import { usersFilePath } from '../api/users-file';
 import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { ensureExemptionListScheduleOn } from '../client/exemption-list-schedule';
+import { ensureNamespaceRetention } from '../client/namespace-retention';
+import { ensureRetentionScheduleOn } from '../client/retention-schedule';
 import { keyringFromEnv } from '../client/payload-keys';
 import { loadSettings } from '../config/settings';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
@@ -111,6 +115,8 @@ async function main(): Promise<void> {
     const connection = await connectWithRetry(temporal.address, temporal);
     const added = await ensureSearchAttributes(connection, temporal.namespace);
     say(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
+    // The dev server's namespace is ours to set; a cluster's belongs to its operator (only compared).
+    say(await ensureNamespaceRetention(connection, temporal.namespace, settings.retention.historyRetentionDays, { set: !temporal.external }));
     await connection.close();
 
     // Metrics and JSON logs of the worker (workers/telemetry.ts), before its first connection.
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
     installTelemetry(telemetry);
     const keyring = keyringFromEnv(process.env, !temporal.external);
     say(await ensureExemptionListScheduleOn(temporal, keyring, settings.exemptionList));
+    say(await ensureRetentionScheduleOn(temporal, keyring, settings.retention, settings.timeZone));
     if (!process.env.HUIFANG_DATABASE_URL) {
       const where = embeddedLocationFromEnv();
       say(`starting the embedded PostgreSQL (the system of record) on 127.0.0.1:${where.port}, data in ${where.dataDir}`);

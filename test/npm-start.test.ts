@@ -194,6 +194,8 @@ test('npm start brings up the API, the staff pages, Temporal and its Web UI and 
   expect(out).toContain(`[huifang] metrics    http://127.0.0.1:${ports.metrics}/metrics   `);
   expect(out).toContain(`data in ${join(dataDir, 'temporal.db')}`);
   expect(out).toMatch(/\[huifang\] exemption list schedule 'huifang-exemption-list' created: every day at 08:00 Asia\/Shanghai/);
+  expect(out).toMatch(/\[huifang\] namespace 'default' (now keeps closed workflow histories 30 days \(was [\d.]+\)|keeps closed workflow histories 30 days \(already so\))\n/);
+  expect(out).toMatch(/\[huifang\] retention purge schedule 'huifang-retention-purge' created: every day at 02:30 Asia\/Shanghai/);
   const token = /^\[huifang\] {3}issuance\s+issuance ISSUANCE\s+token (hfm_\S+)$/m.exec(out)?.[1];
   expect(token).toBeDefined();
 

@@ -3,3 +3,4 @@ export { callbackWorkflow } from './callback.workflow';
 export { transferTicketWorkflow } from './ticket.workflow';
 export { fallbackQuotaWorkflow } from './fallback-quota.workflow';
 export { exemptionListWorkflow } from './exemption-list.workflow';
+export { retentionPurgeWorkflow } from './retention-purge.workflow';
