@@ -229,6 +229,9 @@ export class EvidenceStore {
     const stored = await trx.selectFrom('policy_keys').select(['wrapped_key', 'wrapping_key_id']).where('policy_no', '=', policyNo).executeTakeFirst();
     if (stored) return unwrapDataKey(this.options.keys, stored.wrapped_key, stored.wrapping_key_id);
     if (!create) return undefined;
+    // Past its legal period the personal data was shredded: a late write must not bring it back.
+    const shredded = await trx.selectFrom('retention_actions').select('id').where('policy_no', '=', policyNo).executeTakeFirst();
+    if (shredded) return undefined;
     const fresh = newDataKey(this.options.keys);
     await trx.insertInto('policy_keys').values({ policy_no: policyNo, wrapped_key: fresh.wrapped, wrapping_key_id: fresh.wrappingKeyId }).execute();
     return fresh.key;
@@ -359,13 +362,13 @@ export class EvidenceStore {
         .onConflict((oc) => oc.column('policy_no').doUpdateSet({ document_ref: sql`coalesce(fallback_decisions.document_ref, excluded.document_ref)` }))
         .execute();
       if (fb.receipt) {
-        const receiptKey = key ?? (await this.dataKeyFor(trx, policyNo, true))!;
+        const receiptKey = key ?? (await this.dataKeyFor(trx, policyNo, true));
         await trx
           .insertInto('receipts')
           .values({
             policy_no: policyNo,
             reference: fb.receipt.reference,
-            signed_by: sealText(receiptKey, fb.receipt.signedBy),
+            signed_by: receiptKey ? sealText(receiptKey, fb.receipt.signedBy) : null,
             signed_at: fb.receipt.signedAt,
             entered_at: fb.receipt.enteredAt,
             reported_problems: fb.receipt.reportedProblems ?? null,

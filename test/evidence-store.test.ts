@@ -122,3 +122,17 @@ test('a ticket and its steps; the corrected number is kept encrypted, never in t
   expect(row.corrected_phone!.toString('latin1')).not.toContain('13900001111');
   expect(await store.ticketState(ticket.ticketId)).toMatchObject({ stage: 'CLOSED', reply: { at: '2026-11-21T02:00:00.000Z' } });
 });
+
+test('a write arriving after the retention purge shredded a policy does not bring its personal data back', async () => {
+  const { store, db } = database.current();
+  const contract = aContract({ policyNo: 'P-EVID-0004' });
+  await store.putCallback(callbackEvidenceOf(contract, stateOf(contract.policyNo), { startedAt: T0, revision: 1, at: T0 }));
+  await db.deleteFrom('personal_data').where('policy_no', '=', contract.policyNo).execute();
+  await db.deleteFrom('policy_keys').where('policy_no', '=', contract.policyNo).execute();
+  await db.insertInto('retention_actions').values({ policy_no: contract.policyNo, action: 'crypto-shred', kept_until: '2026-01-01', removed: ['personal_data'], at: T0, run_id: 'test' }).execute();
+  await store.putCallback(callbackEvidenceOf(contract, completed(contract.policyNo), { startedAt: T0, revision: 2, at: T0 }));
+  expect(await db.selectFrom('policies').select('stage').where('policy_no', '=', contract.policyNo).executeTakeFirstOrThrow()).toEqual({ stage: 'COMPLETED' });
+  expect(await db.selectFrom('personal_data').select('policy_no').where('policy_no', '=', contract.policyNo).execute()).toEqual([]);
+  expect(await db.selectFrom('policy_keys').select('policy_no').where('policy_no', '=', contract.policyNo).execute()).toEqual([]);
+  expect(await store.personalData(contract.policyNo)).toBeUndefined();
+});

@@ -44,6 +44,9 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Eviden
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     types: { getTypeParser: typeParser as never },
   });
+  // An idle connection the server ended (a restart, a failover) is an 'error' on the pool: without a
+  // listener it would end the process. The pool drops that connection; the next query opens another.
+  pool.on('error', (err) => console.warn(`[huifang] database connection lost: ${err.message}`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
