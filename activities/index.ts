@@ -46,7 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEvidenceActivities(deps.evidence),
     ...createFallbackActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, quota: deps.fallbackQuota }),
     ...createExemptionListActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
-    ...createRetentionActivities({ settings: deps.settings, evidence: deps.evidence }),
+    ...createRetentionActivities({ settings: deps.settings, evidence: deps.evidence, recordings: deps.recordings, documents: deps.documents }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

@@ -286,6 +286,10 @@ export class OutageRecordingStore implements RecordingStore {
     }
     return this.store.verify(reference, checksum);
   }
+
+  remove(reference: string): Promise<boolean> {
+    return this.store.remove(reference);
+  }
 }
 
 /** Recording storage is down for `downMs` from the start: every check fails, is retried, and succeeds later. */

@@ -6,13 +6,15 @@
  * documents/.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 
 export interface DocumentStore {
   /** Writes (or replaces) the document at `path` (relative to the store); returns where it now is. */
   save(path: string, content: Buffer | string): Promise<string>;
   read(path: string): Promise<Buffer>;
+  /** Deletes the document, or the folder of documents, at `path` (its legal period is over); false when nothing was there. */
+  remove(path: string): Promise<boolean>;
 }
 
 /** A definite "no" (a path outside the store, an unusable name): retrying will not help. */
@@ -46,6 +48,13 @@ export class LocalFolderDocumentStore implements DocumentStore {
       throw err;
     }
     return full;
+  }
+
+  async remove(path: string): Promise<boolean> {
+    const full = this.pathOf(path);
+    const there = await stat(full).then(() => true, () => false);
+    await rm(full, { recursive: true, force: true });
+    return there;
   }
 
   async read(path: string): Promise<Buffer> {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 
 export interface VerifiedRecording {
@@ -16,6 +16,8 @@ export interface VerifiedRecording {
 export interface RecordingStore {
   /** Throws RecordingRejected when the recording is absent or does not match; other errors are retried. */
   verify(reference: string, checksum: string): Promise<VerifiedRecording>;
+  /** Deletes the recording (its legal period is over); false when it was not there. */
+  remove(reference: string): Promise<boolean>;
 }
 
 /** A definite "no": retrying will not help, so the Update fails at once with this message. */
@@ -28,6 +30,13 @@ export class LocalFolderRecordingStore implements RecordingStore {
     const path = resolve(this.root, reference);
     if (!path.startsWith(resolve(this.root) + sep)) throw new RecordingRejected(`reference '${reference}' leaves the recording folder`);
     return path;
+  }
+
+  async remove(reference: string): Promise<boolean> {
+    const path = this.pathOf(reference);
+    const there = await stat(path).then(() => true, () => false);
+    await rm(path, { force: true });
+    return there;
   }
 
   async verify(reference: string, checksum: string): Promise<VerifiedRecording> {

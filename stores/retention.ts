@@ -25,6 +25,12 @@ export interface ShredOptions {
   batch: number;
   /** When (default: now). */
   at?: Date;
+  /**
+   * Removes the policy's files (recordings, scanned statements and receipts, letters, orders) before
+   * its rows are shredded, and says which it removed (recorded with the rest, as recordings/… and documents/…). Files first: a purge
+   * stopped in between finds the policy again and removes what is left.
+   */
+  removeFiles?: (policyNo: string) => Promise<string[]>;
 }
 
 export interface ShreddedPolicy {
@@ -43,7 +49,7 @@ export interface ShredBatch {
 const PERSONAL_COLUMNS = ['holder_name', 'holder_phone', 'holder_id_number', 'agent_name', 'agent_phone'] as const;
 
 /** Shreds up to `batch` policies past their period whose personal data is still there, oldest period first. */
-export async function shredExpired(db: EvidenceDb, { today, runId, batch, at = new Date() }: ShredOptions): Promise<ShredBatch> {
+export async function shredExpired(db: EvidenceDb, { today, runId, batch, at = new Date(), removeFiles }: ShredOptions): Promise<ShredBatch> {
   if (typeof today !== 'string' || !isValidLocalDate(today)) throw new RangeError(`today must be a YYYY-MM-DD date, not '${today}'`);
   if (typeof runId !== 'string' || runId.length === 0) throw new RangeError('runId must name the purge run');
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive whole number, not ${batch}`);
@@ -66,20 +72,21 @@ export async function shredExpired(db: EvidenceDb, { today, runId, batch, at = n
     .execute();
   const shredded: ShreddedPolicy[] = [];
   for (const { policy_no } of candidates) {
-    const done = await shredPolicy(db, policy_no, today, runId, at);
+    const files = removeFiles ? await removeFiles(policy_no) : [];
+    const done = await shredPolicy(db, policy_no, today, runId, at, files);
     if (done) shredded.push(done);
   }
   return { shredded, more: candidates.length === batch };
 }
 
-async function shredPolicy(db: EvidenceDb, policyNo: string, today: LocalDate, runId: string, at: Date): Promise<ShreddedPolicy | undefined> {
+async function shredPolicy(db: EvidenceDb, policyNo: string, today: LocalDate, runId: string, at: Date, files: string[]): Promise<ShreddedPolicy | undefined> {
   return db.transaction().execute(async (trx) => {
     // The row lock: a concurrent purge (or a late evidence write) waits for this one, then finds nothing.
     const policy = await trx.selectFrom('policies').select('evidence_kept_until').where('policy_no', '=', policyNo).forUpdate().executeTakeFirst();
     const keptUntil = policy?.evidence_kept_until;
     if (!keptUntil || keptUntil >= today) return undefined;
 
-    const removed: string[] = [];
+    const removed: string[] = [...files];
     const key = await trx.deleteFrom('policy_keys').where('policy_no', '=', policyNo).returning('policy_no').executeTakeFirst();
     if (key) removed.push('policy_keys');
     const personal = await trx.deleteFrom('personal_data').where('policy_no', '=', policyNo).returningAll().executeTakeFirst();

@@ -7,6 +7,8 @@
  * The Schedule's run is a backfill of a day three days before the server's date, so nothing depends
  * on the hour the test runs at.
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ScheduleOverlapPolicy, WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadSettings } from '../config/settings';
@@ -276,6 +278,17 @@ describe('on the dev server', () => {
     // the dates from contracts are covered above).
     const keptUntil = [addCalendarDays(purgeDay, -10), addCalendarDays(purgeDay, -1), purgeDay];
     for (const [i, c] of contracts.entries()) await db.updateTable('policies').set({ evidence_kept_until: keptUntil[i] }).where('policy_no', '=', c.policyNo).execute();
+    // The first and the last have files of their own: a recording and a scanned waiver statement.
+    const filesOf = async (policyNo: string) => {
+      const reference = `${policyNo}/call-1.mp3`;
+      mkdirSync(join(h.recordingsDir, policyNo), { recursive: true });
+      writeFileSync(join(h.recordingsDir, reference), 'voice');
+      await db.insertInto('recordings').values({ policy_no: policyNo, reference, checksum: 'sha256:x', size_bytes: 5, uploaded_by: 'cc-1', verified_at: '2020-01-02T00:00:00.000Z' }).execute();
+      await h.documents.save(`statements/${policyNo}/waiver.pdf`, '%PDF-1.4 signed');
+      return { recording: join(h.recordingsDir, reference), statement: h.documents.pathOf(`statements/${policyNo}/waiver.pdf`) };
+    };
+    const shreddedFiles = await filesOf(contracts[0].policyNo);
+    const keptFiles = await filesOf(contracts[2].policyNo);
 
     const scheduleId = `retention-run-${run}`;
     const client = h.huifang.temporal;
@@ -302,6 +315,11 @@ describe('on the dev server', () => {
         const actions = await db.selectFrom('retention_actions').select(['action', 'kept_until', 'run_id']).where('policy_no', '=', c.policyNo).execute();
         expect(actions).toEqual([{ action: 'crypto-shred', kept_until: keptUntil[i], run_id: workflowId }]);
       }
+      // The expired policy's files went with its personal data, and the record says so; the other's stay.
+      for (const file of Object.values(shreddedFiles)) expect(existsSync(file)).toBe(false);
+      for (const file of Object.values(keptFiles)) expect(existsSync(file)).toBe(true);
+      const [first] = await db.selectFrom('retention_actions').select('removed').where('policy_no', '=', contracts[0].policyNo).execute();
+      expect(first.removed).toEqual(expect.arrayContaining([`recordings/${contracts[0].policyNo}/call-1.mp3`, `documents/statements/${contracts[0].policyNo}`, 'policy_keys']));
       expect(await store.personalData(contracts[2].policyNo)).toMatchObject({ holderName: contracts[2].policyholder.name });
       expect(await db.selectFrom('retention_actions').select('id').where('policy_no', '=', contracts[2].policyNo).execute()).toEqual([]);
     } finally {
