@@ -61,7 +61,7 @@ function untilListed(user: TestUsername, query: string, policyNo: string, presen
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const ctx: CliContext = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, connect: async () => h.huifang };
+  const ctx: CliContext = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, connect: async () => h.huifang, evidence: async () => h.evidence };
   const code = await runCli(argv, ctx);
   return { code, stdout, stderr };
 }
