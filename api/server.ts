@@ -218,8 +218,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     summary: "Callbacks from the system of record, by stage, run status and org; narrowed to the caller's own (a branch finds its UNRESOLVED cases with ?stage=UNRESOLVED)",
     description:
       "A call center sees its branch's callbacks, a tier-3 handler its central sub-branch's, tier-4 staff their office's, an agent its own; a filter naming someone else's is a 403. " +
-      '`stage` is the last one recorded; `run` is COMPLETED for a callback closed on record, else RUNNING. Only Temporal knows a run ended from outside: ' +
-      'run=TERMINATED (FAILED, TIMED_OUT, CANCELLED) asks its visibility for them.',
+      '`stage` is the last one recorded; `run` is COMPLETED for a callback closed on record, else RUNNING. Only Temporal knows a run ended from outside ' +
+      '(terminated, failed, timed out, cancelled): without `run`, or with run=RUNNING, its visibility is asked briefly for them and they are left out ' +
+      '(they are in no stage any more); run=TERMINATED (FAILED, TIMED_OUT, CANCELLED) lists them from its visibility.',
     roles: POLICY_READERS,
     query: z
       .object({
@@ -235,10 +236,14 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     response: { description: 'The callbacks, most recently started first', schema: answers.callbackList },
     async handler({ query: { limit, ...filter }, principal }) {
       const { run, ...narrowed } = narrowFilter(principal, filter);
-      const fromRecord = evidence && (run === undefined || run === 'RUNNING' || run === 'COMPLETED');
-      const callbacks = fromRecord
-        ? (await evidence.callbackRows({ ...narrowed, open: run === undefined ? undefined : run === 'RUNNING' }, limit)).map((c) => ({ ...c, run: c.closedAt ? ('COMPLETED' as const) : ('RUNNING' as const) }))
-        : await huifang.listCallbacks({ ...narrowed, run }, limit);
+      if (!evidence || (run !== undefined && run !== 'RUNNING' && run !== 'COMPLETED')) {
+        const callbacks = await huifang.listCallbacks({ ...narrowed, run }, limit);
+        return { count: callbacks.length, callbacks };
+      }
+      const rows = await evidence.callbackRows({ ...narrowed, open: run === undefined ? undefined : run === 'RUNNING' }, limit);
+      // Open on record but ended from outside (only Temporal knows, asked briefly): in no stage any more, left out as before.
+      const ended = rows.some((r) => !r.closedAt) ? await huifang.runsEndedFromOutside(narrowed) : new Map();
+      const callbacks = rows.filter((r) => !ended.has(r.policyNo)).map((r) => ({ ...r, run: r.closedAt ? ('COMPLETED' as const) : ('RUNNING' as const) }));
       return { count: callbacks.length, callbacks };
     },
   });

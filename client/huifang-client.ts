@@ -271,6 +271,25 @@ export class HuifangClient {
     return rows;
   }
 
+  /**
+   * The callback runs of an org ended from outside (terminated, failed, timed out, cancelled), by
+   * policy: what only Temporal knows (the record sees them as open). Few, so listed whole; `waitMs`
+   * bounds the wait, and no answer in time is an empty map (the caller shows the record as it is).
+   */
+  async runsEndedFromOutside(filter: OrgFilter, waitMs = RUN_STATUS_WAIT_MS): Promise<Map<string, RunStatus>> {
+    const ended = (Object.keys(EXECUTION_STATUS) as RunStatus[]).filter((r) => r !== 'RUNNING' && r !== 'COMPLETED');
+    const query = [`WorkflowType = 'callbackWorkflow'`, ...orgClauses(filter), `ExecutionStatus IN (${ended.map((r) => `'${EXECUTION_STATUS[r]}'`).join(', ')})`].join(' AND ');
+    const runs = new Map<string, RunStatus>();
+    try {
+      await this.temporal.withDeadline(Date.now() + waitMs, async () => {
+        for await (const wf of this.temporal.workflow.list({ query })) runs.set(wf.typedSearchAttributes.get(sa.PolicyNo) ?? wf.workflowId.replace(/^callback-/, ''), runStatusOf(wf.status.name));
+      });
+    } catch {
+      // Visibility did not answer: the list stands as recorded.
+    }
+    return runs;
+  }
+
   /** Tickets as visibility sees them (search attributes only: fast, no personal data). */
   async listTickets(filter: TicketFilter, limit = 200): Promise<TicketSummary[]> {
     const clauses = [`WorkflowType = 'transferTicketWorkflow'`, ...orgClauses(filter)];
@@ -391,19 +410,25 @@ export async function recordedCallbackView(
   }
   const h = client.handle(policyNo);
   const { status, closeTime } = described;
+  // The workflow's own state, newer than the record's (a worker answers; for an ended run, by replaying it).
+  const ownState = () => client.temporal.withDeadline(Date.now() + (waits.live ?? LIVE_STATE_WAIT_MS), () => h.query(getCallbackState)).catch(() => undefined);
   if (status.name === 'RUNNING') {
-    const live = await client.temporal.withDeadline(Date.now() + (waits.live ?? LIVE_STATE_WAIT_MS), () => h.query(getCallbackState)).catch(() => undefined);
+    const live = await ownState();
     return live ? { ...live, run: { status: 'RUNNING' }, evidence } : { ...state, run: { status: 'RUNNING', ...recorded }, evidence };
   }
   const runClosedAt = closeTime?.toISOString();
+  let reason: string | undefined;
   try {
     // Completed while the record says open (a run from before the evidence was written): its result.
     const result = await client.temporal.withDeadline(Date.now() + statusWait, () => h.result());
     return { ...result, plan: [], run: { status: 'COMPLETED', closedAt: runClosedAt }, evidence };
   } catch (err) {
-    const reason = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : undefined;
-    return { ...state, plan: [], nextAttemptAt: undefined, run: { status: runStatusOf(status.name), closedAt: runClosedAt, reason, ...recorded }, evidence };
+    reason = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : undefined;
   }
+  // Ended from outside: the stage it had reached, nothing planned any more.
+  const last = await ownState();
+  const run = { status: runStatusOf(status.name), closedAt: runClosedAt, reason, ...(last ? {} : recorded) };
+  return { ...(last ?? state), plan: [], nextAttemptAt: undefined, run, evidence };
 }
 
 /** `promise`, or a rejection once `deadline` (epoch ms) passes. */
