@@ -13,7 +13,7 @@ import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome
 import { CALLBACK_STAGES } from '../domain/callback-state';
 import { DEFAULT_CALLING_HOURS, type CallingHours } from '../domain/calling-hours';
 import { contractSchema, intakeRejections, policyNoSchema, type IntakeRules } from '../domain/contract';
-import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf } from '../domain/local-time';
+import { addCalendarDays, DEFAULT_TIME_ZONE, instantAt, isValidLocalDate, localDateOf } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
@@ -498,8 +498,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       }
       const day = date.replace(/\.xlsx$/, '');
       // From the record: one ticket whose workflow is gone (or whose worker is) cannot hold the register up.
-      const tickets = evidence ? await evidence.ticketStates({ centralSubBranch }) : await Promise.all((await huifang.listTickets({ centralSubBranch }, 5000)).map((t) => huifang.getTicketState(t.ticketId)));
-      const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels });
+      const openedOrDispatched = { from: instantAt(day, '00:00', timeZone).toISOString(), to: instantAt(addCalendarDays(day, 1), '00:00', timeZone).toISOString() };
+      const tickets = evidence ? await evidence.ticketStates({ centralSubBranch, openedOrDispatched }) : await Promise.all((await huifang.listTickets({ centralSubBranch }, 5000)).map((t) => huifang.getTicketState(t.ticketId)));
+      const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels, timeZone });
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="transfer-register-${centralSubBranch}-${day}.xlsx"`)

@@ -242,11 +242,21 @@ export async function ticketRows(db: EvidenceDb, filter: TicketRowFilter, limit:
 }
 
 /**
- * The tickets' states of a part of the org (the transfer register), oldest first. The corrected
+ * The tickets' states of a part of the org (the transfer register), oldest first; with
+ * `openedOrDispatched`, only those opened or dispatched in [from, to). The corrected
  * number is not in a recorded state: a reply that gave one says so with a placeholder.
  */
-export async function ticketStates(db: EvidenceDb, filter: OrgCodes): Promise<TicketState[]> {
+export async function ticketStates(db: EvidenceDb, filter: OrgCodes & { openedOrDispatched?: { from: string; to: string } }): Promise<TicketState[]> {
   let q = db.selectFrom('tickets').select(['state', 'corrected_phone']).where('state', 'is not', null);
+  const span = filter.openedOrDispatched;
+  if (span) {
+    q = q.where((eb) =>
+      eb.or([
+        eb.and([eb('opened_at', '>=', span.from), eb('opened_at', '<', span.to)]),
+        eb.and([eb('dispatched_at', '>=', span.from), eb('dispatched_at', '<', span.to)]),
+      ]),
+    );
+  }
   if (filter.branch !== undefined) q = q.where('branch', '=', filter.branch);
   if (filter.centralSubBranch !== undefined) q = q.where('central_sub_branch', '=', filter.centralSubBranch);
   if (filter.tier4Office !== undefined) q = q.where('tier4_office', '=', filter.tier4Office);

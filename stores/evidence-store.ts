@@ -183,7 +183,7 @@ export class EvidenceStore {
   }
 
   /** The recorded states of a part of the org's tickets, oldest first (the transfer register). */
-  ticketStates(filter: OrgCodes): Promise<TicketState[]> {
+  ticketStates(filter: OrgCodes & { openedOrDispatched?: { from: string; to: string } }): Promise<TicketState[]> {
     return ticketStates(this.db, filter);
   }
 
