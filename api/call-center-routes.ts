@@ -1,13 +1,14 @@
 /**
  * The call center's daily work (the staff pages' call list):
  *   GET /v1/calls/due                        today's calls of the caller's branch, most urgent first (visibility)
- *   GET /v1/callbacks/:policyNo/policyholder  who to call: the policyholder's name and number, decrypted
+ *   GET /v1/callbacks/:policyNo/policyholder  who to call: the policyholder's name and number, decrypted (from the system of record)
  * The list holds business keys only; the personal data is decrypted one policy at a time, for the
  * call center of the policy's own branch, when its operator opens the call.
  */
 import { z } from 'zod';
 import { callbackContract } from '../client/callback-contract';
 import type { HuifangClient } from '../client/huifang-client';
+import type { EvidenceStore } from '../stores/evidence-store';
 import { listDueCalls } from '../client/due-calls';
 import { policyNoSchema } from '../domain/contract';
 import { addCalendarDays, instantAt, localDateOf } from '../domain/local-time';
@@ -46,7 +47,8 @@ const policyholder = z
   .describe('Who to call: personal data, decrypted for the call center of the policy’s branch only')
   .meta({ id: 'Policyholder' });
 
-export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClient, scope: OrgScope, clock: { timeZone: string; now: () => Date }): void {
+export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClient, scope: OrgScope, opts: { timeZone: string; now: () => Date; evidence?: EvidenceStore }): void {
+  const clock = opts;
   routes.add({
     method: 'GET',
     url: '/v1/calls/due',
@@ -83,6 +85,23 @@ export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClie
     errors: [404],
     async handler({ params: { policyNo }, principal }) {
       await scope.assertPolicy(principal, policyNo);
+      const { evidence } = opts;
+      if (evidence) {
+        // The personal data and the policy's codes from the record; the number dialled now from the view (a reply may have corrected it).
+        const [person, view] = await Promise.all([evidence.personalData(policyNo), huifang.recordedCallbackView(evidence, policyNo)]);
+        const story = view.evidence;
+        if (person?.holderName && person.holderPhone && story) {
+          return {
+            policyNo,
+            name: person.holderName,
+            phone: person.holderPhone,
+            phoneSource: view.phoneSource,
+            productCode: story.productCode ?? '',
+            agent: { code: story.org.agentCode, name: person.agentName ?? '' },
+          };
+        }
+      }
+      // Not recorded yet (or a contract without a number): the contract the workflow was started with.
       const [contract, state] = await Promise.all([callbackContract(huifang.temporal, policyNo), huifang.getCallbackState(policyNo)]);
       return {
         policyNo,

@@ -4,13 +4,15 @@
  * their office's, an agent on its own; issuance and ops on all. A policy or ticket outside the
  * caller's part answers 404, the same as one that does not exist, so ids cannot be probed.
  *
- * The org of a policy or ticket is read from its workflow's search attributes (business keys, no
- * personal data) and cached: it never changes once the workflow has started.
+ * The org of a policy or ticket is read from the system of record, else (not recorded yet, or no
+ * record) from its workflow's search attributes (business keys, no personal data), and cached: it
+ * never changes once the workflow has started.
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { NotFoundError } from '../domain/errors';
 import type { HuifangClient, OrgFilter } from '../client/huifang-client';
+import type { EvidenceStore } from '../stores/evidence-store';
 import * as sa from '../workflows/search-attributes';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { HttpError } from './errors';
@@ -64,24 +66,34 @@ const CACHE_SIZE = 10_000;
 export class OrgScope {
   private readonly cache = new Map<string, Org>();
 
-  constructor(private readonly huifang: HuifangClient) {}
+  constructor(
+    private readonly huifang: HuifangClient,
+    private readonly evidence?: EvidenceStore,
+  ) {}
 
   /** 404 unless the policy exists and lies in the caller's part. */
   async assertPolicy(p: Principal, policyNo: string): Promise<void> {
     if (!scopeFilter(p)) return;
-    const org = await this.orgOf(this.huifang.handle(policyNo), `no callback for policy ${policyNo}`);
+    const org = await this.orgOf(this.huifang.handle(policyNo), `no callback for policy ${policyNo}`, () => this.evidence?.orgOfPolicy(policyNo));
     if (!inScope(p, org)) throw new NotFoundError(`no callback for policy ${policyNo}`);
   }
 
   async assertTicket(p: Principal, ticketId: string): Promise<void> {
     if (!scopeFilter(p)) return;
-    const org = await this.orgOf(this.huifang.temporal.workflow.getHandle(ticketWorkflowId(ticketId)), `no ticket ${ticketId}`);
+    const org = await this.orgOf(this.huifang.temporal.workflow.getHandle(ticketWorkflowId(ticketId)), `no ticket ${ticketId}`, () => this.evidence?.orgOfTicket(ticketId));
     if (!inScope(p, org)) throw new NotFoundError(`no ticket ${ticketId}`);
   }
 
-  private async orgOf(handle: WorkflowHandle, notFound: string): Promise<Org> {
+  private async orgOf(handle: WorkflowHandle, notFound: string, recorded: () => Promise<Org | undefined> | undefined): Promise<Org> {
     const cached = this.cache.get(handle.workflowId);
     if (cached) return cached;
+    const org = (await recorded()) ?? (await this.orgFromWorkflow(handle, notFound));
+    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(handle.workflowId, org);
+    return org;
+  }
+
+  private async orgFromWorkflow(handle: WorkflowHandle, notFound: string): Promise<Org> {
     let attrs;
     try {
       attrs = (await handle.describe()).typedSearchAttributes;
@@ -89,14 +101,11 @@ export class OrgScope {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(notFound);
       throw err;
     }
-    const org: Org = {
+    return {
       branch: attrs.get(sa.Branch) ?? '',
       centralSubBranch: attrs.get(sa.CentralSubBranch) ?? '',
       tier4Office: attrs.get(sa.Tier4Office) ?? '',
       agentCode: attrs.get(sa.AgentCode) ?? '',
     };
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(handle.workflowId, org);
-    return org;
   }
 }

@@ -55,16 +55,60 @@ export const callbackState = z
 
 const runStatus = z.enum(RUN_STATUSES).describe('RUNNING, COMPLETED (ended in its closing stage), or ended from outside: TERMINATED, FAILED, TIMED_OUT, CANCELLED');
 
+const actorRef = z.looseObject({ role: z.string(), id: z.string(), office: z.string().optional() });
+
+/** The policy's whole story as the system of record keeps it (domain/policy-story.ts). */
+export const policyStory = z
+  .looseObject({
+    policyNo: z.string(),
+    org: z.object({ branch: z.string(), centralSubBranch: z.string(), tier4Office: z.string(), agentCode: z.string() }),
+    callbackMonth: z.string(),
+    startedAt: z.string(),
+    decision: z.looseObject({ required: z.boolean(), ruleId: z.string().optional(), ratio: z.number().optional(), sampleValue: z.number().optional(), reason: z.string() }),
+    stage: z.string(),
+    coolingOffEndsAt: z.string().optional(),
+    completedBy: z.string().optional(),
+    completedAt: z.string().optional(),
+    closedAt: z.string().optional(),
+    evidenceKeptUntil: z.string().optional(),
+    attempts: z.array(
+      z.looseObject({ attemptNo: z.number().int(), attemptId: z.string(), placedAt: z.string().optional(), outcome: z.string().optional(), operator: z.string().optional(), phoneSource: z.string().optional() }),
+    ).describe('every attempt: times, outcome, operator, where the number came from (never the number)'),
+    answers: z.array(z.looseObject({ source: z.string().describe("'attempt-<n>' or 'receipt'"), questionId: z.string(), answer: z.string() })),
+    recordings: z.array(z.looseObject({ reference: z.string(), checksum: z.string(), sizeBytes: z.number(), verifiedAt: z.string() })),
+    stageChanges: z.array(z.looseObject({ stage: z.string(), at: z.string() })),
+    waivers: z.array(z.looseObject({ reportedAt: z.string(), statementRef: z.string(), reportedBy: actorRef })),
+    fallback: z.looseObject({ trigger: z.string(), requestedAt: z.string(), granted: z.boolean() }).optional().describe('the letter / on-site decision and its receipt (who signed it is not shown)'),
+    escalations: z.array(z.looseObject({ at: z.string(), cause: z.string(), escalatedTo: z.string(), reason: z.string() })),
+    branchDecision: z.looseObject({ reason: z.string(), decidedBy: actorRef, at: z.string() }).optional(),
+    notifications: z.array(z.looseObject({ subject: z.string(), sentTo: z.string(), at: z.string(), about: z.string() })),
+    tickets: z.array(
+      z.looseObject({
+        ticketId: z.string(),
+        type: z.string(),
+        stage: z.string().optional(),
+        openedAt: z.string(),
+        overdue: z.boolean(),
+        closedAt: z.string().optional(),
+        steps: z.array(z.looseObject({ step: z.string(), actor: actorRef, at: z.string(), late: z.boolean() })),
+      }),
+    ),
+  })
+  .describe("The policy's story as the system of record keeps it: complete after Temporal has deleted the workflow's history; no personal data")
+  .meta({ id: 'PolicyStory' });
+
 export const callbackView = z
   .looseObject({
     ...callbackState.shape,
     run: z
       .object({
-        status: runStatus,
+        status: z.enum([...RUN_STATUSES, 'UNKNOWN']).describe('a run status, or UNKNOWN: open on record, but Temporal does not know the workflow (history deleted) or did not answer'),
         closedAt: z.string().optional().describe('when the run ended'),
-        reason: z.string().optional().describe('why a run ended from outside did (the termination reason, the failure)'),
+        reason: z.string().optional().describe('why a run ended from outside did (the termination reason, the failure); why the status is UNKNOWN'),
+        stateRecordedAt: z.string().optional().describe('set when the state shown is the one last recorded, not the running workflow\'s own answer'),
       })
       .describe('How the workflow run stands: a run ended from outside did not finish the callback, whatever `stage` it last reached'),
+    evidence: policyStory.optional().describe('absent only for a policy not yet in the system of record'),
   })
   .describe('The callback state (domain/callback-state.ts) and its run')
   .meta({ id: 'CallbackView' });

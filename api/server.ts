@@ -13,7 +13,7 @@ import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome
 import { CALLBACK_STAGES } from '../domain/callback-state';
 import { DEFAULT_CALLING_HOURS, type CallingHours } from '../domain/calling-hours';
 import { contractSchema, intakeRejections, policyNoSchema, type IntakeRules } from '../domain/contract';
-import { DEFAULT_TIME_ZONE, isValidLocalDate, localDateOf } from '../domain/local-time';
+import { addCalendarDays, DEFAULT_TIME_ZONE, instantAt, isValidLocalDate, localDateOf } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
@@ -54,7 +54,12 @@ export interface ApiOptions {
   codec?: CodecRouteOptions;
   /** Where scanned waiver statements and receipts are uploaded (the worker's document store). */
   documents?: DocumentStore;
-  /** When set, compliance figures are served from this evidence (api/compliance-routes.ts). */
+  /**
+   * The system of record (`compliance.evidence`): when set, the callback view, the lists, the ticket
+   * detail and the registers read it (Temporal is asked only how an open callback's run stands), and
+   * the compliance figures and waivers to verify are served (compliance-routes.ts). Without it, those
+   * reads go to the workflows (tests of other parts that need no database).
+   */
   compliance?: ComplianceRouteOptions;
   /** Largest body of POST /v1/contracts, where a batch is the large case (default 5 MiB). */
   bodyLimitBytes?: number;
@@ -98,7 +103,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   const routes = new ApiRoutes(app, jsonLimit);
-  const scope = new OrgScope(huifang);
+  const evidence = opts.compliance?.evidence;
+  const scope = new OrgScope(huifang, evidence);
+  /** A ticket's state: the record's, else (not recorded yet, or no record) the workflow's. */
+  const ticketState = async (ticketId: string) => (await evidence?.ticketState(ticketId)) ?? huifang.getTicketState(ticketId);
   const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const now = opts.now ?? (() => new Date());
   const intakeRules = (): IntakeRules => ({ today: localDateOf(now(), timeZone), callingHours: opts.callingHours ?? DEFAULT_CALLING_HOURS });
@@ -130,8 +138,8 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   registerAuthRoutes(routes, opts.auth);
   if (opts.codec) registerCodecRoutes(app, opts.codec);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
-  registerCallCenterRoutes(routes, huifang, scope, { timeZone, now });
-  registerWaiverQueueRoutes(routes, scope, { evidence: opts.compliance?.evidence, documents: opts.documents });
+  registerCallCenterRoutes(routes, huifang, scope, { timeZone, now, evidence });
+  registerWaiverQueueRoutes(routes, scope, { evidence, documents: opts.documents });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 
   routes.add({
@@ -187,16 +195,19 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     tag: 'callbacks',
     summary: "A policy's callback: decision and reason, cooling-off period, stage, plan, attempts, problems, and how its run stands",
     description:
+      'Read from the system of record; `evidence` is the policy\'s whole story as kept there (attempts, answers, recordings, tickets and their steps…), ' +
+      'complete after Temporal has deleted the workflow\'s history. ' +
       '`run.status` says whether the workflow run is still RUNNING, COMPLETED (the callback ended in its closing stage), or was ended from outside ' +
       '(TERMINATED, FAILED, TIMED_OUT, CANCELLED: `run.closedAt`, `run.reason`). A run ended from outside did not finish the callback: ' +
-      '`stage` is only the last stage it reached, and nothing further is planned (`plan` empty, no `nextAttemptAt`).',
+      '`stage` is only the last stage it reached, and nothing further is planned (`plan` empty, no `nextAttemptAt`). ' +
+      'UNKNOWN: open on record, but Temporal does not know its workflow or did not answer (`run.reason` says which); the state is the one last recorded (`run.stateRecordedAt`).',
     roles: POLICY_READERS,
     params: policyParams,
     response: { description: 'The callback state and its run', schema: answers.callbackView },
     errors: [404],
     async handler({ params, principal }) {
       await scope.assertPolicy(principal, params.policyNo);
-      return huifang.callbackView(params.policyNo);
+      return evidence ? huifang.recordedCallbackView(evidence, params.policyNo) : huifang.callbackView(params.policyNo);
     },
   });
 
@@ -204,10 +215,12 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     method: 'GET',
     url: '/v1/callbacks',
     tag: 'callbacks',
-    summary: "Callbacks from visibility, by stage, run status and org; narrowed to the caller's own (a branch finds its UNRESOLVED cases with ?stage=UNRESOLVED)",
+    summary: "Callbacks from the system of record, by stage, run status and org; narrowed to the caller's own (a branch finds its UNRESOLVED cases with ?stage=UNRESOLVED)",
     description:
       "A call center sees its branch's callbacks, a tier-3 handler its central sub-branch's, tier-4 staff their office's, an agent its own; a filter naming someone else's is a 403. " +
-      'Without `run`, runs ended from outside (terminated, failed, timed out, cancelled) are left out: they are in no stage any more; ask for them with run=TERMINATED and so on.',
+      '`stage` is the last one recorded; `run` is COMPLETED for a callback closed on record, else RUNNING. Only Temporal knows a run ended from outside ' +
+      '(terminated, failed, timed out, cancelled): without `run`, or with run=RUNNING, its visibility is asked briefly for them and they are left out ' +
+      '(they are in no stage any more); run=TERMINATED (FAILED, TIMED_OUT, CANCELLED) lists them from its visibility.',
     roles: POLICY_READERS,
     query: z
       .object({
@@ -222,7 +235,15 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       .strict(),
     response: { description: 'The callbacks, most recently started first', schema: answers.callbackList },
     async handler({ query: { limit, ...filter }, principal }) {
-      const callbacks = await huifang.listCallbacks(narrowFilter(principal, filter), limit);
+      const { run, ...narrowed } = narrowFilter(principal, filter);
+      if (!evidence || (run !== undefined && run !== 'RUNNING' && run !== 'COMPLETED')) {
+        const callbacks = await huifang.listCallbacks({ ...narrowed, run }, limit);
+        return { count: callbacks.length, callbacks };
+      }
+      const rows = await evidence.callbackRows({ ...narrowed, open: run === undefined ? undefined : run === 'RUNNING' }, limit);
+      // Open on record but ended from outside (only Temporal knows, asked briefly): in no stage any more, left out as before.
+      const ended = rows.some((r) => !r.closedAt) ? await huifang.runsEndedFromOutside(narrowed) : new Map();
+      const callbacks = rows.filter((r) => !ended.has(r.policyNo)).map((r) => ({ ...r, run: r.closedAt ? ('COMPLETED' as const) : ('RUNNING' as const) }));
       return { count: callbacks.length, callbacks };
     },
   });
@@ -387,7 +408,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     method: 'GET',
     url: '/v1/tickets',
     tag: 'tickets',
-    summary: "Tickets from visibility, by office, agent, stage, type, overdue; narrowed to the caller's own",
+    summary: "Tickets from the system of record, by office, agent, stage, type, overdue; narrowed to the caller's own, most recently opened first",
     description: "A call center sees its branch's tickets, a tier-3 handler its central sub-branch's, tier-4 staff their office's, an agent its own; a filter naming someone else's is a 403.",
     roles: TICKET_READERS,
     query: z
@@ -404,7 +425,8 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       .strict(),
     response: { description: 'The tickets', schema: answers.ticketList },
     async handler({ query: { limit, ...filter }, principal }) {
-      const tickets = await huifang.listTickets(narrowFilter(principal, filter), limit);
+      const narrowed = narrowFilter(principal, filter);
+      const tickets = evidence ? await evidence.ticketRows(narrowed, limit) : await huifang.listTickets(narrowed, limit);
       return { count: tickets.length, tickets };
     },
   });
@@ -420,7 +442,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     errors: [404],
     async handler({ params, principal }) {
       await scope.assertTicket(principal, params.ticketId);
-      return huifang.getTicketState(params.ticketId);
+      return ticketState(params.ticketId);
     },
   });
 
@@ -452,7 +474,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     errors: [404],
     async handler({ params, principal, reply }) {
       await scope.assertTicket(principal, params.ticketId);
-      const ticket = await huifang.getTicketState(params.ticketId);
+      const ticket = await ticketState(params.ticketId);
       return reply.type('text/html; charset=utf-8').send(renderTransferOrderHtml(ticket, { labels: opts.reasonLabels }));
     },
   });
@@ -475,9 +497,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
         throw new HttpError(403, `centralSubBranch: a tier3 token of ${principal.office} downloads its own register only, not ${centralSubBranch}'s`);
       }
       const day = date.replace(/\.xlsx$/, '');
-      const summaries = await huifang.listTickets({ centralSubBranch }, 5000);
-      const tickets = await Promise.all(summaries.map((t) => huifang.getTicketState(t.ticketId)));
-      const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels });
+      // From the record: one ticket whose workflow is gone (or whose worker is) cannot hold the register up.
+      const openedOrDispatched = { from: instantAt(day, '00:00', timeZone).toISOString(), to: instantAt(addCalendarDays(day, 1), '00:00', timeZone).toISOString() };
+      const tickets = evidence ? await evidence.ticketStates({ centralSubBranch, openedOrDispatched }) : await Promise.all((await huifang.listTickets({ centralSubBranch }, 5000)).map((t) => huifang.getTicketState(t.ticketId)));
+      const xlsx = await buildTransferRegister(tickets, { centralSubBranch, date: day, labels: opts.reasonLabels, timeZone });
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="transfer-register-${centralSubBranch}-${day}.xlsx"`)

@@ -2,7 +2,7 @@
  * A policy's whole story for `huifang show`, in time order: every stage, each attempt (placed, its
  * outcome and which answers were "no"), each ticket and its steps, reminder and escalations, the
  * waiver, the letter / on-site fallback and the recording. Read from the callback's state and its
- * tickets' states; names and numbers of people are never in either (a corrected number is only
+ * tickets' states as the system of record keeps them; names and numbers of people are never in either (a corrected number is only
  * "given").
  */
 import { endedFromOutside, type CallbackView } from '../client/huifang-client';

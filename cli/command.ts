@@ -4,6 +4,7 @@
  * against their own server and task queue.
  */
 import type { HuifangClient } from '../client/huifang-client';
+import type { EvidenceStore } from '../stores/evidence-store';
 
 export interface Output {
   write(text: string): unknown;
@@ -15,6 +16,8 @@ export interface CliContext {
   stderr: Output;
   /** The typed client, connected on first use (commands such as `import --dry-run` never need it). */
   connect(): Promise<HuifangClient>;
+  /** The system of record, opened on first use (HUIFANG_DATABASE_URL, else `npm start`'s embedded database). */
+  evidence(): Promise<EvidenceStore>;
   /** Aborted on Ctrl-C: long commands stop taking new work and report what they did. */
   signal?: AbortSignal;
   /** The command's clock ("today" for the import's checks); the wall clock when left out. Tests inject one. */

@@ -1,8 +1,9 @@
 /**
  * One policy's callback as readable lines for `huifang show`: what stage (or that its run was ended
  * from outside), why it was (not) needed, the cooling-off period, what comes next and every attempt
- * so far; a refusal, an escalation to the branch, the reminders sent and the branch's decision. Times
- * are shown in the business's time zone (Asia/Shanghai), as staff read them.
+ * so far; a refusal, an escalation to the branch, the reminders sent and the branch's decision; from
+ * the system of record's evidence, the sampling rule, the answers, who completed it and how long it is
+ * kept. Times are shown in the business's time zone (Asia/Shanghai), as staff read them.
  */
 import { endedFromOutside, type CallbackView } from '../client/huifang-client';
 import type { ActorRef } from '../domain/callback-record';
@@ -20,10 +21,17 @@ export function formatCallbackState(state: CallbackView): string[] {
     lines.push(row('run', `${run.status}${run.closedAt ? ` at ${dateTime(run.closedAt)}` : ''}${run.reason ? `: ${run.reason}` : ''}`));
     lines.push(row('stage', `none: the run was ${run.status.toLowerCase().replace('_', ' ')} before the callback ended (last stage ${stage})`));
   } else {
-    lines.push(row('stage', stage));
+    // Open on record, but Temporal cannot say how its run stands: the stage last recorded, said so.
+    if (run.status === 'UNKNOWN') lines.push(row('run', `UNKNOWN: ${run.reason ?? 'Temporal did not say'}`));
+    lines.push(row('stage', run.status === 'UNKNOWN' ? `${stage} (as last recorded${run.stateRecordedAt ? ` ${dateTime(run.stateRecordedAt)}` : ''})` : stage));
   }
   if (state.decision) {
     lines.push(row('decision', `${state.decision.required ? 'callback required' : 'no callback'}: ${state.decision.reason}`));
+  }
+  const story = state.evidence;
+  if (story?.decision.ruleId) {
+    const d = story.decision;
+    lines.push(row('rule', `${d.ruleId}${d.ratio !== undefined ? `, ratio ${d.ratio}` : ''}${d.sampleValue !== undefined ? `, sample ${d.sampleValue}` : ''}`));
   }
   if (state.coolingOff) {
     const c = state.coolingOff;
@@ -57,7 +65,14 @@ export function formatCallbackState(state: CallbackView): string[] {
     const r = state.recording;
     lines.push(row('recording', `${r.reference} (${r.checksum}, by ${r.uploadedBy}, verified ${dateTime(r.verifiedAt)})`));
   }
+  if (story && story.answers.length > 0) {
+    const bySource = new Map<string, string[]>();
+    for (const a of story.answers) bySource.set(a.source, [...(bySource.get(a.source) ?? []), a.answer]);
+    lines.push(row('answers', [...bySource].map(([source, answers]) => `${source}: ${tally(answers)}`).join('; ')));
+  }
+  if (story?.completedAt) lines.push(row('completed', `${dateTime(story.completedAt)}${story.completedBy ? ` by ${story.completedBy}` : ''}`));
   if (state.closedAt) lines.push(row('closed', dateTime(state.closedAt)));
+  if (story?.evidenceKeptUntil) lines.push(row('kept until', story.evidenceKeptUntil));
   return lines;
 }
 
@@ -68,6 +83,13 @@ function attemptLine(a: CallAttempt): string {
   const recorded = a.recordedAt ? `, recorded ${dateTime(a.recordedAt)}` : '';
   const note = a.report?.note ? ` "${a.report.note}"` : '';
   return `#${a.attemptNo} ${when} ${a.slot.slot}${a.slot.late ? ' (late)' : ''}: ${outcome}${by}${recorded}${note}`;
+}
+
+/** '5 yes, 1 no': how many of each answer. */
+function tally(answers: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+  return [...counts].map(([answer, n]) => `${n} ${answer}`).join(', ');
 }
 
 export function who(a: ActorRef): string {

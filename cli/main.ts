@@ -6,6 +6,9 @@
 import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { HuifangClient } from '../client/huifang-client';
 import { keyringFromEnv } from '../client/payload-keys';
+import { loadSettings } from '../config/settings';
+import { databaseUrlFromEnv } from '../stores/database/database-url';
+import { openEvidenceStore, type EvidenceStore } from '../stores/evidence-store';
 import { UsageError, type CliContext, type Command } from './command';
 import { demoCommand } from './demo-command';
 import { importCommand } from './import-command';
@@ -28,7 +31,8 @@ export function usage(): string {
     "Run 'huifang <command> --help' for a command's arguments and options.",
     'Temporal is reached as the worker and the API reach it: TEMPORAL_ADDRESS (default localhost:7233),',
     'TEMPORAL_NAMESPACE, TEMPORAL_TLS_* or TEMPORAL_API_KEY, HUIFANG_TASK_QUEUE; payload keys from',
-    'HUIFANG_PAYLOAD_KEYS or HUIFANG_PAYLOAD_KEYS_FILE (default data/payload-keys.json).',
+    'HUIFANG_PAYLOAD_KEYS or HUIFANG_PAYLOAD_KEYS_FILE (default data/payload-keys.json). The system of',
+    "record (show, tickets list, report): HUIFANG_DATABASE_URL, else `npm start`'s embedded PostgreSQL.",
   ].join('\n');
 }
 
@@ -75,9 +79,20 @@ async function connect(): Promise<HuifangClient> {
   }
 }
 
+async function openEvidence(): Promise<EvidenceStore> {
+  const settings = loadSettings();
+  const url = databaseUrlFromEnv();
+  try {
+    return await openEvidenceStore(url, { keys: keyringFromEnv(), timeZone: settings.timeZone, retention: settings.retention, poolSize: 2 });
+  } catch (err) {
+    throw new Error(`cannot open the system of record at ${url.replace(/\/\/[^@]*@/, '//')}: ${(err as Error).message}`);
+  }
+}
+
 /** The process around runCli: real streams, a lazy connection closed at the end, Ctrl-C. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   let client: Promise<HuifangClient> | undefined;
+  let evidence: Promise<EvidenceStore> | undefined;
   const interrupt = new AbortController();
   // The first Ctrl-C lets a command wind down and report; a second one ends the process (default).
   const onSigint = () => {
@@ -89,6 +104,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     stdout: process.stdout,
     stderr: process.stderr,
     connect: () => (client ??= connect()),
+    evidence: () => (evidence ??= openEvidence()),
     signal: interrupt.signal,
   };
   try {
@@ -100,5 +116,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.removeListener('SIGINT', onSigint);
     // An open gRPC channel would keep the process alive after the command is done.
     if (client) await client.then((c) => c.temporal.connection.close()).catch(() => {});
+    if (evidence) await evidence.then((e) => e.close()).catch(() => {});
   }
 }

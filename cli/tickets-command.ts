@@ -1,6 +1,6 @@
 /**
- * `huifang tickets list|step`: transfer tickets for the staff who route them. `list` reads
- * visibility (search attributes: fast, no personal data); `step` sends one routing step as the
+ * `huifang tickets list|step`: transfer tickets for the staff who route them. `list` reads the
+ * system of record (no personal data; no Temporal needed); `step` sends one routing step as the
  * ticket's `advanceTicket` Update, checked by the workflow before anything changes.
  */
 import { parseArgs } from 'node:util';
@@ -17,7 +17,8 @@ const STEPS = Object.keys(STEP_RULES);
 const usage = `Usage: huifang tickets list [filters] [--limit N] [--json]
        huifang tickets step <ticketId> <step> --as <role>:<id>[@office] [--phone N] [--action TEXT] [--note TEXT] [--json]
 
-list: the transfer tickets that match every filter given (from visibility: no worker needed).
+list: the transfer tickets that match every filter given, most recently opened first (from the
+system of record: HUIFANG_DATABASE_URL, else \`npm start\`'s database; Temporal is not needed).
   --branch CODE, --central-sub-branch CODE, --tier4-office CODE, --agent CODE
   --stage ${TICKET_STAGES.join('|')}
   --type ${TICKET_TYPES.join('|')}
@@ -87,8 +88,7 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
     type: oneOf<TicketType>('type', values.type, TICKET_TYPES),
     overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
   };
-  const huifang = await ctx.connect();
-  const tickets = await huifang.listTickets(filter, limit);
+  const tickets = await (await ctx.evidence()).ticketRows(filter, limit);
   if (values.json) {
     ctx.stdout.write(JSON.stringify({ count: tickets.length, tickets }, null, 2) + '\n');
     return 0;

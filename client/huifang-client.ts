@@ -8,6 +8,7 @@ import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome'
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
 import type { TicketStage, TicketState, TicketStep } from '../domain/ticket';
 import type { TicketType } from '../domain/transfer-reasons';
+import type { PolicyStory } from '../domain/policy-story';
 import { advanceTicket, getTicketState, ticketWorkflowId } from '../workflows/ticket-messages';
 import type { Contract } from '../domain/contract';
 import { callbackWorkflow } from '../workflows/callback.workflow';
@@ -73,20 +74,39 @@ export interface TicketSummary {
 export const RUN_STATUSES = ['RUNNING', 'COMPLETED', 'TERMINATED', 'FAILED', 'TIMED_OUT', 'CANCELLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/**
+ * A view's run status: one of the run's, or UNKNOWN when the callback is open on record but Temporal
+ * does not know its workflow (its history deleted) or did not answer: `reason` says which.
+ */
+export type ViewRunStatus = RunStatus | 'UNKNOWN';
+
 export interface CallbackRunInfo {
-  status: RunStatus;
+  status: ViewRunStatus;
   closedAt?: string;
-  /** Why a run ended from outside did: the termination reason, the failure, the timeout. */
+  /** Why a run ended from outside did (the termination reason, the failure, the timeout); why the status is UNKNOWN. */
   reason?: string;
+  /** Set when the state shown is the one last recorded (the system of record), not the running workflow's own answer. */
+  stateRecordedAt?: string;
 }
 
-/** A callback's state with its run: what the API's GET and `huifang show` answer. */
-export type CallbackView = CallbackState & { run: CallbackRunInfo };
+/** A callback's state with its run, and its evidence when the system of record has it: what the API's GET and `huifang show` answer. */
+export type CallbackView = CallbackState & { run: CallbackRunInfo; evidence?: PolicyStory };
 
 /** Ended from outside the workflow: the stage it shows is only the last one it reached. */
 export function endedFromOutside(run: CallbackRunInfo): boolean {
-  return run.status !== 'RUNNING' && run.status !== 'COMPLETED';
+  return run.status !== 'RUNNING' && run.status !== 'COMPLETED' && run.status !== 'UNKNOWN';
 }
+
+/** What a view reads of the system of record (stores/evidence-store.ts EvidenceStore has these). */
+export interface RecordedCallbacks {
+  callbackState(policyNo: string): Promise<{ state: CallbackState; record: { closedAt?: string; updatedAt: string } } | undefined>;
+  story(policyNo: string): Promise<PolicyStory | undefined>;
+}
+
+/** How long a view waits for Temporal to say how an open callback's run stands before answering from the record. */
+export const RUN_STATUS_WAIT_MS = 2_000;
+/** How long it waits for a running workflow's own state (a query: a worker must answer). */
+export const LIVE_STATE_WAIT_MS = 10_000;
 
 /** Visibility's ExecutionStatus values of the run statuses. */
 const EXECUTION_STATUS: Record<RunStatus, string> = {
@@ -188,6 +208,11 @@ export class HuifangClient {
     });
   }
 
+  /** The callback's view from the system of record, this client asked only what the record cannot say (see `recordedCallbackView` below). */
+  recordedCallbackView(records: RecordedCallbacks, policyNo: string, waits: ViewWaits = {}): Promise<CallbackView> {
+    return recordedCallbackView(records, policyNo, async () => this, waits);
+  }
+
   async recordCallOutcome(policyNo: string, report: CallOutcomeReport): Promise<OutcomeAck> {
     return this.call(policyNo, (h) =>
       // The update id makes a repeated delivery of the same outcome a no-op on the server.
@@ -244,6 +269,25 @@ export class HuifangClient {
       if (rows.length >= limit) break;
     }
     return rows;
+  }
+
+  /**
+   * The callback runs of an org ended from outside (terminated, failed, timed out, cancelled), by
+   * policy: what only Temporal knows (the record sees them as open). Few, so listed whole; `waitMs`
+   * bounds the wait, and no answer in time is an empty map (the caller shows the record as it is).
+   */
+  async runsEndedFromOutside(filter: OrgFilter, waitMs = RUN_STATUS_WAIT_MS): Promise<Map<string, RunStatus>> {
+    const ended = (Object.keys(EXECUTION_STATUS) as RunStatus[]).filter((r) => r !== 'RUNNING' && r !== 'COMPLETED');
+    const query = [`WorkflowType = 'callbackWorkflow'`, ...orgClauses(filter), `ExecutionStatus IN (${ended.map((r) => `'${EXECUTION_STATUS[r]}'`).join(', ')})`].join(' AND ');
+    const runs = new Map<string, RunStatus>();
+    try {
+      await this.temporal.withDeadline(Date.now() + waitMs, async () => {
+        for await (const wf of this.temporal.workflow.list({ query })) runs.set(wf.typedSearchAttributes.get(sa.PolicyNo) ?? wf.workflowId.replace(/^callback-/, ''), runStatusOf(wf.status.name));
+      });
+    } catch {
+      // Visibility did not answer: the list stands as recorded.
+    }
+    return runs;
   }
 
   /** Tickets as visibility sees them (search attributes only: fast, no personal data). */
@@ -309,6 +353,91 @@ export class HuifangClient {
       throw err;
     }
   }
+}
+
+export interface ViewWaits {
+  /** For how the run stands (connecting included); default RUN_STATUS_WAIT_MS. */
+  status?: number;
+  /** For a running workflow's own state; default LIVE_STATE_WAIT_MS. */
+  live?: number;
+}
+
+/**
+ * The callback's view from the system of record, Temporal asked only what the record cannot say.
+ * Closed on record: the recorded state, COMPLETED, no Temporal at all (its history may be long gone).
+ * Open on record: Temporal's describe() (within `waits.status`, connecting included) tells how the
+ * run stands: running, the workflow's own state (a query, within `waits.live`: the record is written
+ * at milestones only), else the recorded one; ended from outside, the recorded state with nothing
+ * planned; unknown to Temporal or no answer, the recorded state with run UNKNOWN and why. A policy
+ * the record does not know yet (before its first write) is the workflow's view (`callbackView`).
+ * `temporal` is called only when needed (the CLI connects lazily).
+ */
+export async function recordedCallbackView(
+  records: RecordedCallbacks,
+  policyNo: string,
+  temporal: () => Promise<HuifangClient>,
+  waits: ViewWaits = {},
+): Promise<CallbackView> {
+  const [row, evidence] = await Promise.all([records.callbackState(policyNo), records.story(policyNo)]);
+  if (!row) {
+    // Not recorded yet: the workflow's own view, if a worker answers in time.
+    const client = await temporal();
+    const liveWait = waits.live ?? LIVE_STATE_WAIT_MS;
+    const deadline = Date.now() + liveWait;
+    return client.temporal.withDeadline(deadline, () => client.callbackView(policyNo)).catch((err: unknown) => {
+      if (Date.now() < deadline) throw err;
+      throw new Error(`no answer from the workflow in ${liveWait / 1000} s: is a worker polling task queue '${client.taskQueue}'?`);
+    });
+  }
+  const { state } = row;
+  const closedAt = state.closedAt ?? row.record.closedAt;
+  if (closedAt) return { ...state, plan: [], run: { status: 'COMPLETED', closedAt }, evidence };
+  const recorded = { stateRecordedAt: row.record.updatedAt };
+  const statusWait = waits.status ?? RUN_STATUS_WAIT_MS;
+  const deadline = Date.now() + statusWait;
+  let client: HuifangClient;
+  let described;
+  try {
+    client = await beforeDeadline(temporal(), deadline);
+    const h = client.handle(policyNo);
+    described = await client.temporal.withDeadline(deadline, () => h.describe());
+  } catch (err) {
+    const reason =
+      err instanceof WorkflowNotFoundError
+        ? 'Temporal does not know this callback (its history may have been deleted): the state as last recorded'
+        : `Temporal did not answer within ${statusWait / 1000} s (${(err as Error).message}): the state as last recorded`;
+    return { ...state, run: { status: 'UNKNOWN', reason, ...recorded }, evidence };
+  }
+  const h = client.handle(policyNo);
+  const { status, closeTime } = described;
+  // The workflow's own state, newer than the record's (a worker answers; for an ended run, by replaying it).
+  const ownState = () => client.temporal.withDeadline(Date.now() + (waits.live ?? LIVE_STATE_WAIT_MS), () => h.query(getCallbackState)).catch(() => undefined);
+  if (status.name === 'RUNNING') {
+    const live = await ownState();
+    return live ? { ...live, run: { status: 'RUNNING' }, evidence } : { ...state, run: { status: 'RUNNING', ...recorded }, evidence };
+  }
+  const runClosedAt = closeTime?.toISOString();
+  let reason: string | undefined;
+  try {
+    // Completed while the record says open (a run from before the evidence was written): its result.
+    const result = await client.temporal.withDeadline(Date.now() + statusWait, () => h.result());
+    return { ...result, plan: [], run: { status: 'COMPLETED', closedAt: runClosedAt }, evidence };
+  } catch (err) {
+    reason = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : undefined;
+  }
+  // Ended from outside: the stage it had reached, nothing planned any more.
+  const last = await ownState();
+  const run = { status: runStatusOf(status.name), closedAt: runClosedAt, reason, ...(last ? {} : recorded) };
+  return { ...(last ?? state), plan: [], nextAttemptAt: undefined, run, evidence };
+}
+
+/** `promise`, or a rejection once `deadline` (epoch ms) passes. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no connection')), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** The org part of a visibility query. Values are checked against their schemas by the caller (API, CLI); quotes are never passed through. */

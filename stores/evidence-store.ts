@@ -18,6 +18,8 @@ import { evidenceKeptUntil, type RetentionConfig } from '../domain/retention';
 import type { TicketState } from '../domain/ticket';
 import { migrateToLatest, openDatabase, type EvidenceDb } from './database/database';
 import type { Database } from './database/schema';
+import type { PolicyStory } from '../domain/policy-story';
+import { callbackRows, orgOfPolicy, orgOfTicket, policyStory, recordedTicketState, ticketRows, ticketStates, type CallbackRow, type OrgCodes, type CallbackRowFilter, type OrgOf, type TicketRow, type TicketRowFilter } from './evidence-reads';
 import { newDataKey, openText, sealText, unwrapDataKey, type WrappingKeys } from './personal-data-cipher';
 
 /** Narrows a listing to one office; every code given must match. */
@@ -140,9 +142,9 @@ export class EvidenceStore {
     return row?.state ? { state: row.state, record: row.record } : undefined;
   }
 
-  async ticketState(ticketId: string): Promise<TicketState | undefined> {
-    const row = await this.db.selectFrom('tickets').select('state').where('ticket_id', '=', ticketId).executeTakeFirst();
-    return row?.state ?? undefined;
+  /** The ticket's latest state as its workflow last wrote it; a corrected number given is only marked (evidence-reads.ts). */
+  ticketState(ticketId: string): Promise<TicketState | undefined> {
+    return recordedTicketState(this.db, ticketId);
   }
 
   async listCallbacks(filter: OrgFilter = {}): Promise<CallbackRecord[]> {
@@ -164,6 +166,39 @@ export class EvidenceStore {
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+
+  // ---- Reads for the API, the CLI and the pages (evidence-reads.ts): no workflow history needed. ----
+
+  /** The policy's whole story from the evidence tables, without personal data; undefined when unknown. */
+  story(policyNo: string): Promise<PolicyStory | undefined> {
+    return policyStory(this.db, policyNo);
+  }
+
+  /** Callbacks by stage, open or closed, and org, most recently started first (the API's and pages' lists). */
+  callbackRows(filter: CallbackRowFilter = {}, limit = 200): Promise<CallbackRow[]> {
+    return callbackRows(this.db, filter, limit);
+  }
+
+  /** Tickets by stage, type, overdue and org, most recently opened first. */
+  ticketRows(filter: TicketRowFilter = {}, limit = 200): Promise<TicketRow[]> {
+    return ticketRows(this.db, filter, limit);
+  }
+
+  /** The org of a policy (office isolation), or undefined when the store does not know it. */
+  orgOfPolicy(policyNo: string): Promise<OrgOf | undefined> {
+    return orgOfPolicy(this.db, policyNo);
+  }
+
+  orgOfTicket(ticketId: string): Promise<OrgOf | undefined> {
+    return orgOfTicket(this.db, ticketId);
+  }
+
+  /** The recorded states of a part of the org's tickets, oldest first (the transfer register). */
+  ticketStates(filter: OrgCodes & { openedOrDispatched?: { from: string; to: string } }): Promise<TicketState[]> {
+    return ticketStates(this.db, filter);
+  }
+
+  // ---- end of the reads ----
 
   /** The policy's personal data, decrypted; undefined when unknown or shredded. */
   async personalData(policyNo: string): Promise<PersonalData | undefined> {

@@ -61,7 +61,7 @@ function untilListed(user: TestUsername, query: string, policyNo: string, presen
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const ctx: CliContext = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, connect: async () => h.huifang };
+  const ctx: CliContext = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, connect: async () => h.huifang, evidence: async () => h.evidence };
   const code = await runCli(argv, ctx);
   return { code, stdout, stderr };
 }
@@ -215,7 +215,10 @@ test('a terminated run is reported as terminated by the API, the list and show, 
     // Not in its last stage's list; listed when asked for terminated runs.
     await untilListed('cc-sh', 'run=TERMINATED', policyNo);
     expect(await untilListed('cc-sh', 'run=TERMINATED&stage=AWAITING_CALL', policyNo)).toMatchObject({ stage: 'AWAITING_CALL', run: 'TERMINATED' });
-    expect((await listed('cc-sh', 'stage=AWAITING_CALL')).map((c) => c.policyNo)).not.toContain(policyNo);
+    // The record still has it open: the list leaves it out all the same, in every stage.
+    expect((await h.evidence.callbackState(policyNo))?.state.closedAt).toBeUndefined();
+    expect((await listed('cc-sh', 'limit=1000')).map((c) => c.policyNo)).not.toContain(policyNo);
+    expect((await listed('cc-sh', 'run=RUNNING&limit=1000')).map((c) => c.policyNo)).not.toContain(policyNo);
     // And it takes nothing more, saying why.
     const late = await as('cc-sh', { method: 'POST', url: `/v1/callbacks/${policyNo}/recording`, payload: { reference: 'recordings/x.wav', checksum: `sha256:${'0'.repeat(64)}` } });
     expect(late.json()).toEqual({ error: 'Conflict', message: `callback-${policyNo} is closed (run TERMINATED): it takes no more changes` });

@@ -57,6 +57,7 @@ async function cliAt(now: Date | undefined, ...argv: string[]): Promise<Run> {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     connect: async () => h.huifang,
+    evidence: async () => h.evidence,
     now: now && (() => now),
   };
   const code = await runCli(argv, ctx);

@@ -320,6 +320,7 @@ describe('through the CLI and the API, from the system of record', () => {
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       connect: () => Promise.reject(new Error('the report needs no Temporal connection')),
+      evidence: () => Promise.reject(new Error('the report opens the database of HUIFANG_DATABASE_URL itself')),
     });
     return { code, out, err };
   };

@@ -272,10 +272,10 @@ test('the real binary runs the demo against the server named in the environment 
     if (s?.recording) expect(existsSync(recordings.pathOf(s.recording.reference))).toBe(true);
   }
 
-  // `huifang show` reads a completed demo policy from its result, with no demo worker running.
+  // `huifang show` reads a completed demo policy from the system of record, with no demo worker running.
   const completed = of('contract not received')[0].contract.policyNo;
   let shownText = '';
-  const ctx: CliContext = { stdout: { write: (s: string) => (shownText += s) }, stderr: { write: () => undefined }, connect: async () => h.huifang };
+  const ctx: CliContext = { stdout: { write: (s: string) => (shownText += s) }, stderr: { write: () => undefined }, connect: async () => h.huifang, evidence: async () => h.evidence };
   expect(await runCli(['show', completed], ctx)).toBe(0);
   expect(shownText).toMatch(/^stage\s+COMPLETED since /m);
 }, 14 * 60_000);

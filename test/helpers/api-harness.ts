@@ -1,6 +1,6 @@
 /**
  * The HTTP API over a real dev server for API tests: a harness (worker on its own task queue), the
- * test users with their tokens, and `buildApi` on that harness's client. `close` stops the API before
+ * test users with their tokens, and `buildApi` on that harness's client and system of record. `close` stops the API before
  * the server, so no request is still talking to Temporal when its connection closes.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -31,7 +31,14 @@ export async function startApiHarness(
   const env = await startDevServer(keyring);
   const h = await createHarness(env, keyring, { settings: options.settings?.(new Date(await env.currentTimeMs())) });
   const users = await testApiUsers();
-  const api = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), ...options.api?.(h) });
+  const api = buildApi({
+    huifang: h.huifang,
+    auth: users.auth,
+    reasonLabels: reasonLabelsOf(h.settings.transferReasons),
+    // The system of record the harness's workflows write: views, lists and registers read it, as in production.
+    compliance: { evidence: h.evidence, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
+    ...options.api?.(h),
+  });
   return {
     env,
     h,

@@ -89,6 +89,11 @@ export function UnresolvedPanel({ policyNo, onClosed }: { policyNo: string; onCl
           结案说明：{state.branchDecision.reason}（{state.branchDecision.by.id}，{when(state.branchDecision.at)}）
         </p>
       )}
+      {state?.run?.status === 'UNKNOWN' && (
+        <p className="note" role="status">
+          流程状态暂时无法确认（回访流程未应答或已不存在），以上为系统最后记录的情况，暂不能结案。
+        </p>
+      )}
       {state?.stage === 'UNRESOLVED' && state.run?.status === 'RUNNING' && (
         <form onSubmit={submit} noValidate aria-label="分公司结案">
           <label>
