@@ -286,7 +286,7 @@ export function complianceRows(f: ComplianceFigures): [label: string, value: str
     ['保单 policies', String(f.policies)],
     ['需回访 needing a callback', String(f.needingCallback)],
     ['无需回访 not required', String(f.notRequired)],
-    ['犹豫期内电话回访成功 completed by phone, on a call inside the cooling-off period', pct(f.calledInCoolingOff)],
+    ['犹豫期内电话回访成功 completed by phone on a call inside the cooling-off period', pct(f.calledInCoolingOff)],
     ['回访成功 completed (phone / letter / on-site)', `${f.completed.total} (${f.completed.byPhone} / ${f.completed.byLetter} / ${f.completed.byOnsite})`],
     ['  电话回访成功 completed by phone', String(f.completed.byPhone)],
     ['  信函回访成功 completed by letter', String(f.completed.byLetter)],
@@ -297,7 +297,7 @@ export function complianceRows(f: ComplianceFigures): [label: string, value: str
     ['处理中 open', String(f.open)],
     ['回访失败 unsuccessful (closed)', String(f.unsuccessful)],
     ['上报分公司 escalated to the branch', String(f.escalation.escalated)],
-    ['  待分公司处理 unresolved, with the branch', String(f.escalation.unresolved)],
+    ['  待分公司处理 unresolved (with the branch)', String(f.escalation.unresolved)],
     ['  分公司决定结案 closed by the branch', String(f.escalation.closedByBranch)],
     ...f.sampling.map((s): [string, string] => [
       `抽样回访 ${s.ruleId} sampled share (比例 ratio ${s.ratio})`,

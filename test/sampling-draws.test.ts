@@ -4,6 +4,7 @@
  * concurrent assessment gets the same draw back), and each draw is kept with its reason.
  */
 import { createAssessActivities } from '../activities/assess-contract';
+import type { CallbackDecision } from '../domain/callback-rules';
 import type { Contract } from '../domain/contract';
 import { aContract } from './helpers/contracts';
 import { testSettings } from './helpers/test-calendar';
@@ -25,7 +26,7 @@ async function counter(scope: string) {
 
 test('a small office: 5 policies at ratio 0.5 give 3 callbacks, and no prefix falls below half', async () => {
   const contracts = Array.from({ length: 5 }, () => r3('BJ-HD-05'));
-  const decisions = [];
+  const decisions: CallbackDecision[] = [];
   for (const c of contracts) decisions.push((await assess(c)).decision);
   expect(decisions.map((d) => d.required)).toEqual([true, false, true, false, true]);
   decisions.forEach((_, i) => expect(decisions.slice(0, i + 1).filter((d) => d.required).length).toBeGreaterThanOrEqual((i + 1) * 0.5));
