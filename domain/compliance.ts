@@ -145,11 +145,6 @@ function levelOf(record: Pick<CallbackRecord, OfficeLevel>, office: string): Off
   return undefined;
 }
 
-/** The business date that places a policy in a period (domain/callback-month.ts). */
-export function policyPeriodDate(record: CallbackRecord, timeZone: string): LocalDate {
-  return callbackDateOf(record, timeZone);
-}
-
 const inPeriod = (date: LocalDate, q: ComplianceQuery) => date >= q.from && date <= q.to;
 const CLOSING_STAGES: readonly string[] = ['COMPLETED', 'WAIVED', 'REFUSED'];
 
@@ -174,7 +169,7 @@ export function checkPeriod(query: ComplianceQuery): void {
 /** The counts over records already in memory: the office's own (at any level) of the period are kept. */
 export function countCompliance(callbacks: readonly CallbackRecord[], tickets: readonly TicketRecord[], query: ComplianceQuery, timeZone: string): { counts: ComplianceCounts; level?: OfficeLevel } {
   checkPeriod(query);
-  const policies = callbacks.filter((r) => levelOf(r, query.office) && inPeriod(policyPeriodDate(r, timeZone), query));
+  const policies = callbacks.filter((r) => levelOf(r, query.office) && inPeriod(callbackDateOf(r, timeZone), query));
   const opened = tickets.filter((t) => levelOf(t, query.office) && inPeriod(localDateOf(new Date(t.openedAt), timeZone), query));
   const level = policies.map((r) => levelOf(r, query.office)).concat(opened.map((t) => levelOf(t, query.office)))[0];
 

@@ -18,7 +18,10 @@ const LEVEL_COLUMNS: readonly [OfficeLevel, 'tier4_office' | 'central_sub_branch
   ['branch', 'branch'],
 ];
 
-/** The level an office code has in the evidence (any period), or undefined when no policy or ticket names it. */
+/**
+ * The level an office code has in the evidence (any period), or undefined when no policy or ticket
+ * names it. Office codes are unique across levels (SH, SH-PD, SH-PD-01), so one level answers.
+ */
 export async function officeLevelOf(evidence: EvidenceStore, office: string): Promise<OfficeLevel | undefined> {
   for (const [level, column] of LEVEL_COLUMNS) {
     const { rows } = await sql<{ found: boolean }>`
