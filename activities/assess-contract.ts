@@ -15,11 +15,15 @@ import type { Contract } from '../domain/contract';
 import { instantAt } from '../domain/local-time';
 import { planAttempts, type CalendarGap, type PlannedSlot } from '../domain/call-plan';
 import type { CallingHours } from '../domain/calling-hours';
-import { decideCallback, type CallbackDecision } from '../domain/callback-rules';
+import { callbackMonthOf } from '../domain/callback-month';
+import { decideCallback, drawNeeded, type CallbackDecision } from '../domain/callback-rules';
 import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
 import type { DeadlinesConfig } from '../domain/deadlines';
 import { questionsFor, type Question } from '../domain/questionnaire';
+import { drawText, isDrawn, samplingScope, type SamplingDraw } from '../domain/sampling';
 import { ticketTypesOf, type ReasonCode, type TicketType } from '../domain/transfer-reasons';
+import type { EvidenceStore } from '../stores/evidence-store';
+import { drawSample } from '../stores/sampling-draws';
 
 export interface AssessContractInput {
   contract: Contract;
@@ -60,7 +64,11 @@ export interface Assessment {
   deadlines: DeadlinesConfig;
 }
 
-export function createAssessActivities(settings: Settings) {
+/**
+ * `evidence` keeps the sampling draws (stores/sampling-draws.ts): without it only contracts that need
+ * no draw (ratio 0 or 1, or no rule) can be assessed.
+ */
+export function createAssessActivities(settings: Settings, evidence?: EvidenceStore) {
   // Which ticket handles each reason: from the configuration, once per worker, not per assessment.
   const ticketTypeOf = ticketTypesOf(settings.transferReasons);
   const plan = ({ now, coolingOffEndsAt, preference }: PlanRoundInput): RoundPlan => {
@@ -78,6 +86,18 @@ export function createAssessActivities(settings: Settings) {
     log.warn(`no working-day calendar for ${year}: calls planned up to ${from} only; add ${file} from the State Council's holiday notice`, { missingYear: year, file, slots: planned.slots.length });
     return { ...planned, recheckHours: settings.deadlines.calendarYear.recheckHours };
   };
+  // A sampled contract's place in its scope (rule, tier-4 office, callback month): drawn once, stored.
+  const draw = async (contract: Contract, now: string): Promise<SamplingDraw | undefined> => {
+    const need = drawNeeded(contract, settings.callbackRules);
+    if (!need) return undefined;
+    if (!evidence) throw new Error(`${need.ruleId} samples ${contract.policyNo} at ratio ${need.ratio}: the assessment needs the evidence store to draw`);
+    const month = callbackMonthOf({ receiptSignedOn: contract.receiptSignedOn, startedAt: now }, settings.timeZone);
+    const scope = samplingScope(need.ruleId, contract.org.tier4Office, month, need.ratio, need.ruleRatio);
+    return drawSample(evidence, { policyNo: contract.policyNo, scope, ratio: need.ratio, at: now }, (position) => ({
+      selected: isDrawn(position, need.ratio),
+      reason: drawText({ scope, position }, need.ratio),
+    }));
+  };
   return {
     /**
      * A new round of attempts (a corrected number, a call to confirm an agent's reply), or the rest of
@@ -88,7 +108,7 @@ export function createAssessActivities(settings: Settings) {
     },
 
     async assessContract({ contract, now }: AssessContractInput): Promise<Assessment> {
-      const decision = decideCallback(contract, settings.callbackRules);
+      const decision = decideCallback(contract, settings.callbackRules, await draw(contract, now));
       const coolingOff = coolingOffPeriod(contract, settings.coolingOff, settings.calendar, settings.timeZone);
       // No attempt before the cooling-off period starts (the day after the receipt was signed).
       const from = new Date(Math.max(Date.parse(now), instantAt(coolingOff.startsOn, '00:00', settings.timeZone).getTime())).toISOString();

@@ -4,6 +4,7 @@
  * letter or visit task, and the register rebuilt from the evidence.
  */
 import type { Settings } from '../config/settings';
+import { callbackMonthOf } from '../domain/callback-month';
 import type { FallbackKind } from '../domain/callback-record';
 import type { Contract } from '../domain/contract';
 import { buildFallbackRegister, renderFallbackDocumentHtml } from '../documents/fallback-documents';
@@ -31,11 +32,16 @@ export interface FallbackActivityDeps {
 export function createFallbackActivities({ settings, evidence, documents, quota }: FallbackActivityDeps) {
   const tz = settings.timeZone;
   return {
-    async planFallback({ regionCode, startedAt }: { regionCode: string; startedAt: string }): Promise<FallbackPlan> {
+    /**
+     * `month` is the office-month whose cap the request counts against: the policy's callback month
+     * (domain/callback-month.ts, the receipt's signing month), the month the compliance report places
+     * it in. Workflows before receiptSignedOn was passed here give only startedAt: its local month.
+     */
+    async planFallback({ regionCode, startedAt, receiptSignedOn }: { regionCode: string; startedAt: string; receiptSignedOn?: string }): Promise<FallbackPlan> {
       const config = settings.fallback;
       return {
         ...fallbackPermission(regionCode, config),
-        month: localMonthOf(new Date(startedAt), tz),
+        month: callbackMonthOf({ receiptSignedOn, startedAt }, tz),
         maxShare: config.maxShare,
         receiptWaitDays: config.receiptWaitDays,
       };

@@ -38,7 +38,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createAssessActivities(deps.settings),
+    ...createAssessActivities(deps.settings, deps.evidence),
     ...createCallCenterActivities(deps.callCenter),
     ...createRecordingActivities(deps.recordings),
     ...createTicketDeadlineActivities(deps.settings),

@@ -9,12 +9,12 @@ import { z } from 'zod';
 import { COMPLIANCE_CONTENT_TYPES, complianceCsv, complianceFileName, complianceXlsx } from '../documents/compliance-report';
 import { buildFallbackRegister } from '../documents/fallback-documents';
 import type { EvidenceStore } from '../stores/evidence-store';
-import type { CallbackRecord } from '../domain/callback-record';
-import { complianceQuerySchema, computeCompliance } from '../domain/compliance';
+import { complianceQuerySchema } from '../domain/compliance';
+import { complianceFromEvidence, officeReachesOutside } from '../stores/evidence-queries';
 import { FALLBACK_KINDS } from '../domain/fallback';
 import { HttpError } from './errors';
 import { parseRequest } from './field-errors';
-import { inScope, scopeFilter } from './org-scope';
+import { scopeFilter } from './org-scope';
 import type { Principal } from './roles';
 import type { ApiRoutes } from './route';
 
@@ -41,9 +41,9 @@ export function registerComplianceRoutes(routes: ApiRoutes, opts: ComplianceRout
     response: { description: 'The figures (JSON), or the CSV / .xlsx file' },
     async handler({ params, query: { format = 'json', ...period }, principal, reply }) {
       const query = parseRequest(complianceQuerySchema, { ...period, office: params.office });
-      const [callbacks, tickets] = await Promise.all([opts.evidence.listCallbacks(), opts.evidence.listTickets()]);
-      assertOwnOffice(principal, query.office, callbacks);
-      const figures = computeCompliance(callbacks, tickets, query, { timeZone: opts.timeZone, maxShare: opts.maxShare });
+      await assertOwnOffice(opts.evidence, principal, query.office);
+      // Counted in SQL over the office's period only (stores/evidence-queries.ts).
+      const figures = await complianceFromEvidence(opts.evidence, query, { timeZone: opts.timeZone, maxShare: opts.maxShare });
       if (format === 'json') return figures;
       const body = format === 'csv' ? complianceCsv(figures) : await complianceXlsx(figures, opts.timeZone);
       return reply
@@ -83,8 +83,10 @@ export function registerComplianceRoutes(routes: ApiRoutes, opts: ComplianceRout
  * level) must be in the caller's part. A partial or empty answer for someone else's office would read
  * as real figures.
  */
-function assertOwnOffice(principal: Principal, office: string, callbacks: readonly CallbackRecord[]): void {
-  if (!scopeFilter(principal) || office === principal.office) return;
-  const foreign = callbacks.find((r) => (r.branch === office || r.centralSubBranch === office || r.tier4Office === office) && !inScope(principal, r));
-  if (foreign) throw new HttpError(403, `office: a ${principal.role} token of ${principal.office} reads its own office's figures only, not ${office}'s`);
+async function assertOwnOffice(evidence: EvidenceStore, principal: Principal, office: string): Promise<void> {
+  const own = scopeFilter(principal);
+  if (!own || office === principal.office) return;
+  if (await officeReachesOutside(evidence, office, own)) {
+    throw new HttpError(403, `office: a ${principal.role} token of ${principal.office} reads its own office's figures only, not ${office}'s`);
+  }
 }

@@ -37,7 +37,7 @@ export function complianceXlsx(f: ComplianceFigures, timeZone: string): Promise<
     sheetName: '回访合规指标',
     heading: `回访合规指标　机构：${f.office}　期间：${f.period.from} 至 ${f.period.to}`,
     columns: [
-      { header: '指标', width: 56 },
+      { header: '指标', width: 72 },
       { header: '数值', width: 44 },
     ],
     rows: complianceRows(f),

@@ -61,17 +61,28 @@ export interface CallbackRecord {
   /** When the callback workflow started: the policy entered the callback process. */
   startedAt: string;
   required: boolean;
+  /** The rule that applied and its effective ratio (absent when none applied): the sampled share's denominator. */
+  ruleId?: string;
+  ratio?: number;
   decisionReason: string;
   coolingOffEndsAt?: string;
   stage: CallbackStage;
-  /** The first call whose outcome was 'completed', if any. */
+  /** The first call whose outcome was 'completed', if any (its answers may still have needed the agent). */
   completedCallAt?: string;
+  /**
+   * The call the callback was completed on, once it was completed by phone: the last call whose
+   * outcome was 'completed' (the confirming call when the first call's answers needed the agent).
+   * The compliance figures count it against the cooling-off end.
+   */
+  successfulCallAt?: string;
   /** How the callback was done, once it was. */
   completedBy?: 'phone' | FallbackKind;
   attemptsMade: number;
   fallback?: FallbackRecord;
   waiver?: WaiverRecord;
   ticketIds: string[];
+  /** When the case went up to the branch as unresolved, if it did. */
+  escalatedAt?: string;
   closedAt?: string;
   revision: number;
   updatedAt: string;
@@ -125,7 +136,7 @@ export function ticketEvidenceOf(state: TicketState, written: { revision: number
 /** The projection row of a policy, from its workflow's state (no personal data is copied). */
 export function callbackRecordOf(contract: Contract, state: CallbackState, written: { startedAt: string; revision: number; at: string }): CallbackRecord {
   const { startedAt, revision, at } = written;
-  const completedCall = state.attempts.find((a) => a.outcome === 'completed');
+  const completedCalls = state.attempts.filter((a) => a.outcome === 'completed');
   return {
     policyNo: contract.policyNo,
     channel: contract.channel,
@@ -139,15 +150,19 @@ export function callbackRecordOf(contract: Contract, state: CallbackState, writt
     receiptSignedOn: contract.receiptSignedOn,
     startedAt,
     required: state.decision?.required ?? false,
+    ruleId: state.decision?.ruleId ?? undefined,
+    ratio: state.decision?.ruleId ? state.decision.ratio : undefined,
     decisionReason: state.decision?.reason ?? '',
     coolingOffEndsAt: state.coolingOff?.endsAt,
     stage: state.stage,
-    completedCallAt: completedCall?.recordedAt,
+    completedCallAt: completedCalls[0]?.recordedAt,
+    successfulCallAt: state.completedBy === 'phone' ? completedCalls.at(-1)?.recordedAt : undefined,
     completedBy: state.completedBy,
     attemptsMade: state.attemptsMade,
     fallback: state.fallback,
     waiver: state.waiver,
     ticketIds: state.tickets.map((t) => t.ticketId),
+    escalatedAt: state.escalation?.at,
     closedAt: state.closedAt,
     revision,
     updatedAt: at,

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS, PRODUCT_TYPES, type Contract } from './contract';
-import { isSampled, sampleValue } from './sampling';
+import { drawText, isDrawn, selectedAfter, type SamplingDraw } from './sampling';
 
 const ratioSchema = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 
@@ -50,12 +50,10 @@ const regionalOverrideSchema = z
   })
   .strict();
 
-/**
- * `samplingSalt` is mixed into every sample value (see sampling.ts); changing it re-draws the sample.
- */
 export const callbackRulesConfigSchema = z
   .object({
-    samplingSalt: z.string().min(1),
+    /** No longer used: the sample is a systematic draw (sampling.ts). Accepted so older files still load. */
+    samplingSalt: z.string().min(1).optional(),
     rules: z.array(ruleSchema).min(1, 'must list at least one rule'),
     regionalOverrides: z.array(regionalOverrideSchema),
   })
@@ -88,46 +86,77 @@ export type CallbackContract = Pick<Contract, 'policyNo' | 'channel' | 'productT
 
 /**
  * Kept with the policy as the reason it needed (or did not need) a callback.
- * `sampleValue` is computed whenever a rule applies, also at ratio 1 where it cannot change the
- * outcome, so every decision under a rule has the same shape; it is null only when no rule applies.
- * `ratio` is the effective ratio (0 when no rule applies).
+ * `ratio` is the effective ratio (0 when no rule applies). `draw` is the policy's place in its
+ * scope's systematic draw (sampling.ts), present when the ratio is strictly between 0 and 1; at
+ * ratio 1 every policy is taken and nothing is drawn. `sampleValue` is the draw's selected share
+ * after this policy (selected / position, never below the ratio), null when nothing was drawn.
  */
 export interface CallbackDecision {
   required: boolean;
   ruleId: string | null;
   ratio: number;
   sampleValue: number | null;
+  draw?: SamplingDraw | null;
   /** The override that raised the ratio, or null if none raised it. */
   regionalOverride: { regionPrefix: string; authority: string; ratio: number } | null;
   reason: string;
 }
 
-/** Pure: the same contract and config always give the same decision. */
-export function decideCallback(contract: CallbackContract, config: CallbackRulesConfig): CallbackDecision {
+interface RuleMatch {
+  rule: CallbackRule;
+  ratio: number;
+  /** The override that raised the ratio. */
+  raising: RegionalOverride | null;
+  /** Every override naming the rule for the contract's region. */
+  overrides: RegionalOverride[];
+}
+
+/** The rule (first match in config order) and its effective ratio, or why none applies. */
+function matchRule(contract: CallbackContract, config: CallbackRulesConfig): RuleMatch | { misses: string[] } {
   const misses: string[] = [];
   const rule = config.rules.find((r) => {
     const miss = mismatch(r, contract);
     if (miss) misses.push(`${r.id}: ${miss}`);
     return miss === null;
   });
+  if (!rule) return { misses };
+  const overrides = config.regionalOverrides.filter((o) => contract.regionCode.startsWith(o.regionPrefix) && o.ruleIds.includes(rule.id));
+  // Highest ratio wins; among equal ratios the first in config order is the one reported.
+  const raising = overrides.reduce<RegionalOverride | null>((best, o) => (o.ratio > (best?.ratio ?? rule.ratio) ? o : best), null);
+  return { rule, ratio: raising?.ratio ?? rule.ratio, raising, overrides };
+}
 
-  if (!rule) {
+/**
+ * What the assessment must draw before deciding: the rule and ratio of a sampled contract, or null
+ * when no rule applies or the ratio takes every policy (1) or none (0).
+ */
+export function drawNeeded(contract: CallbackContract, config: CallbackRulesConfig): { ruleId: string; ratio: number; ruleRatio: number } | null {
+  const match = matchRule(contract, config);
+  if (!('rule' in match) || match.ratio <= 0 || match.ratio >= 1) return null;
+  return { ruleId: match.rule.id, ratio: match.ratio, ruleRatio: match.rule.ratio };
+}
+
+/**
+ * Pure: the same contract, config and draw always give the same decision. A sampled contract (see
+ * drawNeeded) needs its draw, taken by the assessment activity from the system of record.
+ */
+export function decideCallback(contract: CallbackContract, config: CallbackRulesConfig, draw?: SamplingDraw): CallbackDecision {
+  const match = matchRule(contract, config);
+  if (!('rule' in match)) {
     return {
       required: false,
       ruleId: null,
       ratio: 0,
       sampleValue: null,
+      draw: null,
       regionalOverride: null,
-      reason: `no rule applies to ${contract.channel} ${contract.productType}, term ${contract.termMonths} months (${misses.join('; ')}): no callback required`,
+      reason: `no rule applies to ${contract.channel} ${contract.productType}, term ${contract.termMonths} months (${match.misses.join('; ')}): no callback required`,
     };
   }
-
-  const overrides = config.regionalOverrides.filter((o) => contract.regionCode.startsWith(o.regionPrefix) && o.ruleIds.includes(rule.id));
-  // Highest ratio wins; among equal ratios the first in config order is the one reported.
-  const raising = overrides.reduce<RegionalOverride | null>((best, o) => (o.ratio > (best?.ratio ?? rule.ratio) ? o : best), null);
-  const ratio = raising?.ratio ?? rule.ratio;
-  const value = sampleValue(contract.policyNo, config.samplingSalt);
-  const required = isSampled(value, ratio);
+  const { rule, ratio, raising, overrides } = match;
+  const sampled = ratio > 0 && ratio < 1;
+  if (sampled && !draw) throw new Error(`${rule.id} samples ${contract.policyNo} at ratio ${ratio}: decide it with its draw (drawNeeded)`);
+  const required = ratio >= 1 || (sampled && isDrawn(draw!.position, ratio));
 
   let ratioText = `at ratio ${ratio}`;
   if (raising) {
@@ -139,15 +168,16 @@ export function decideCallback(contract: CallbackContract, config: CallbackRules
   const outcome =
     ratio >= 1
       ? 'every policy, callback required'
-      : required
-        ? `sample ${formatSample(value, ratio)} < ${ratio}, callback required`
-        : `sample ${formatSample(value, ratio)} ≥ ${ratio}, not sampled, no callback required`;
+      : ratio <= 0
+        ? 'no policy, no callback required'
+        : `${drawText(draw!, ratio)}, ${required ? 'callback required' : 'no callback required'}`;
 
   return {
     required,
     ruleId: rule.id,
     ratio,
-    sampleValue: value,
+    sampleValue: sampled ? selectedAfter(draw!.position, ratio) / draw!.position : null,
+    draw: sampled ? draw! : null,
     regionalOverride: raising ? { regionPrefix: raising.regionPrefix, authority: raising.authority, ratio: raising.ratio } : null,
     reason: `${rule.id} "${rule.description}" ${ratioText}: ${outcome}`,
   };
@@ -165,16 +195,4 @@ function mismatch(rule: CallbackRule, c: CallbackContract): string | null {
   }
   if (m.maxTermMonths !== undefined && c.termMonths > m.maxTermMonths) return `term ${c.termMonths} months > ${m.maxTermMonths}`;
   return null;
-}
-
-/**
- * Four decimals, truncated rather than rounded, with more digits when needed, so the printed value
- * never appears on the other side of the ratio it is compared with. The full value is in sampleValue.
- */
-function formatSample(value: number, ratio: number): string {
-  for (let digits = 4; digits <= 16; digits++) {
-    const text = (Math.floor(value * 10 ** digits) / 10 ** digits).toFixed(digits);
-    if (Number(text) < ratio === value < ratio) return text;
-  }
-  return String(value);
 }

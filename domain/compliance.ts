@@ -1,17 +1,27 @@
 /**
- * The compliance figures of one office (branch, central sub-branch or tier-4 office) for one period,
- * computed from projection records alone (domain/callback-record.ts). Pure: the same records and
- * the same period always give the same figures, whenever they are asked for.
+ * The compliance figures of one office (branch, central sub-branch or tier-4 office) for one period.
+ * Counted in two ways that must agree: in memory from projection records (computeCompliance, pure:
+ * the same records and period always give the same figures), and in SQL over the office's period
+ * only (stores/evidence-queries.ts). Both produce the same ComplianceCounts, and figuresOf turns
+ * those into the figures, so each derived number is computed once.
  *
  * The period is placed by fixed business dates, never by "now":
- *   - a policy belongs to the period its receipt was signed in (回执签收日, the day the cooling-off
- *     period counts from); records written before that date was kept fall back to the local date the
- *     callback started;
+ *   - a policy belongs to the period of its callback date (domain/callback-month.ts: the day its
+ *     receipt was signed, 回执签收日, else the local day its callback started): the same definition
+ *     as the fallback cap's office-month and the sampling draw's scope;
  *   - a ticket belongs to the period it was opened in (local date).
  * A record's state is its last write, so figures of a period still in progress grow as cases close;
  * a closed period's figures stay put.
+ *
+ * "Called inside the cooling-off period" (犹豫期内电话回访成功) counts a SUCCESSFUL phone callback only:
+ * the callback ended completed by phone (stage COMPLETED, recording verified, completedBy 'phone')
+ * and the call it was completed on (successfulCallAt: the last call whose outcome was 'completed',
+ * the confirming call when the first call's answers needed the agent) was recorded before the
+ * cooling-off period ended. A call that reached someone other than the policyholder, or whose
+ * answers left problems unresolved, does not count, however early it was.
  */
 import { z } from 'zod';
+import { callbackDateOf } from './callback-month';
 import type { CallbackRecord, TicketRecord } from './callback-record';
 import { isValidLocalDate, localDateOf, type LocalDate } from './local-time';
 import { TICKET_TYPES, type TicketType } from './transfer-reasons';
@@ -55,8 +65,12 @@ export interface ComplianceFigures {
   /** Policies a rule (R1-R4) requires a callback for: the denominator of everything below. */
   needingCallback: number;
   notRequired: number;
-  /** A completed phone call before the cooling-off period ended, over policies needing a callback. */
+  /**
+   * Successful phone callbacks inside the cooling-off period (see the header: completed by phone, on a
+   * call recorded before the period ended), over policies needing a callback.
+   */
   calledInCoolingOff: Ratio;
+  /** Completed callbacks by the channel they were completed through. */
   completed: { total: number; byPhone: number; byLetter: number; byOnsite: number };
   /** The legitimate exclusions: a signed waiver accepted, or the policyholder refused on the call. */
   exclusions: { waived: number; refused: number };
@@ -64,8 +78,21 @@ export interface ComplianceFigures {
   successRate: Ratio;
   /** Still open: a call, ticket, receipt or recording outstanding. */
   open: number;
-  /** Closed without a callback and not excluded: unreachable, escalated to the branch, problems unresolved. */
+  /** Closed without a callback and not excluded: unreachable, closed by the branch, problems unresolved. */
   unsuccessful: number;
+  /**
+   * Cases that went up to the branch (escalated: a deadline passed, a loop bound was reached, no
+   * fallback allowed); of those, still unresolved (open, with the branch) and closed by the branch's
+   * decision. The rest completed late (a recording or receipt arrived) or were waived.
+   */
+  escalation: { escalated: number; unresolved: number; closedByBranch: number };
+  /**
+   * Sampled rules (0 < ratio < 1, R3 and its regional raises): per rule and ratio, the policies it
+   * applied to and those drawn for a callback. The systematic draw (domain/sampling.ts) keeps the
+   * share at or above the ratio in every tier-4 office and callback month, so a whole-month period
+   * of any office shows atLeastRatio.
+   */
+  sampling: { ruleId: string; ratio: number; called: Ratio; atLeastRatio: boolean }[];
   /** Letter + on-site callbacks granted, over policies needing a callback, against the cap. */
   fallback: Ratio & { letter: number; onsite: number; refused: number; cap: number; withinCap: boolean };
   tickets: {
@@ -80,6 +107,33 @@ export interface ComplianceFigures {
   };
 }
 
+/**
+ * The counts the figures are made of (every one over the office's policies or tickets of the period),
+ * counted in memory by computeCompliance or in SQL by stores/evidence-queries.ts.
+ */
+export interface ComplianceCounts {
+  policies: number;
+  /** Policies a rule requires a callback for; every count below but `sampling` is of these. */
+  needing: number;
+  completed: number;
+  completedBy: { phone: number; letter: number; onsite: number };
+  waived: number;
+  refused: number;
+  /** Not closed: no closedAt and not COMPLETED, WAIVED or REFUSED. */
+  open: number;
+  /** Closed, and not COMPLETED, WAIVED or REFUSED. */
+  unsuccessful: number;
+  calledInCoolingOff: number;
+  fallbackGranted: { letter: number; onsite: number };
+  fallbackRefused: number;
+  escalated: number;
+  unresolved: number;
+  closedByBranch: number;
+  /** Of all the period's policies (required or not) under a sampled rule: per rule and ratio. */
+  sampling: { ruleId: string; ratio: number; eligible: number; required: number }[];
+  tickets: { opened: number; byType: Record<TicketType, number>; replied: number; repliedOnTime: number; overdue: number; overdueUnreplied: number };
+}
+
 function ratio(count: number, of: number): Ratio {
   return { count, of, rate: of > 0 ? count / of : undefined };
 }
@@ -91,12 +145,122 @@ function levelOf(record: Pick<CallbackRecord, OfficeLevel>, office: string): Off
   return undefined;
 }
 
-/** The business date that places a policy in a period. */
-export function policyPeriodDate(record: CallbackRecord, timeZone: string): LocalDate {
-  return record.receiptSignedOn ?? localDateOf(new Date(record.startedAt), timeZone);
+const inPeriod = (date: LocalDate, q: ComplianceQuery) => date >= q.from && date <= q.to;
+const CLOSING_STAGES: readonly string[] = ['COMPLETED', 'WAIVED', 'REFUSED'];
+
+/** A successful phone callback inside the cooling-off period: the definition in the header. */
+export function calledInCoolingOff(r: CallbackRecord): boolean {
+  return (
+    r.stage === 'COMPLETED' &&
+    r.completedBy === 'phone' &&
+    r.successfulCallAt !== undefined &&
+    r.coolingOffEndsAt !== undefined &&
+    Date.parse(r.successfulCallAt) < Date.parse(r.coolingOffEndsAt)
+  );
 }
 
-const inPeriod = (date: LocalDate, q: ComplianceQuery) => date >= q.from && date <= q.to;
+/** A rule that samples: a draw decides (domain/sampling.ts). */
+export const isSampledRatio = (ratio: number | undefined): ratio is number => ratio !== undefined && ratio > 0 && ratio < 1;
+
+export function checkPeriod(query: ComplianceQuery): void {
+  if (query.to < query.from) throw new RangeError(`the period ends (${query.to}) before it starts (${query.from})`);
+}
+
+/** The counts over records already in memory: the office's own (at any level) of the period are kept. */
+export function countCompliance(callbacks: readonly CallbackRecord[], tickets: readonly TicketRecord[], query: ComplianceQuery, timeZone: string): { counts: ComplianceCounts; level?: OfficeLevel } {
+  checkPeriod(query);
+  const policies = callbacks.filter((r) => levelOf(r, query.office) && inPeriod(callbackDateOf(r, timeZone), query));
+  const opened = tickets.filter((t) => levelOf(t, query.office) && inPeriod(localDateOf(new Date(t.openedAt), timeZone), query));
+  const level = policies.map((r) => levelOf(r, query.office)).concat(opened.map((t) => levelOf(t, query.office)))[0];
+
+  const needing = policies.filter((r) => r.required);
+  const count = (pred: (r: CallbackRecord) => boolean) => needing.filter(pred).length;
+  const closed = (r: CallbackRecord) => r.closedAt !== undefined || CLOSING_STAGES.includes(r.stage);
+  const completedBy = (by: CallbackRecord['completedBy']) => count((r) => r.stage === 'COMPLETED' && r.completedBy === by);
+  const granted = (kind: string) => count((r) => r.fallback?.granted === true && r.fallback.kind === kind);
+
+  const scopes = new Map<string, { ruleId: string; ratio: number; eligible: number; required: number }>();
+  for (const r of policies) {
+    if (r.ruleId === undefined || !isSampledRatio(r.ratio)) continue;
+    const key = `${r.ruleId} ${r.ratio}`;
+    const scope = scopes.get(key) ?? { ruleId: r.ruleId, ratio: r.ratio, eligible: 0, required: 0 };
+    scope.eligible++;
+    if (r.required) scope.required++;
+    scopes.set(key, scope);
+  }
+
+  const replied = opened.filter((t) => t.repliedAt !== undefined);
+  const byType = Object.fromEntries(TICKET_TYPES.map((type) => [type, opened.filter((t) => t.type === type).length])) as Record<TicketType, number>;
+  return {
+    level,
+    counts: {
+      policies: policies.length,
+      needing: needing.length,
+      completed: count((r) => r.stage === 'COMPLETED'),
+      completedBy: { phone: completedBy('phone'), letter: completedBy('letter'), onsite: completedBy('onsite') },
+      waived: count((r) => r.stage === 'WAIVED'),
+      refused: count((r) => r.stage === 'REFUSED'),
+      open: count((r) => !closed(r)),
+      unsuccessful: count((r) => closed(r) && !CLOSING_STAGES.includes(r.stage)),
+      calledInCoolingOff: count(calledInCoolingOff),
+      fallbackGranted: { letter: granted('letter'), onsite: granted('onsite') },
+      fallbackRefused: count((r) => r.fallback !== undefined && !r.fallback.granted),
+      escalated: count((r) => r.escalatedAt !== undefined),
+      unresolved: count((r) => r.stage === 'UNRESOLVED'),
+      closedByBranch: count((r) => r.stage === 'CLOSED_BY_BRANCH'),
+      sampling: [...scopes.values()],
+      tickets: {
+        opened: opened.length,
+        byType,
+        replied: replied.length,
+        repliedOnTime: replied.filter((t) => !t.replyLate).length,
+        overdue: opened.filter((t) => t.overdue).length,
+        overdueUnreplied: opened.filter((t) => t.overdue && t.repliedAt === undefined).length,
+      },
+    },
+  };
+}
+
+/** The figures from their counts: every ratio and comparison, in one place for both ways of counting. */
+export function figuresOf(counts: ComplianceCounts, query: ComplianceQuery, level: OfficeLevel | undefined, options: ComplianceOptions): ComplianceFigures {
+  const c = counts;
+  const grantedTotal = c.fallbackGranted.letter + c.fallbackGranted.onsite;
+  const fallbackShare = ratio(grantedTotal, c.needing);
+  const sampling = [...c.sampling]
+    .sort((a, b) => (a.ruleId === b.ruleId ? a.ratio - b.ratio : a.ruleId < b.ruleId ? -1 : 1))
+    .map((s) => ({ ruleId: s.ruleId, ratio: s.ratio, called: ratio(s.required, s.eligible), atLeastRatio: s.required >= s.eligible * s.ratio - 1e-9 }));
+  return {
+    office: query.office,
+    level,
+    period: { from: query.from, to: query.to, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
+    policies: c.policies,
+    needingCallback: c.needing,
+    notRequired: c.policies - c.needing,
+    calledInCoolingOff: ratio(c.calledInCoolingOff, c.needing),
+    completed: { total: c.completed, byPhone: c.completedBy.phone, byLetter: c.completedBy.letter, byOnsite: c.completedBy.onsite },
+    exclusions: { waived: c.waived, refused: c.refused },
+    successRate: ratio(c.completed, c.needing - c.waived - c.refused),
+    open: c.open,
+    unsuccessful: c.unsuccessful,
+    escalation: { escalated: c.escalated, unresolved: c.unresolved, closedByBranch: c.closedByBranch },
+    sampling,
+    fallback: {
+      ...fallbackShare,
+      letter: c.fallbackGranted.letter,
+      onsite: c.fallbackGranted.onsite,
+      refused: c.fallbackRefused,
+      cap: options.maxShare,
+      withinCap: (fallbackShare.rate ?? 0) <= options.maxShare + 1e-9,
+    },
+    tickets: {
+      opened: c.tickets.opened,
+      byType: c.tickets.byType,
+      repliedOnTime: ratio(c.tickets.repliedOnTime, c.tickets.replied),
+      overdue: c.tickets.overdue,
+      overdueUnreplied: c.tickets.overdueUnreplied,
+    },
+  };
+}
 
 export function computeCompliance(
   callbacks: readonly CallbackRecord[],
@@ -104,53 +268,8 @@ export function computeCompliance(
   query: ComplianceQuery,
   options: ComplianceOptions,
 ): ComplianceFigures {
-  if (query.to < query.from) throw new RangeError(`the period ends (${query.to}) before it starts (${query.from})`);
-  const policies = callbacks.filter((r) => levelOf(r, query.office) && inPeriod(policyPeriodDate(r, options.timeZone), query));
-  const opened = tickets.filter((t) => levelOf(t, query.office) && inPeriod(localDateOf(new Date(t.openedAt), options.timeZone), query));
-  const level = policies.map((r) => levelOf(r, query.office)).concat(opened.map((t) => levelOf(t, query.office)))[0];
-
-  const needing = policies.filter((r) => r.required);
-  const count = (pred: (r: CallbackRecord) => boolean) => needing.filter(pred).length;
-  const completed = (by?: CallbackRecord['completedBy']) => count((r) => r.stage === 'COMPLETED' && (by === undefined || r.completedBy === by));
-  const waived = count((r) => r.stage === 'WAIVED');
-  const refused = count((r) => r.stage === 'REFUSED');
-  const closed = (r: CallbackRecord) => r.closedAt !== undefined || ['COMPLETED', 'WAIVED', 'REFUSED'].includes(r.stage);
-  const calledInTime = count((r) => r.completedCallAt !== undefined && r.coolingOffEndsAt !== undefined && r.completedCallAt < r.coolingOffEndsAt);
-  const granted = needing.filter((r) => r.fallback?.granted);
-  const fallbackShare = ratio(granted.length, needing.length);
-
-  const replied = opened.filter((t) => t.repliedAt !== undefined);
-  const byType = Object.fromEntries(TICKET_TYPES.map((type) => [type, opened.filter((t) => t.type === type).length])) as Record<TicketType, number>;
-
-  return {
-    office: query.office,
-    level,
-    period: { from: query.from, to: query.to, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
-    policies: policies.length,
-    needingCallback: needing.length,
-    notRequired: policies.length - needing.length,
-    calledInCoolingOff: ratio(calledInTime, needing.length),
-    completed: { total: completed(), byPhone: completed('phone'), byLetter: completed('letter'), byOnsite: completed('onsite') },
-    exclusions: { waived, refused },
-    successRate: ratio(completed(), needing.length - waived - refused),
-    open: count((r) => !closed(r)),
-    unsuccessful: count((r) => closed(r) && !['COMPLETED', 'WAIVED', 'REFUSED'].includes(r.stage)),
-    fallback: {
-      ...fallbackShare,
-      letter: granted.filter((r) => r.fallback!.kind === 'letter').length,
-      onsite: granted.filter((r) => r.fallback!.kind === 'onsite').length,
-      refused: count((r) => r.fallback !== undefined && !r.fallback.granted),
-      cap: options.maxShare,
-      withinCap: (fallbackShare.rate ?? 0) <= options.maxShare + 1e-9,
-    },
-    tickets: {
-      opened: opened.length,
-      byType,
-      repliedOnTime: ratio(replied.filter((t) => !t.replyLate).length, replied.length),
-      overdue: opened.filter((t) => t.overdue).length,
-      overdueUnreplied: opened.filter((t) => t.overdue && t.repliedAt === undefined).length,
-    },
-  };
+  const { counts, level } = countCompliance(callbacks, tickets, query, options.timeZone);
+  return figuresOf(counts, query, level, options);
 }
 
 /** The figures as labelled rows (指标, 数值), for the table, CSV and .xlsx renderings. */
@@ -162,13 +281,23 @@ export function complianceRows(f: ComplianceFigures): [label: string, value: str
     ['保单 policies', String(f.policies)],
     ['需回访 needing a callback', String(f.needingCallback)],
     ['无需回访 not required', String(f.notRequired)],
-    ['犹豫期内电话回访成功 called inside the cooling-off period', pct(f.calledInCoolingOff)],
+    ['犹豫期内电话回访成功 completed by phone on a call inside the cooling-off period', pct(f.calledInCoolingOff)],
     ['回访成功 completed (phone / letter / on-site)', `${f.completed.total} (${f.completed.byPhone} / ${f.completed.byLetter} / ${f.completed.byOnsite})`],
+    ['  电话回访成功 completed by phone', String(f.completed.byPhone)],
+    ['  信函回访成功 completed by letter', String(f.completed.byLetter)],
+    ['  上门回访成功 completed on site', String(f.completed.byOnsite)],
     ['免回访 waived', String(f.exclusions.waived)],
     ['拒绝回访 refused', String(f.exclusions.refused)],
     ['回访成功率 success rate (exclusions removed)', pct(f.successRate)],
     ['处理中 open', String(f.open)],
     ['回访失败 unsuccessful (closed)', String(f.unsuccessful)],
+    ['上报分公司 escalated to the branch', String(f.escalation.escalated)],
+    ['  待分公司处理 unresolved (with the branch)', String(f.escalation.unresolved)],
+    ['  分公司决定结案 closed by the branch', String(f.escalation.closedByBranch)],
+    ...f.sampling.map((s): [string, string] => [
+      `抽样回访 ${s.ruleId} sampled share (比例 ratio ${s.ratio})`,
+      `${pct(s.called)}, ${s.atLeastRatio ? 'at or above' : 'BELOW'} the ratio`,
+    ]),
     ['信函+上门 letter + on-site share', `${pct(f.fallback)}, cap ${(f.fallback.cap * 100).toFixed(0)}%, ${f.fallback.withinCap ? 'within' : 'ABOVE'} the cap`],
     ['信函 / 上门 letter / on-site', `${f.fallback.letter} / ${f.fallback.onsite}`],
     ['信函上门未获准 fallback refused (region, cap)', String(f.fallback.refused)],

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callbackRulesConfigSchema, decideCallback, type CallbackContract, type CallbackRulesConfig } from '../domain/callback-rules';
+import { callbackRulesConfigSchema, decideCallback, drawNeeded, type CallbackContract, type CallbackRulesConfig } from '../domain/callback-rules';
 import { toFieldErrors } from '../domain/validation';
-import { isSampled, sampleValue } from '../domain/sampling';
+import { drawText, isDrawn, samplingScope, selectedAfter } from '../domain/sampling';
 
 // The shipped defaults are what is tested.
 const rawConfig: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'config', 'callback-rules.json'), 'utf8'));
@@ -22,28 +22,41 @@ function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-describe('sampling', () => {
-  it('gives the same value for the same policy and salt, a different one for another salt', () => {
-    expect(sampleValue('B202600000001', 's1')).toBe(sampleValue('B202600000001', 's1'));
-    expect(sampleValue('B202600000001', 's1')).not.toBe(sampleValue('B202600000001', 's2'));
+describe('systematic sampling', () => {
+  it('selects the n-th policy when ceil(n·ratio) grows: at 0.5 the 1st, 3rd, 5th …', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => isDrawn(n, 0.5))).toEqual([true, false, true, false, true, false, true, false]);
+    expect([1, 2, 3, 4, 5].map((n) => isDrawn(n, 0.8))).toEqual([true, true, true, true, false]);
+    expect(selectedAfter(5, 0.5)).toBe(3);
+    expect(selectedAfter(7, 0.5)).toBe(4);
   });
 
-  it('is the first 52 bits of SHA-256("salt:policyNo") over 2^52, in [0,1)', () => {
-    const { createHash } = require('node:crypto') as typeof import('node:crypto');
-    const hex = createHash('sha256').update('salt:B202600000001').digest('hex');
-    expect(sampleValue('B202600000001', 'salt')).toBe(parseInt(hex.slice(0, 13), 16) / 2 ** 52);
-    for (const no of policyNos.slice(0, 1000)) {
-      const v = sampleValue(no, 'x');
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThan(1);
+  it.each([0.5, 0.8, 0.3, 0.1, 0.7, 0.35, 1 / 3, 0.999])('never falls below the ratio %p after any number of draws, and exceeds it by less than one policy', (ratio) => {
+    let selected = 0;
+    for (let n = 1; n <= 2000; n++) {
+      if (isDrawn(n, ratio)) selected++;
+      expect(selected).toBe(selectedAfter(n, ratio));
+      expect(selected).toBeGreaterThanOrEqual(n * ratio - 1e-9);
+      expect(selected).toBeLessThan(n * ratio + 1);
     }
   });
 
-  it('selects below the ratio: ratio 1 takes everyone, ratio 0 no one', () => {
-    expect(isSampled(0.3, 0.5)).toBe(true);
-    expect(isSampled(0.5, 0.5)).toBe(false);
-    expect(isSampled(0.999999, 1)).toBe(true);
-    expect(isSampled(0, 0)).toBe(false);
+  it('decimal products are not rounded up by binary floating point (0.3 × 10 is 3, not 4)', () => {
+    expect(selectedAfter(10, 0.3)).toBe(3);
+    expect(selectedAfter(100, 0.7)).toBe(70);
+  });
+
+  it('ratio 1 takes everyone, ratio 0 no one; bad positions and ratios are named', () => {
+    expect([1, 2, 3].every((n) => isDrawn(n, 1))).toBe(true);
+    expect([1, 2, 3].some((n) => isDrawn(n, 0))).toBe(false);
+    expect(() => isDrawn(0, 0.5)).toThrow(/position must be a whole number ≥ 1/);
+    expect(() => selectedAfter(3, 1.5)).toThrow(/ratio must be between 0 and 1/);
+  });
+
+  it('names the scope by rule, tier-4 office and callback month, apart per ratio', () => {
+    expect(samplingScope('R3', 'SH-PD-01', '2026-12', 0.5, 0.5)).toBe('R3 SH-PD-01 2026-12');
+    expect(samplingScope('R3', 'SH-PD-01', '2026-12', 0.8, 0.5)).toBe('R3 SH-PD-01 2026-12 @0.8');
+    expect(drawText({ scope: 'R3 SH-PD-01 2026-12', position: 7 }, 0.5)).toBe('draw 7 of R3 SH-PD-01 2026-12: selected (4 of 7 ≥ 0.5)');
+    expect(drawText({ scope: 'R3 SH-PD-01 2026-12', position: 8 }, 0.5)).toBe('draw 8 of R3 SH-PD-01 2026-12: not selected (4 of 8 ≥ 0.5 without it)');
   });
 });
 
@@ -62,7 +75,8 @@ describe('R1 agency policies over one year', () => {
   it('requires a callback for an agency policy of 240 months, without sampling', () => {
     const d = decideCallback(base, config);
     expect(d).toMatchObject({ required: true, ruleId: 'R1', ratio: 1, regionalOverride: null });
-    expect(d.sampleValue).toBe(sampleValue(base.policyNo, config.samplingSalt));
+    expect(d).toMatchObject({ sampleValue: null, draw: null });
+    expect(drawNeeded(base, config)).toBeNull();
     expect(d.reason).toMatch(/^R1 .* at ratio 1: every policy, callback required$/);
   });
 
@@ -77,6 +91,7 @@ describe('R1 agency policies over one year', () => {
       ruleId: null,
       ratio: 0,
       sampleValue: null,
+      draw: null,
       regionalOverride: null,
       reason: expect.stringMatching(/^no rule applies .*no callback required$/),
     });
@@ -101,64 +116,47 @@ describe('R2 bancassurance new-type products', () => {
 
 describe('R3 other bancassurance', () => {
   const bank = { ...base, channel: 'bancassurance' as const, productType: 'traditional' as const };
+  const scope = 'R3 SH-PD-01 2026-12';
 
-  it('samples at 0.5 and explains the comparison', () => {
-    const decisions = policyNos.slice(0, 200).map((policyNo) => decideCallback({ ...bank, policyNo }, config));
-    for (const d of decisions) {
-      expect(d.ruleId).toBe('R3');
-      expect(d.ratio).toBe(0.5);
-      expect(d.required).toBe(d.sampleValue! < 0.5);
-      expect(d.reason).toMatch(
-        d.required
-          ? /^R3 "other bancassurance" at ratio 0\.5: sample 0\.\d{4,} < 0\.5, callback required$/
-          : /^R3 "other bancassurance" at ratio 0\.5: sample 0\.\d{4,} ≥ 0\.5, not sampled, no callback required$/,
-      );
-    }
-    expect(decisions.some((d) => d.required)).toBe(true);
-    expect(decisions.some((d) => !d.required)).toBe(true);
+  it('needs a draw, and decides by its position, saying what was drawn', () => {
+    expect(drawNeeded(bank, config)).toEqual({ ruleId: 'R3', ratio: 0.5, ruleRatio: 0.5 });
+    expect(() => decideCallback(bank, config)).toThrow(/R3 samples P202600000001 at ratio 0\.5: decide it with its draw/);
+    const seventh = decideCallback(bank, config, { scope, position: 7 });
+    expect(seventh).toEqual({
+      required: true,
+      ruleId: 'R3',
+      ratio: 0.5,
+      sampleValue: 4 / 7,
+      draw: { scope, position: 7 },
+      regionalOverride: null,
+      reason: 'R3 "other bancassurance" at ratio 0.5: draw 7 of R3 SH-PD-01 2026-12: selected (4 of 7 ≥ 0.5), callback required',
+    });
+    const eighth = decideCallback(bank, config, { scope, position: 8 });
+    expect(eighth).toMatchObject({ required: false, sampleValue: 0.5 });
+    expect(eighth.reason).toBe('R3 "other bancassurance" at ratio 0.5: draw 8 of R3 SH-PD-01 2026-12: not selected (4 of 8 ≥ 0.5 without it), no callback required');
   });
 
-  it('gives the same decision for the same policy every time', () => {
-    const first = decideCallback({ ...bank, policyNo: 'B202600000042' }, config);
-    expect(decideCallback({ ...bank, policyNo: 'B202600000042' }, config)).toEqual(first);
+  it('a small office: 5 policies at 0.5 give 3 callbacks, and no prefix of them falls below half', () => {
+    const decisions = [1, 2, 3, 4, 5].map((position) => decideCallback({ ...bank, policyNo: `B20260000000${position}` }, config, { scope, position }));
+    expect(decisions.map((d) => d.required)).toEqual([true, false, true, false, true]);
+    decisions.forEach((_, i) => expect(decisions.slice(0, i + 1).filter((d) => d.required).length / (i + 1)).toBeGreaterThanOrEqual(0.5));
   });
 
-  it('draws a different sample under a different salt', () => {
-    const other = { ...config, samplingSalt: 'another-salt' };
-    const values = policyNos.slice(0, 100).map((policyNo) => [
-      decideCallback({ ...bank, policyNo }, config).sampleValue,
-      decideCallback({ ...bank, policyNo }, other).sampleValue,
-    ]);
-    expect(values.every(([a, b]) => a !== b)).toBe(true);
-  });
-
-  it.each([
-    ['outside Shanghai', '110105', 0.5],
-    ['in Shanghai (example R4 override)', '310115', 0.8],
-  ])('samples within one percentage point of the ratio over 10,000 policies %s', (_label, regionCode, ratio) => {
-    const required = policyNos.filter((policyNo) => decideCallback({ ...bank, policyNo, regionCode }, config).required).length;
-    expect(Math.abs(required / policyNos.length - ratio)).toBeLessThan(0.01);
+  it('gives the same decision for the same draw every time', () => {
+    expect(decideCallback(bank, config, { scope, position: 3 })).toEqual(decideCallback(bank, config, { scope, position: 3 }));
   });
 });
 
 describe('R4 regional overrides', () => {
   const bank = { ...base, channel: 'bancassurance' as const, productType: 'health' as const, regionCode: '310115' };
 
-  it('raises R3 to 0.8 in Shanghai and names the authority', () => {
-    const d = decideCallback({ ...bank, policyNo: 'B202600000007' }, config);
+  it('raises R3 to 0.8 in Shanghai, names the authority, and draws in a scope of its own', () => {
+    expect(drawNeeded(bank, config)).toEqual({ ruleId: 'R3', ratio: 0.8, ruleRatio: 0.5 });
+    const d = decideCallback({ ...bank, policyNo: 'B202600000007' }, config, { scope: 'R3 SH-PD-01 2026-12 @0.8', position: 5 });
     expect(d.ratio).toBe(0.8);
     expect(d.regionalOverride).toEqual({ regionPrefix: '31', authority: config.regionalOverrides[0].authority, ratio: 0.8 });
     expect(d.reason).toContain(`at ratio 0.8 (raised from 0.5 by ${config.regionalOverrides[0].authority} for region 31)`);
-    expect(d.required).toBe(d.sampleValue! < 0.8);
-  });
-
-  it('takes everyone a 0.5 sample takes, and more', () => {
-    for (const policyNo of policyNos.slice(0, 500)) {
-      const outside = decideCallback({ ...bank, policyNo, regionCode: '110105' }, config);
-      const inside = decideCallback({ ...bank, policyNo }, config);
-      expect(inside.sampleValue).toBe(outside.sampleValue);
-      if (outside.required) expect(inside.required).toBe(true);
-    }
+    expect(d).toMatchObject({ required: false, sampleValue: 0.8 }); // 4 of the first 5 already
   });
 
   it('does not apply to agency policies or to rules it does not name', () => {
@@ -172,16 +170,23 @@ describe('R4 regional overrides', () => {
       { regionPrefix: '31', ruleIds: ['R3'], ratio: 0.9, authority: 'province' },
       { regionPrefix: '3101', ruleIds: ['R3'], ratio: 0.7, authority: 'city' },
     ];
-    expect(decideCallback(bank, cfg)).toMatchObject({ ratio: 0.9, regionalOverride: { regionPrefix: '31', authority: 'province', ratio: 0.9 } });
+    expect(decideCallback(bank, cfg, { scope: 's', position: 1 })).toMatchObject({ ratio: 0.9, regionalOverride: { regionPrefix: '31', authority: 'province', ratio: 0.9 } });
   });
 
   it('never lowers a ratio: a lower override is ignored and the reason says so', () => {
     const cfg = clone(config);
     cfg.regionalOverrides = [{ regionPrefix: '31', ruleIds: ['R1', 'R3'], ratio: 0.3, authority: 'some bureau' }];
-    const r3 = decideCallback(bank, cfg);
+    const r3 = decideCallback(bank, cfg, { scope: 's', position: 1 });
     expect(r3).toMatchObject({ ratio: 0.5, regionalOverride: null });
     expect(r3.reason).toContain('override by some bureau for region 31 at 0.3 not applied: the higher ratio applies');
     expect(decideCallback({ ...base, regionCode: '310115' }, cfg)).toMatchObject({ required: true, ruleId: 'R1', ratio: 1 });
+  });
+
+  it('an override to 1 takes every policy without a draw', () => {
+    const cfg = clone(config);
+    cfg.regionalOverrides = [{ regionPrefix: '31', ruleIds: ['R3'], ratio: 1, authority: 'bureau' }];
+    expect(drawNeeded(bank, cfg)).toBeNull();
+    expect(decideCallback(bank, cfg)).toMatchObject({ required: true, ratio: 1, draw: null });
   });
 });
 

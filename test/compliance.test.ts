@@ -16,9 +16,11 @@ import { runCli } from '../cli/main';
 import { HuifangClient } from '../client/huifang-client';
 import { loadSettings } from '../config/settings';
 import type { CallbackRecord, TicketRecord } from '../domain/callback-record';
-import { computeCompliance, type ComplianceFigures } from '../domain/compliance';
+import { complianceRows, computeCompliance, type ComplianceFigures } from '../domain/compliance';
 import type { TicketType } from '../domain/transfer-reasons';
 import { xlsxRows } from './helpers/xlsx';
+import { complianceFromEvidence, countOfficeMonth } from '../stores/evidence-queries';
+import { createFallbackActivities } from '../activities/fallback';
 
 const TZ = 'Asia/Shanghai';
 const OPTIONS = { timeZone: TZ, maxShare: 0.15 };
@@ -32,24 +34,30 @@ const ORG: Record<string, { branch: string; centralSubBranch: string }> = {
 };
 
 type Kind =
-  | 'phone-in-time' // completed call before the cooling-off end, recording in
-  | 'phone-late' // completed call after the cooling-off end
+  | 'phone-in-time' // completed by phone, on a call before the cooling-off end, recording in (R1)
+  | 'r3-in-time' // the same, under R3 (drawn at ratio 0.5)
+  | 'phone-late' // completed by phone, on a call after the cooling-off end
+  | 'phone-confirmed-late' // first call in time found someone other than the policyholder; the confirming call came after the end
   | 'letter'
   | 'onsite'
   | 'waived'
   | 'refused'
-  | 'escalated-cap' // letter refused by the cap, escalated
-  | 'escalated-region' // region forbids both kinds, escalated
+  | 'escalated-cap' // letter refused by the cap, escalated: still with the branch (UNRESOLVED, open)
+  | 'escalated-region' // region forbids both kinds, escalated, closed by the branch
+  | 'escalated-late-recording' // escalated for a missing recording, which then arrived: completed by phone in time
   | 'awaiting-call'
   | 'awaiting-receipt' // letter granted, receipt outstanding
-  | 'problem-found' // call completed, level-1 problems unresolved
-  | 'not-required';
+  | 'problem-found' // call completed in time, level-1 problems left after the last ticket, escalated, closed by the branch
+  | 'not-required'; // R3, not drawn
+
+const IN_TIME = '2026-12-04T02:00:00.000Z';
+const LATE = '2026-12-21T02:00:00.000Z'; // after the cooling-off end below
 
 let seq = 0;
 function policy(tier4Office: string, kind: Kind, receiptSignedOn: string): CallbackRecord {
   const n = ++seq;
   const coolingOffEndsAt = '2026-12-20T16:00:00.000Z';
-  const closed = !['awaiting-call', 'awaiting-receipt'].includes(kind);
+  const closed = !['awaiting-call', 'awaiting-receipt', 'escalated-cap'].includes(kind);
   const base: CallbackRecord = {
     policyNo: `P2026110${String(n).padStart(5, '0')}`,
     channel: 'agency',
@@ -63,7 +71,9 @@ function policy(tier4Office: string, kind: Kind, receiptSignedOn: string): Callb
     // Deliberately not in the period's month: the receipt date places a policy, not the start.
     startedAt: '2026-12-02T02:00:00.000Z',
     required: kind !== 'not-required',
-    decisionReason: kind === 'not-required' ? 'R3 not sampled' : 'R1',
+    ruleId: 'R1',
+    ratio: 1,
+    decisionReason: 'R1',
     coolingOffEndsAt,
     stage: 'COMPLETED',
     attemptsMade: 1,
@@ -79,11 +89,17 @@ function policy(tier4Office: string, kind: Kind, receiptSignedOn: string): Callb
     granted,
     refusal: granted ? undefined : 'refused',
   });
+  const escalatedAt = '2026-12-06T02:00:00.000Z';
+  const r3 = { ruleId: 'R3', ratio: 0.5 };
   switch (kind) {
     case 'phone-in-time':
-      return { ...base, completedCallAt: '2026-12-04T02:00:00.000Z', completedBy: 'phone' };
+      return { ...base, completedCallAt: IN_TIME, successfulCallAt: IN_TIME, completedBy: 'phone' };
+    case 'r3-in-time':
+      return { ...base, ...r3, decisionReason: 'R3 drawn', completedCallAt: IN_TIME, successfulCallAt: IN_TIME, completedBy: 'phone' };
     case 'phone-late':
-      return { ...base, completedCallAt: '2026-12-21T02:00:00.000Z', completedBy: 'phone' };
+      return { ...base, completedCallAt: LATE, successfulCallAt: LATE, completedBy: 'phone' };
+    case 'phone-confirmed-late':
+      return { ...base, attemptsMade: 2, completedCallAt: IN_TIME, successfulCallAt: LATE, completedBy: 'phone' };
     case 'letter':
     case 'onsite':
       return { ...base, completedBy: kind, fallback: fallback(kind, true) };
@@ -92,37 +108,42 @@ function policy(tier4Office: string, kind: Kind, receiptSignedOn: string): Callb
     case 'refused':
       return { ...base, stage: 'REFUSED' };
     case 'escalated-cap':
-      return { ...base, stage: 'UNREACHABLE', fallback: fallback('letter', false) };
+      return { ...base, stage: 'UNRESOLVED', fallback: fallback('letter', false), escalatedAt };
     case 'escalated-region':
-      return { ...base, stage: 'UNREACHABLE', fallback: fallback(undefined, false) };
+      return { ...base, stage: 'CLOSED_BY_BRANCH', fallback: fallback(undefined, false), escalatedAt };
+    case 'escalated-late-recording':
+      return { ...base, completedCallAt: IN_TIME, successfulCallAt: IN_TIME, completedBy: 'phone', escalatedAt };
     case 'awaiting-call':
       return { ...base, stage: 'AWAITING_CALL', attemptsMade: 0 };
     case 'awaiting-receipt':
       return { ...base, stage: 'AWAITING_RECEIPT', fallback: fallback('letter', true) };
     case 'problem-found':
-      return { ...base, stage: 'PROBLEM_FOUND', completedCallAt: '2026-12-04T02:00:00.000Z' };
+      return { ...base, stage: 'CLOSED_BY_BRANCH', completedCallAt: IN_TIME, escalatedAt };
     case 'not-required':
-      return { ...base, stage: 'NOT_REQUIRED', attemptsMade: 0 };
+      return { ...base, ...r3, stage: 'NOT_REQUIRED', decisionReason: 'R3 not drawn', attemptsMade: 0 };
   }
 }
 
 /** The script: office → kind → how many, all with receipts signed inside November. */
 const SCRIPT: Record<string, Partial<Record<Kind, number>>> = {
   'SH-PD-01': {
-    'phone-in-time': 100,
+    'phone-in-time': 75,
+    'r3-in-time': 25,
     'phone-late': 5,
+    'phone-confirmed-late': 3,
     letter: 8,
     onsite: 4,
     waived: 10,
     refused: 6,
     'escalated-cap': 3,
     'escalated-region': 2,
+    'escalated-late-recording': 2,
     'awaiting-call': 12,
     'awaiting-receipt': 2,
     'problem-found': 3,
     'not-required': 25,
-  }, // 180
-  'SH-PD-02': { 'phone-in-time': 20, waived: 2, 'not-required': 5 }, // 27
+  }, // 185
+  'SH-PD-02': { 'phone-in-time': 15, 'r3-in-time': 5, waived: 2, 'not-required': 5 }, // 27
   'SH-JD-01': { 'phone-in-time': 10, refused: 1 }, // 11
   'SH-JD-02': { 'phone-in-time': 8, letter: 2 }, // 10: 20% letters, above the cap
   'BJ-HD-01': { 'phone-in-time': 10 }, // another branch
@@ -186,77 +207,78 @@ const policies = scriptedPolicies();
 const tickets = scriptedTickets();
 
 test('the script holds at least 200 policies', () => {
-  expect(policies.length).toBe(242);
+  expect(policies.length).toBe(247);
   expect(tickets.length).toBe(19);
 });
 
-test('a tier-4 office: every figure as counted by hand', () => {
-  const f = computeCompliance(policies, tickets, { office: 'SH-PD-01', ...NOV }, OPTIONS);
-  expect(f).toEqual<ComplianceFigures>({
-    office: 'SH-PD-01',
-    level: 'tier4Office',
-    period: { ...NOV, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
-    policies: 180,
-    needingCallback: 155, // 180 - 25 not required
-    notRequired: 25,
-    calledInCoolingOff: { count: 103, of: 155, rate: 103 / 155 }, // 100 in time + 3 whose answers showed problems
-    completed: { total: 117, byPhone: 105, byLetter: 8, byOnsite: 4 }, // 100 + 5 late + 8 + 4
-    exclusions: { waived: 10, refused: 6 },
-    successRate: { count: 117, of: 139, rate: 117 / 139 }, // 155 - 10 - 6
-    open: 14, // 12 awaiting a call + 2 awaiting a receipt
-    unsuccessful: 8, // 3 + 2 escalated + 3 problems unresolved
-    fallback: { count: 14, of: 155, rate: 14 / 155, letter: 10, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // 8 + 2 letters, 4 visits
-    tickets: {
-      opened: 17,
-      byType: { 'failed-callback': 9, 'level-1': 5, 'level-2': 3 },
-      repliedOnTime: { count: 11, of: 14, rate: 11 / 14 }, // 6 + 4 + 1 on time; 2 + 1 late
-      overdue: 5,
-      overdueUnreplied: 2,
-    },
-  });
-  // 117 + 16 + 14 + 8: every policy needing a callback is in exactly one of these.
-  expect(f.completed.total + f.exclusions.waived + f.exclusions.refused + f.open + f.unsuccessful).toBe(f.needingCallback);
-});
-
-/** SH-PD-01 (above) + SH-PD-02 (20 phone in time, 2 waived, 5 not required); its tickets are all SH-PD-01's. */
-const SH_PD_BY_HAND: ComplianceFigures = {
-  office: 'SH-PD',
-  level: 'centralSubBranch',
+/**
+ * SH-PD-01 counted by hand from the script. Since the definitions were corrected (issue 15):
+ *  - called inside the cooling-off period counts successful phone callbacks only: 75 + 25 in time +
+ *    2 completed in time after an escalation for the recording = 102; NOT the 3 whose first call in
+ *    time reached someone else (confirmed after the end), the 3 whose in-time call left problems
+ *    (closed by the branch) or the 5 completed late;
+ *  - escalated cases are counted apart: 3 still with the branch (open), 5 closed by the branch.
+ */
+const SH_PD_01_BY_HAND: ComplianceFigures = {
+  office: 'SH-PD-01',
+  level: 'tier4Office',
   period: { ...NOV, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
-  policies: 207, // 180 + 27
-  needingCallback: 177, // 155 + 22
-  notRequired: 30, // 25 + 5
-  calledInCoolingOff: { count: 123, of: 177, rate: 123 / 177 }, // 103 + 20
-  completed: { total: 137, byPhone: 125, byLetter: 8, byOnsite: 4 }, // 117 + 20 by phone
-  exclusions: { waived: 12, refused: 6 }, // 10 + 2 waived
-  successRate: { count: 137, of: 159, rate: 137 / 159 }, // 177 - 12 - 6
-  open: 14,
-  unsuccessful: 8,
-  fallback: { count: 14, of: 177, rate: 14 / 177, letter: 10, onsite: 4, refused: 5, cap: 0.15, withinCap: true },
+  policies: 185,
+  needingCallback: 160, // 185 - 25 not required
+  notRequired: 25,
+  calledInCoolingOff: { count: 102, of: 160, rate: 102 / 160 }, // 75 + 25 + 2 (see above)
+  completed: { total: 122, byPhone: 110, byLetter: 8, byOnsite: 4 }, // phone: 75 + 25 + 5 late + 3 confirmed late + 2 after escalation
+  exclusions: { waived: 10, refused: 6 },
+  successRate: { count: 122, of: 144, rate: 122 / 144 }, // 160 - 10 - 6
+  open: 17, // 12 awaiting a call + 2 awaiting a receipt + 3 unresolved with the branch
+  unsuccessful: 5, // closed by the branch: 2 no fallback allowed + 3 problems left
+  escalation: { escalated: 10, unresolved: 3, closedByBranch: 5 }, // 3 cap + 2 region + 2 recording + 3 problems
+  sampling: [{ ruleId: 'R3', ratio: 0.5, called: { count: 25, of: 50, rate: 0.5 }, atLeastRatio: true }], // 25 drawn of 25 + 25
+  fallback: { count: 14, of: 160, rate: 14 / 160, letter: 10, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // 8 + 2 letters, 4 visits; 3 + 2 refused
   tickets: {
     opened: 17,
     byType: { 'failed-callback': 9, 'level-1': 5, 'level-2': 3 },
-    repliedOnTime: { count: 11, of: 14, rate: 11 / 14 },
+    repliedOnTime: { count: 11, of: 14, rate: 11 / 14 }, // 6 + 4 + 1 on time; 2 + 1 late
     overdue: 5,
     overdueUnreplied: 2,
   },
 };
 
+test('a tier-4 office: every figure as counted by hand', () => {
+  const f = computeCompliance(policies, tickets, { office: 'SH-PD-01', ...NOV }, OPTIONS);
+  expect(f).toEqual<ComplianceFigures>(SH_PD_01_BY_HAND);
+  // 122 + 16 + 17 + 5: every policy needing a callback is in exactly one of these.
+  expect(f.completed.total + f.exclusions.waived + f.exclusions.refused + f.open + f.unsuccessful).toBe(f.needingCallback);
+});
+
+/** SH-PD-01 (above) + SH-PD-02 (15 R1 + 5 R3 phone in time, 2 waived, 5 R3 not drawn); its tickets are all SH-PD-01's. */
+const SH_PD_BY_HAND: ComplianceFigures = {
+  ...SH_PD_01_BY_HAND,
+  office: 'SH-PD',
+  level: 'centralSubBranch',
+  policies: 212, // 185 + 27
+  needingCallback: 182, // 160 + 22
+  notRequired: 30, // 25 + 5
+  calledInCoolingOff: { count: 122, of: 182, rate: 122 / 182 }, // 102 + 20
+  completed: { total: 142, byPhone: 130, byLetter: 8, byOnsite: 4 }, // 122 + 20 by phone
+  exclusions: { waived: 12, refused: 6 }, // 10 + 2 waived
+  successRate: { count: 142, of: 164, rate: 142 / 164 }, // 182 - 12 - 6
+  sampling: [{ ruleId: 'R3', ratio: 0.5, called: { count: 30, of: 60, rate: 0.5 }, atLeastRatio: true }], // + 5 of 10
+  fallback: { count: 14, of: 182, rate: 14 / 182, letter: 10, onsite: 4, refused: 5, cap: 0.15, withinCap: true },
+};
+
 /** SH: SH-PD + SH-JD-01 (10 phone in time, 1 refused) + SH-JD-02 (8 phone in time, 2 letters); BJ-HD-01 is another branch. */
 const SH_BY_HAND: ComplianceFigures = {
+  ...SH_PD_BY_HAND,
   office: 'SH',
   level: 'branch',
-  period: { ...NOV, policiesBy: 'receiptSignedOn', ticketsBy: 'openedOn' },
-  policies: 228, // 207 + 11 + 10
-  needingCallback: 198, // 177 + 11 + 10
-  notRequired: 30,
-  calledInCoolingOff: { count: 141, of: 198, rate: 141 / 198 }, // 123 + 10 + 8
-  completed: { total: 157, byPhone: 143, byLetter: 10, byOnsite: 4 }, // 137 + 10 + 8 + 2 letters
+  policies: 233, // 212 + 11 + 10
+  needingCallback: 203, // 182 + 11 + 10
+  calledInCoolingOff: { count: 140, of: 203, rate: 140 / 203 }, // 122 + 10 + 8
+  completed: { total: 162, byPhone: 148, byLetter: 10, byOnsite: 4 }, // 142 + 10 + 8 by phone + 2 letters
   exclusions: { waived: 12, refused: 7 }, // + 1 refused at SH-JD-01
-  successRate: { count: 157, of: 179, rate: 157 / 179 }, // 198 - 12 - 7
-  open: 14,
-  unsuccessful: 8,
-  fallback: { count: 16, of: 198, rate: 16 / 198, letter: 12, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // + SH-JD-02's 2 letters
+  successRate: { count: 162, of: 184, rate: 162 / 184 }, // 203 - 12 - 7
+  fallback: { count: 16, of: 203, rate: 16 / 203, letter: 12, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // + SH-JD-02's 2 letters
   tickets: {
     opened: 18, // + SH-JD-01's level-1 ticket, replied late, overdue
     byType: { 'failed-callback': 9, 'level-1': 6, 'level-2': 3 },
@@ -274,6 +296,47 @@ test('a central sub-branch and a branch add up their offices; an office over the
   expect(over.successRate).toEqual({ count: 10, of: 10, rate: 1 });
 });
 
+describe('the corrected definitions, case by case', () => {
+  const one = (kind: Kind, over: Partial<CallbackRecord> = {}) => ({ ...policy('GD-SZ-01', kind, '2026-11-10'), branch: 'GD', centralSubBranch: 'GD-SZ', ...over });
+  const figures = (records: CallbackRecord[]) => computeCompliance(records, [], { office: 'GD-SZ-01', ...NOV }, OPTIONS);
+
+  test('a call inside the period counts only if the callback was completed on it, by phone', () => {
+    const f = figures([
+      one('phone-in-time'),
+      one('phone-confirmed-late'), // the in-time call reached someone other than the policyholder
+      one('problem-found'), // the in-time call left problems; the branch closed the case
+      // A clean call in time, recording not in yet: not a successful callback until it is.
+      one('phone-in-time', { stage: 'AWAITING_RECORDING', completedBy: undefined, successfulCallAt: undefined, closedAt: undefined }),
+      // On the last instant of the period is not inside it.
+      one('phone-in-time', { successfulCallAt: '2026-12-20T16:00:00.000Z' }),
+    ]);
+    expect(f.calledInCoolingOff).toEqual({ count: 1, of: 5, rate: 0.2 });
+    expect(f.completed).toEqual({ total: 3, byPhone: 3, byLetter: 0, byOnsite: 0 });
+  });
+
+  test('the channel of completion, and escalated cases: still with the branch, closed by it, or completed late', () => {
+    const f = figures([one('letter'), one('onsite'), one('onsite'), one('escalated-cap'), one('escalated-region'), one('escalated-late-recording')]);
+    expect(f.completed).toEqual({ total: 4, byPhone: 1, byLetter: 1, byOnsite: 2 });
+    expect(f.escalation).toEqual({ escalated: 3, unresolved: 1, closedByBranch: 1 });
+    expect(f).toMatchObject({ open: 1, unsuccessful: 1 });
+    const rows = complianceRows(f);
+    expect(rows).toContainEqual(['  上门回访成功 completed on site', '2']);
+    expect(rows).toContainEqual(['  待分公司处理 unresolved (with the branch)', '1']);
+  });
+
+  test("R3's share per office and month is shown; below the ratio (a hash sample's office-month) is flagged", () => {
+    const drawn = [one('r3-in-time'), one('not-required'), one('r3-in-time')];
+    expect(figures(drawn).sampling).toEqual([{ ruleId: 'R3', ratio: 0.5, called: { count: 2, of: 3, rate: 2 / 3 }, atLeastRatio: true }]);
+    const hashed = [one('r3-in-time'), one('not-required'), one('not-required'), one('r3-in-time', { ratio: 0.8 })];
+    const f = figures(hashed);
+    expect(f.sampling).toEqual([
+      { ruleId: 'R3', ratio: 0.5, called: { count: 1, of: 3, rate: 1 / 3 }, atLeastRatio: false },
+      { ruleId: 'R3', ratio: 0.8, called: { count: 1, of: 1, rate: 1 }, atLeastRatio: true },
+    ]);
+    expect(complianceRows(f)).toContainEqual(['抽样回访 R3 sampled share (比例 ratio 0.5)', '1/3 (33.3%), BELOW the ratio']);
+  });
+});
+
 test('reproducible: the same period gives the same figures in any order; edges of the period and unknown offices', () => {
   const q = { office: 'SH-PD-01', ...NOV };
   const shuffled = [...policies].reverse();
@@ -287,7 +350,7 @@ test('reproducible: the same period gives the same figures in any order; edges o
   expect(() => computeCompliance(policies, tickets, { office: 'SH', from: '2026-11-30', to: '2026-11-01' }, OPTIONS)).toThrow(/ends .* before it starts/);
 });
 
-describe('through the CLI and the API, from the system of record', () => {
+describe('from the system of record: in SQL, through the CLI and the API', () => {
   let dir: string;
   let database: TestDatabase;
   let evidence: EvidenceStore;
@@ -313,6 +376,39 @@ describe('through the CLI and the API, from the system of record', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('counted in SQL over the office\'s period: the same hand counts, the same as in memory', async () => {
+    expect(await complianceFromEvidence(evidence, { office: 'SH-PD-01', ...NOV }, OPTIONS)).toEqual(SH_PD_01_BY_HAND);
+    expect(await complianceFromEvidence(evidence, { office: 'SH-PD', ...NOV }, OPTIONS)).toEqual(SH_PD_BY_HAND);
+    expect(await complianceFromEvidence(evidence, { office: 'SH', ...NOV }, OPTIONS)).toEqual(SH_BY_HAND);
+    for (const query of [
+      { office: 'SH-JD-02', ...NOV },
+      { office: 'BJ', ...NOV },
+      { office: 'SH-PD-01', from: '2026-10-31', to: '2026-10-31' },
+      { office: 'SH-PD-01', from: '2026-12-01', to: '2026-12-01' },
+      { office: 'SH-PD-01', from: '2026-10-01', to: '2026-12-31' },
+      { office: 'SH-JD', from: '2026-11-09', to: '2026-11-17' },
+      { office: 'GD-SZ', ...NOV },
+    ]) {
+      expect(await complianceFromEvidence(evidence, query, OPTIONS)).toEqual(computeCompliance(policies, tickets, query, OPTIONS));
+    }
+    await expect(complianceFromEvidence(evidence, { office: 'SH', from: '2026-11-30', to: '2026-11-01' }, OPTIONS)).rejects.toThrow(/ends .* before it starts/);
+  });
+
+  test("one month for the cap and the report: the receipt's month, not the month the workflow started", async () => {
+    // Every scripted policy started in December; those with November receipts count in November for both.
+    const november = await countOfficeMonth(evidence, 'SH-PD-01', '2026-11', TZ);
+    expect(november.callbacks).toBe(SH_PD_01_BY_HAND.needingCallback); // 160: the report's denominator
+    expect(november.granted).toHaveLength(SH_PD_01_BY_HAND.fallback.count); // 14: the report's numerator
+    const december = await countOfficeMonth(evidence, 'SH-PD-01', '2026-12', TZ);
+    expect(december.callbacks).toBe(2); // the two receipts of 1 December only
+    expect(december.callbacks).toBe((await complianceFromEvidence(evidence, { office: 'SH-PD-01', from: '2026-12-01', to: '2026-12-31' }, OPTIONS)).needingCallback);
+    // The quota asked for is the policy's callback month, whatever the day the fallback is planned.
+    const { planFallback } = createFallbackActivities({ settings: loadSettings(), evidence, documents: undefined!, quota: undefined! });
+    expect((await planFallback({ regionCode: '310115', startedAt: '2026-12-02T02:00:00.000Z', receiptSignedOn: '2026-11-30' })).month).toBe('2026-11');
+    // A workflow started before the receipt date was passed: its start's local month (the record's own fallback).
+    expect((await planFallback({ regionCode: '310115', startedAt: '2026-11-30T16:30:00.000Z' })).month).toBe('2026-12');
+  });
+
   const cli = async (args: string[]) => {
     let out = '';
     let err = '';
@@ -329,13 +425,13 @@ describe('through the CLI and the API, from the system of record', () => {
   test('huifang report compliance: a table, a CSV and an .xlsx with the same figures', async () => {
     const table = await cli(args());
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/需回访 needing a callback\s+155\n/);
-    expect(table.out).toMatch(/回访成功率 success rate \(exclusions removed\)\s+117\/139 \(84\.2%\)\n/);
-    expect(table.out).toMatch(/信函\+上门 letter \+ on-site share\s+14\/155 \(9\.0%\), cap 15%, within the cap\n/);
+    expect(table.out).toMatch(/需回访 needing a callback\s+160\n/);
+    expect(table.out).toMatch(/回访成功率 success rate \(exclusions removed\)\s+122\/144 \(84\.7%\)\n/);
+    expect(table.out).toMatch(/信函\+上门 letter \+ on-site share\s+14\/160 \(8\.8%\), cap 15%, within the cap\n/);
 
     const csv = await cli(args('--format', 'csv'));
     expect(csv.out.startsWith('\ufeff指标,数值\r\n')).toBe(true);
-    expect(csv.out).toContain('\r\n犹豫期内电话回访成功 called inside the cooling-off period,103/155 (66.5%)\r\n');
+    expect(csv.out).toContain('\r\n犹豫期内电话回访成功 completed by phone on a call inside the cooling-off period,102/160 (63.7%)\r\n');
     expect(csv.out).toContain('\r\n按时回复 replies on time,11/14 (78.6%)\r\n');
 
     const file = join(dir, 'report.xlsx');
@@ -344,7 +440,8 @@ describe('through the CLI and the API, from the system of record', () => {
     const rows = await xlsxRows(readFileSync(file));
     expect(rows[0][0]).toContain('回访合规指标　机构：SH-PD-01　期间：2026-11-01 至 2026-11-30');
     expect(rows).toContainEqual(['超时 overdue tickets', '5']);
-    expect(rows).toContainEqual(['回访成功 completed (phone / letter / on-site)', '117 (105 / 8 / 4)']);
+    expect(rows).toContainEqual(['回访成功 completed (phone / letter / on-site)', '122 (110 / 8 / 4)']);
+    expect(rows).toContainEqual(['上报分公司 escalated to the branch', '10']);
     // Same figures, same bytes.
     const again = join(dir, 'again.xlsx');
     await cli(args('--format', 'xlsx', '--out', again));
@@ -380,17 +477,24 @@ describe('through the CLI and the API, from the system of record', () => {
             '指标,数值',
             '机构 office,SH-PD-01 (tier4Office)',
             '期间 period (回执签收日 receipt signed),2026-11-01 – 2026-11-30',
-            '保单 policies,180',
-            '需回访 needing a callback,155',
+            '保单 policies,185',
+            '需回访 needing a callback,160',
             '无需回访 not required,25',
-            '犹豫期内电话回访成功 called inside the cooling-off period,103/155 (66.5%)',
-            '回访成功 completed (phone / letter / on-site),117 (105 / 8 / 4)',
+            '犹豫期内电话回访成功 completed by phone on a call inside the cooling-off period,102/160 (63.7%)',
+            '回访成功 completed (phone / letter / on-site),122 (110 / 8 / 4)',
+            '  电话回访成功 completed by phone,110',
+            '  信函回访成功 completed by letter,8',
+            '  上门回访成功 completed on site,4',
             '免回访 waived,10',
             '拒绝回访 refused,6',
-            '回访成功率 success rate (exclusions removed),117/139 (84.2%)',
-            '处理中 open,14',
-            '回访失败 unsuccessful (closed),8',
-            '信函+上门 letter + on-site share,"14/155 (9.0%), cap 15%, within the cap"',
+            '回访成功率 success rate (exclusions removed),122/144 (84.7%)',
+            '处理中 open,17',
+            '回访失败 unsuccessful (closed),5',
+            '上报分公司 escalated to the branch,10',
+            '  待分公司处理 unresolved (with the branch),3',
+            '  分公司决定结案 closed by the branch,5',
+            '抽样回访 R3 sampled share (比例 ratio 0.5),"25/50 (50.0%), at or above the ratio"',
+            '信函+上门 letter + on-site share,"14/160 (8.8%), cap 15%, within the cap"',
             '信函 / 上门 letter / on-site,10 / 4',
             '"信函上门未获准 fallback refused (region, cap)",5',
             '转办件 tickets opened,17',

@@ -37,6 +37,8 @@ export interface PoliciesTable {
   stage: string;
   attempts_made: number;
   completed_call_at: Instant | null;
+  /** The call a phone callback was completed on (CallbackRecord.successfulCallAt; migration 0003). */
+  successful_call_at: Instant | null;
   completed_by: string | null;
   completed_at: Instant | null;
   escalated_at: Instant | null;

@@ -11,7 +11,12 @@ interface Figures {
   period: { from: string; to: string };
   needingCallback: number;
   successRate: Ratio;
+  /** Successful phone callbacks on a call inside the cooling-off period (domain/compliance.ts). */
   calledInCoolingOff: Ratio;
+  completed: { total: number; byPhone: number; byLetter: number; byOnsite: number };
+  escalation: { escalated: number; unresolved: number; closedByBranch: number };
+  /** Sampled rules (R3): drawn for a callback over the policies the rule applied to, against its ratio. */
+  sampling: { ruleId: string; ratio: number; called: Ratio; atLeastRatio: boolean }[];
   fallback: Ratio & { cap: number };
   tickets: { opened: number; overdue: number };
 }
@@ -61,7 +66,10 @@ export function ComplianceChart({ office }: { office: string }) {
                 <th>月份</th>
                 <th>需回访</th>
                 <th>回访成功率</th>
-                <th>犹豫期内回访率</th>
+                <th>犹豫期内电话回访成功率</th>
+                <th>回访成功：电话 / 信函 / 上门</th>
+                <th>上报分公司：待处理 / 分公司结案</th>
+                <th>抽样回访比例</th>
                 <th>信函+上门占比</th>
                 <th>转办件 / 超时</th>
               </tr>
@@ -73,6 +81,21 @@ export function ComplianceChart({ office }: { office: string }) {
                   <td>{r.needingCallback}</td>
                   <td>{pct(r.successRate)}</td>
                   <td>{pct(r.calledInCoolingOff)}</td>
+                  <td>
+                    {r.completed.byPhone} / {r.completed.byLetter} / {r.completed.byOnsite}
+                  </td>
+                  <td>
+                    {r.escalation.escalated}：{r.escalation.unresolved} / {r.escalation.closedByBranch}
+                  </td>
+                  <td>
+                    {r.sampling.length === 0
+                      ? '—'
+                      : r.sampling.map((s) => (
+                          <span key={`${s.ruleId}-${s.ratio}`} className={s.atLeastRatio ? undefined : 'error'}>
+                            {s.ruleId} {pct(s.called)}（不低于 {(s.ratio * 100).toFixed(0)}%{s.atLeastRatio ? '' : '，未达标'}）{' '}
+                          </span>
+                        ))}
+                  </td>
                   <td>
                     {pct(r.fallback)}（上限 {(r.fallback.cap * 100).toFixed(0)}%）
                   </td>

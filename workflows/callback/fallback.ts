@@ -18,7 +18,8 @@ const DAY = 24 * 3_600_000;
 export async function fallBack(run: CallbackRun, trigger: string, level2Tickets: OpenTicket[]): Promise<'receipt' | 'closed'> {
   const { state, policyNo, contract } = run;
   const plan = await planFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `may region ${contract.regionCode} have a letter or on-site callback?`) }, [
-    { regionCode: contract.regionCode, startedAt: run.startedAt },
+    // The cap's month is the callback month (the receipt's), decided in the activity from these dates.
+    { regionCode: contract.regionCode, startedAt: run.startedAt, receiptSignedOn: contract.receiptSignedOn },
   ]);
   const requestedAt = nowIso();
   const kind = plan.allowed[0];

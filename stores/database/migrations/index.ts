@@ -5,7 +5,9 @@
  */
 import type { Migration } from 'kysely';
 import * as evidence from './0001-evidence';
+import * as complianceFigures from './0003-compliance-figures';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-evidence': evidence,
+  '0003-compliance-figures': complianceFigures,
 };
