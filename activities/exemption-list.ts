@@ -57,7 +57,10 @@ export function createExemptionListActivities({ settings, evidence, documents, m
     },
 
     async collectExemptions(window: { from: LocalDate; to: LocalDate }): Promise<ExemptionGroup[]> {
-      return exemptionGroups(await evidence.listCallbacks(), window, tz);
+      // The window's days, with a day's margin either side; the domain keeps the window's own by local date.
+      const from = new Date(Date.parse(`${window.from}T00:00:00Z`) - 86_400_000).toISOString();
+      const to = new Date(Date.parse(`${window.to}T00:00:00Z`) + 2 * 86_400_000).toISOString();
+      return exemptionGroups(await evidence.acceptedWaivers(from, to), window, tz);
     },
 
     async sendExemptionList({ date, from, to, group }: { date: LocalDate; from: LocalDate; to: LocalDate; group: ExemptionGroup }): Promise<SentExemptionList> {

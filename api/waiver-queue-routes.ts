@@ -46,7 +46,7 @@ export function registerWaiverQueueRoutes(routes: ApiRoutes, scope: OrgScope, op
       roles: ['tier3', 'ops'],
       response: { description: 'The waivers', schema: pendingWaivers },
       async handler({ principal }) {
-        const rows = await evidence.listCallbacks();
+        const rows = await evidence.pendingWaivers(principal.role === 'tier3' ? principal.office : undefined);
         const waivers = rows
           .filter((r) => r.waiver && !r.waiver.decision && !r.closedAt && (principal.role !== 'tier3' || r.centralSubBranch === principal.office))
           .map((r) => ({ policyNo: r.policyNo, tier4Office: r.tier4Office, agentCode: r.agentCode, stage: r.stage, coolingOffEndsAt: r.coolingOffEndsAt, ...r.waiver! }))

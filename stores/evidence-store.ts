@@ -9,7 +9,7 @@
  * write changes nothing. Personal data is stored only as ciphertext under the policy's own key.
  */
 import { sql, type Transaction } from 'kysely';
-import type { CallbackEvidence, CallbackRecord, TicketEvidence, TicketRecord } from '../domain/callback-record';
+import type { CallbackEvidence, CallbackRecord, TicketEvidence, TicketRecord, WaiverRecord } from '../domain/callback-record';
 import { callbackMonthOf } from '../domain/callback-month';
 import type { CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
@@ -78,6 +78,8 @@ export class EvidenceStore {
       const key = contract ? await this.dataKeyFor(trx, record.policyNo, true) : undefined;
       if (contract && key) await this.putPersonalData(trx, contract, key);
       if (state) await this.putCallbackEvidence(trx, state, contract, key);
+      // A bare row (a workflow from before the evidence, a migrated projection): its waiver still counts.
+      else if (record.waiver) await this.putWaivers(trx, record.policyNo, [record.waiver]);
     });
   }
 
@@ -196,6 +198,29 @@ export class EvidenceStore {
   /** The recorded states of a part of the org's tickets, oldest first (the transfer register). */
   ticketStates(filter: OrgCodes & { openedOrDispatched?: { from: string; to: string } }): Promise<TicketState[]> {
     return ticketStates(this.db, filter);
+  }
+
+  /** Policies with a waiver accepted between two instants (the 08:30 list narrows to its local days). */
+  async acceptedWaivers(from: string, to: string): Promise<CallbackRecord[]> {
+    const rows = await this.db
+      .selectFrom('policies')
+      .select('policies.record')
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('waivers').select('waivers.policy_no').whereRef('waivers.policy_no', '=', 'policies.policy_no').where('waivers.accepted', '=', true).where('waivers.decided_at', '>=', from).where('waivers.decided_at', '<', to)),
+      )
+      .execute();
+    return rows.map((r) => r.record);
+  }
+
+  /** Open policies with a waiver reported and not yet decided, of one central sub-branch or all. */
+  async pendingWaivers(centralSubBranch?: string): Promise<CallbackRecord[]> {
+    let query = this.db
+      .selectFrom('policies')
+      .select('policies.record')
+      .where('policies.closed_at', 'is', null)
+      .where(({ exists, selectFrom }) => exists(selectFrom('waivers').select('waivers.policy_no').whereRef('waivers.policy_no', '=', 'policies.policy_no').where('waivers.accepted', 'is', null)));
+    if (centralSubBranch !== undefined) query = query.where('policies.central_sub_branch', '=', centralSubBranch);
+    return (await query.execute()).map((r) => r.record);
   }
 
   // ---- end of the reads ----
@@ -352,33 +377,7 @@ export class EvidenceStore {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    const waivers = [...(state.rejectedWaivers ?? []), ...(state.waiver ? [state.waiver] : [])];
-    if (waivers.length > 0) {
-      await trx
-        .insertInto('waivers')
-        .values(
-          waivers.map((w) => ({
-            policy_no: policyNo,
-            reported_at: w.reportedAt,
-            statement_ref: w.statementRef,
-            reported_by: JSON.stringify(w.reportedBy),
-            note: w.note ?? null,
-            accepted: w.decision?.accepted ?? null,
-            decided_by: w.decision ? JSON.stringify(w.decision.by) : null,
-            decided_at: w.decision?.at ?? null,
-            decision_reason: w.decision?.reason ?? null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['policy_no', 'reported_at']).doUpdateSet({
-            accepted: sql`coalesce(waivers.accepted, excluded.accepted)`,
-            decided_by: sql`coalesce(waivers.decided_by, excluded.decided_by)`,
-            decided_at: sql`coalesce(waivers.decided_at, excluded.decided_at)`,
-            decision_reason: sql`coalesce(waivers.decision_reason, excluded.decision_reason)`,
-          }),
-        )
-        .execute();
-    }
+    await this.putWaivers(trx, policyNo, [...(state.rejectedWaivers ?? []), ...(state.waiver ? [state.waiver] : [])]);
     const fb = state.fallback;
     if (fb) {
       await trx
@@ -436,6 +435,35 @@ export class EvidenceStore {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
+  }
+
+  /** Waivers reported, and their decisions once made (a decision completes its row, never rewrites it). */
+  private async putWaivers(trx: Trx, policyNo: string, waivers: WaiverRecord[]): Promise<void> {
+    if (waivers.length === 0) return;
+    await trx
+      .insertInto('waivers')
+      .values(
+        waivers.map((w) => ({
+          policy_no: policyNo,
+          reported_at: w.reportedAt,
+          statement_ref: w.statementRef,
+          reported_by: JSON.stringify(w.reportedBy),
+          note: w.note ?? null,
+          accepted: w.decision?.accepted ?? null,
+          decided_by: w.decision ? JSON.stringify(w.decision.by) : null,
+          decided_at: w.decision?.at ?? null,
+          decision_reason: w.decision?.reason ?? null,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['policy_no', 'reported_at']).doUpdateSet({
+          accepted: sql`coalesce(waivers.accepted, excluded.accepted)`,
+          decided_by: sql`coalesce(waivers.decided_by, excluded.decided_by)`,
+          decided_at: sql`coalesce(waivers.decided_at, excluded.decided_at)`,
+          decision_reason: sql`coalesce(waivers.decision_reason, excluded.decision_reason)`,
+        }),
+      )
+      .execute();
   }
 
   /** The number the attempts went to: the contract's, or the one a ticket's reply corrected (as ciphertext). */
