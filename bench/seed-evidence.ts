@@ -169,7 +169,7 @@ export async function seedEvidence(url: string, rows: number): Promise<SeedResul
       'plan',
       `CREATE TEMP TABLE seed_plan AS
        WITH drawn AS (
-         SELECT i, floor(random() * ${offices})::int AS office, random() AS u, random() AS r2, random() AS r3,
+         SELECT i, floor(random() * ${offices})::int AS office, random() AS u, random() AS r2, random() AS r3, random() AS r4,
                 floor(random() * ${SEED_MONTHS.count})::int AS month
          FROM generate_series(1, ${policies}) i
        ), kinded AS (
@@ -185,11 +185,11 @@ export async function seedEvidence(url: string, rows: number): Promise<SeedResul
          (${textArray(ORG.branches.map((x) => x.region))})[1 + office / ${c * t}] AS region_code,
          (${textArray(ORG.branches.map((x) => x.code))})[1 + office / ${c * t}] || '-C' || lpad((1 + (office / ${t}) % ${c})::text, 2, '0') AS central_sub_branch,
          (${textArray(ORG.branches.map((x) => x.code))})[1 + office / ${c * t}] || '-C' || lpad((1 + (office / ${t}) % ${c})::text, 2, '0') || '-T' || lpad((1 + office % ${t})::text, 2, '0') AS tier4_office,
-         'A' || lpad((office * ${ORG.agentsPerOffice} + floor(r3 * ${ORG.agentsPerOffice})::int)::text, 5, '0') AS agent_code,
+         'A' || lpad((office * ${ORG.agentsPerOffice} + floor(r4 * 1000)::int % ${ORG.agentsPerOffice})::text, 5, '0') AS agent_code,
          (month_start + floor(r3 * 28)::int) AS receipt_on,
          (month_start + floor(r3 * 28)::int)::timestamp AT TIME ZONE 'UTC' + interval '2 hours' + make_interval(mins => floor(r2 * 360)::int) AS started,
-         CASE WHEN r3 < 0.7 THEN 'agency' ELSE 'bancassurance' END AS channel,
-         (ARRAY['traditional','participating','universal','health'])[1 + floor(r2 * 4)::int] AS product_type,
+         CASE WHEN r4 < 0.7 THEN 'agency' ELSE 'bancassurance' END AS channel,
+         (ARRAY['traditional','participating','universal','health'])[1 + floor(random() * 4)::int] AS product_type,
          CASE ${stagesCase} END AS stages
        FROM counted`,
     );

@@ -44,6 +44,9 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Eviden
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     types: { getTypeParser: typeParser as never },
   });
+  // An idle connection the server ended (a restart, a failover, a shutdown) is an 'error' event on the
+  // pool: unheard, it ends the process. The pool drops that connection and opens a new one when needed.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
