@@ -302,15 +302,17 @@ async function main(): Promise<void> {
       bareRuns.push(b.value);
       bareCpu.push(b.cpu);
       bareThreads.push(b.threads['worker-bare']);
-      const h = await measured(server, [happyWorker], () =>
-        runLifecycle(`round ${r + 1}/${rounds} callback`, n, flags.concurrency, () => huifangDriven(happyClient, happyFactory.next())),
-      );
+      const withWrites = () =>
+        measured(server!, [happyWorker], () => runLifecycle(`round ${r + 1}/${rounds} callback`, n, flags.concurrency, () => huifangDriven(happyClient, happyFactory.next())));
+      const withoutWrites = () =>
+        measured(server!, [noEvidenceWorker], () =>
+          runLifecycle(`round ${r + 1}/${rounds} callback, no evidence writes`, n, flags.concurrency, () => huifangDriven(noEvidenceClient, noEvidenceFactory.next())),
+        );
+      // With and without the evidence writes take turns at going first, so neither always follows the bare run.
+      const [h, e] = r % 2 === 0 ? [await withWrites(), await withoutWrites()] : await withoutWrites().then(async (without) => [await withWrites(), without]);
       happyRuns.push(h.value);
       happyCpu.push(h.cpu);
       happyThreads.push(h.threads['worker-huifang']);
-      const e = await measured(server, [noEvidenceWorker], () =>
-        runLifecycle(`round ${r + 1}/${rounds} callback, no evidence writes`, n, flags.concurrency, () => huifangDriven(noEvidenceClient, noEvidenceFactory.next())),
-      );
       noEvidenceRuns.push(e.value);
       noEvidenceCpu.push(e.cpu);
       log(
