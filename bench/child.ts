@@ -22,6 +22,7 @@ import { huifangDataConverter } from '../client/payload-keys';
 import { createHuifangWorker } from '../workers/create-worker';
 import { BareDriver, createBareActivities } from './bare-activities';
 import { BenchCallCenter, type CallCenterStats } from './call-center';
+import { openNoEvidenceStore } from './no-evidence-store';
 import { BENCH_API_TOKEN, decodeKeyring, type ChildConfig, type ChildSample, type ToChild, type ToParent } from './ipc';
 import { benchSettings } from './settings';
 
@@ -78,7 +79,10 @@ async function start(cfg: ChildConfig): Promise<void> {
       callCenter = bench;
     }
     const settings = benchSettings(cfg.planMode);
-    const evidence = await openEvidenceStore(cfg.databaseUrl, { keys: keyring, timeZone: settings.timeZone, retention: settings.retention });
+    const evidence =
+      cfg.evidence === 'none'
+        ? openNoEvidenceStore(cfg.databaseUrl, keyring)
+        : await openEvidenceStore(cfg.databaseUrl, { keys: keyring, timeZone: settings.timeZone, retention: settings.retention });
     worker = await createHuifangWorker({
       connection,
       namespace: cfg.namespace,

@@ -31,6 +31,8 @@ export interface ChildConfig {
   outputDir: string;
   /** The system of record the huifang worker writes its evidence to. */
   databaseUrl: string;
+  /** 'none': the huifang worker's evidence writes are no-ops (the baseline of their CPU cost); default 'postgres'. */
+  evidence?: 'postgres' | 'none';
 }
 
 export interface ChildSample {

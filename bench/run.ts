@@ -4,6 +4,7 @@
  *   npm run bench                         default run (500 policies, scale 2,000), a few minutes
  *   npm run bench -- --scale 100000       the scale run up to 100k open policies (long)
  *   npm run bench -- --skip-scale --policies 1000 --out /tmp/bench.json
+ *   npm run bench -- --evidence-rows 10000000   the system of record at its target size (seeding takes a while)
  *
  * Flags: --policies N (500)  --scale N (2000)  --skip-scale  --out file (bench/results/latest.json)
  *        --concurrency N (50 policies in flight)  --warmup N (20)  --intake N (1000)
@@ -11,11 +12,14 @@
  *        --rounds N (4: bare and callback runs alternate)
  *        --profile (workers and API under node --cpu-prof; summaries printed, files in bench/results/profiles/)
  *        --preload zod,… (diagnostic: build the callback bundle with the bundler's preloadModules)
+ *        --evidence-rows N (1,000,000 evidence rows seeded for the system of record's figures)  --skip-evidence-scale
  *
  * Phases: record one happy-path history (its counts shape the bare workflow) → bare workflow and
- * callback lifecycle in alternating rounds → level-1 ticket path → intake API over HTTP → scale
- * (open, sleeping policies; start latency at 1k / 10k / 100k open). Workers and the API run in child processes
- * (bench/child.ts) so their memory and CPU are their own.
+ * callback lifecycle in alternating rounds, the lifecycle once with its evidence written to PostgreSQL
+ * and once with the writes taken out (their CPU cost) → level-1 ticket path → intake API over HTTP →
+ * scale (open, sleeping policies; start latency at 1k / 10k / 100k open) → the system of record at
+ * scale (bench/evidence-scale.ts: seeded evidence rows, a branch-month report, one policy's story, size).
+ * Workers and the API run in child processes (bench/child.ts) so their memory and CPU are their own.
  */
 import { createBenchDatabase, type BenchDatabase } from './bench-database';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +41,7 @@ import { countHistory, describeCounts, shapeOf, type HistoryCounts } from './his
 import { BENCH_API_TOKEN, encodeKeyring, type ChildConfig, type ChildSample, type WorkerTuning } from './ipc';
 import { log, machineBusyMs, mb, percentiles, pool, processCpuMs, processRss, progress, round1, threadCpuDelta, threadCpuMs, type Percentiles } from './stats';
 import { summarizeProfile } from './profile-summary';
+import { printEvidenceScale, runEvidenceScale, type EvidenceScaleResult } from './evidence-scale';
 
 interface Flags {
   policies: number;
@@ -57,6 +62,9 @@ interface Flags {
    * (evaluated once per worker thread instead of once per workflow). Not how huifang's worker bundles today.
    */
   preload: string[];
+  /** Evidence rows seeded for the system of record's figures (phase 6). */
+  evidenceRows: number;
+  skipEvidenceScale: boolean;
 }
 
 const RESULTS_DIR = resolve(__dirname, 'results');
@@ -82,6 +90,8 @@ function parseFlags(argv: string[]): Flags {
     rounds: 4,
     profile: false,
     preload: [],
+    evidenceRows: 1_000_000,
+    skipEvidenceScale: false,
   };
   const numeric: Record<string, keyof Flags> = {
     '--policies': 'policies',
@@ -92,11 +102,13 @@ function parseFlags(argv: string[]): Flags {
     '--intake-concurrency': 'intakeConcurrency',
     '--probes': 'probes',
     '--rounds': 'rounds',
+    '--evidence-rows': 'evidenceRows',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     if (name === '--skip-scale') flags.skipScale = true;
+    else if (name === '--skip-evidence-scale') flags.skipEvidenceScale = true;
     else if (name === '--profile') flags.profile = true;
     else if (name === '--preload') {
       // Package names as they are; project files ('./domain/call-outcome') from the project root.
@@ -107,7 +119,7 @@ function parseFlags(argv: string[]): Flags {
     }
     else if (name === '--out') flags.out = resolve(inline ?? argv[++i]);
     else if (name === '--help' || name === '-h') {
-      console.log('usage: npm run bench -- [--policies N] [--scale N] [--skip-scale] [--out file] [--concurrency N] [--warmup N] [--intake N] [--intake-concurrency N] [--probes N] [--rounds N] [--profile] [--preload module,…]');
+      console.log('usage: npm run bench -- [--policies N] [--scale N] [--skip-scale] [--out file] [--concurrency N] [--warmup N] [--intake N] [--intake-concurrency N] [--probes N] [--rounds N] [--profile] [--preload module,…] [--evidence-rows N] [--skip-evidence-scale]');
       process.exit(0);
     } else if (numeric[name]) {
       const v = Number(inline ?? argv[++i]);
@@ -117,6 +129,7 @@ function parseFlags(argv: string[]): Flags {
   }
   if (flags.policies < 1) throw new Error('--policies must be at least 1');
   if (flags.concurrency < 1 || flags.intakeConcurrency < 1) throw new Error('concurrency must be at least 1');
+  if (!flags.skipEvidenceScale && flags.evidenceRows < 1000) throw new Error('--evidence-rows must be at least 1000');
   return flags;
 }
 
@@ -241,14 +254,19 @@ async function main(): Promise<void> {
     });
 
     // --- 1. Record a happy-path history: its counts shape the bare workflow -----------------------
-    log('1/5 recording a happy-path history (its counts shape the bare workflow)…');
+    log('1/6 recording a happy-path history (its counts shape the bare workflow)…');
     const happyQueue = `bench-happy-${tag}`;
     const bareQueue = `bench-bare-${tag}`;
+    const noEvidenceQueue = `bench-noevidence-${tag}`;
     const happyWorker = await startChild(base('worker-huifang', happyQueue));
     const bareWorker = await startChild(base('worker-bare', bareQueue));
+    // The same worker with its evidence writes taken out: what the writes cost the worker's CPU.
+    const noEvidenceWorker = await startChild(base('worker-huifang', noEvidenceQueue, { evidence: 'none' }));
     const happyClient = new HuifangClient(client, happyQueue);
+    const noEvidenceClient = new HuifangClient(client, noEvidenceQueue);
     const happyFactory = new ContractFactory(`${tag}H`);
     const bareFactory = new ContractFactory(`${tag}B`);
+    const noEvidenceFactory = new ContractFactory(`${tag}N`);
     const warm = Math.min(10, flags.concurrency);
     const happyWarm = await runLifecycle('callback warm-up', Math.max(1, flags.warmup), warm, () => huifangDriven(happyClient, happyFactory.next()));
     const recorded = await client.workflow.getHandle(happyWarm.workflowIds[0]).fetchHistory();
@@ -261,18 +279,21 @@ async function main(): Promise<void> {
       throw new Error('the recorded happy path has no step that hands over a call, or no Update: the bare workflow cannot mirror it (see bench/history.ts)');
     }
     await runLifecycle('bare warm-up', Math.max(1, flags.warmup), warm, () => bareDriven(client, bareQueue, bareFactory.next(), shape));
+    await runLifecycle('callback without evidence writes, warm-up', Math.max(1, flags.warmup), warm, () => huifangDriven(noEvidenceClient, noEvidenceFactory.next()));
 
     // --- 2. Bare workflow and callback lifecycle, in alternating rounds ---------------------------
     // Both workers stay up (the idle one only long-polls); alternating rounds spread any drift in
     // the machine's load (other jobs share these cores) over both.
     const rounds = Math.max(1, Math.min(flags.rounds, flags.policies));
-    log(`2/5 bare workflow vs callback lifecycle: ${flags.policies} policies each, ${flags.concurrency} in flight, ${rounds} alternating rounds…`);
+    log(`2/6 bare workflow vs callback lifecycle (and the lifecycle without its evidence writes): ${flags.policies} policies each, ${flags.concurrency} in flight, ${rounds} alternating rounds…`);
     const bareRuns: LifecycleRun[] = [];
     const happyRuns: LifecycleRun[] = [];
     const bareCpu: CpuByProcess[] = [];
     const happyCpu: CpuByProcess[] = [];
     const bareThreads: ThreadCpu[] = [];
     const happyThreads: ThreadCpu[] = [];
+    const noEvidenceRuns: LifecycleRun[] = [];
+    const noEvidenceCpu: CpuByProcess[] = [];
     for (let r = 0; r < rounds; r++) {
       const n = Math.floor(flags.policies / rounds) + (r < flags.policies % rounds ? 1 : 0);
       const b = await measured(server, [bareWorker], () =>
@@ -281,18 +302,34 @@ async function main(): Promise<void> {
       bareRuns.push(b.value);
       bareCpu.push(b.cpu);
       bareThreads.push(b.threads['worker-bare']);
-      const h = await measured(server, [happyWorker], () =>
-        runLifecycle(`round ${r + 1}/${rounds} callback`, n, flags.concurrency, () => huifangDriven(happyClient, happyFactory.next())),
-      );
+      const withWrites = () =>
+        measured(server!, [happyWorker], () => runLifecycle(`round ${r + 1}/${rounds} callback`, n, flags.concurrency, () => huifangDriven(happyClient, happyFactory.next())));
+      const withoutWrites = () =>
+        measured(server!, [noEvidenceWorker], () =>
+          runLifecycle(`round ${r + 1}/${rounds} callback, no evidence writes`, n, flags.concurrency, () => huifangDriven(noEvidenceClient, noEvidenceFactory.next())),
+        );
+      // With and without the evidence writes take turns at going first, so neither always follows the bare run.
+      const [h, e] = r % 2 === 0 ? [await withWrites(), await withoutWrites()] : await withoutWrites().then(async (without) => [await withWrites(), without]);
       happyRuns.push(h.value);
       happyCpu.push(h.cpu);
       happyThreads.push(h.threads['worker-huifang']);
-      log(`  round ${r + 1}: bare ${rateOf(b.value)}/s, callback ${rateOf(h.value)}/s (other processes on the machine: ${b.cpu.otherProcesses.cores} / ${h.cpu.otherProcesses.cores} cores)`);
+      noEvidenceRuns.push(e.value);
+      noEvidenceCpu.push(e.cpu);
+      log(
+        `  round ${r + 1}: bare ${rateOf(b.value)}/s, callback ${rateOf(h.value)}/s, callback without evidence writes ${rateOf(e.value)}/s ` +
+          `(other processes on the machine: ${b.cpu.otherProcesses.cores} / ${h.cpu.otherProcesses.cores} / ${e.cpu.otherProcesses.cores} cores)`,
+      );
     }
     const bare = mergeRuns(bareRuns);
     const happy = mergeRuns(happyRuns);
     const bareCpuTotal = sumCpu(bareCpu, bare.elapsedMs);
     const happyCpuTotal = sumCpu(happyCpu, happy.elapsedMs);
+    const noEvidence = mergeRuns(noEvidenceRuns);
+    const noEvidenceCpuTotal = sumCpu(noEvidenceCpu, noEvidence.elapsedMs);
+    const evidenceWrites = evidenceWritesCost(happyCpuTotal, happy.completed, noEvidenceCpuTotal, noEvidence.completed);
+    log(
+      `  evidence writes: worker CPU ${evidenceWrites.workerCpuMsPerPolicy.postgres} ms/policy with PostgreSQL, ${evidenceWrites.workerCpuMsPerPolicy.none} ms without: ×${evidenceWrites.ratio}`,
+    );
     const bareHistory = countHistory(await client.workflow.getHandle(bareRuns[0].workflowIds[0]).fetchHistory());
     const sameShape = (['localActivities', 'activities', 'timers', 'updates', 'upserts'] as const).every((k) => bareHistory[k] === happyCounts[k]);
     log(`  bare: ${bare.policiesPerSecond} policies/s, e2e p50 ${bare.endToEndMs.p50} ms, p99 ${bare.endToEndMs.p99} ms`);
@@ -306,18 +343,19 @@ async function main(): Promise<void> {
     log(`  history events over ${sampleIds.length} sampled policies: min ${Math.min(...sampleEvents)}, max ${Math.max(...sampleEvents)}`);
 
     // --- 3. The level-1 ticket path (same worker) -----------------------------------------------
-    log('3/5 one policy through a level-1 ticket, steps through the client…');
+    log('3/6 one policy through a level-1 ticket, steps through the client…');
     const level1 = await driveLevel1(happyClient, happyFactory.next(LEVEL1_PHONE_SUFFIX));
     const level1Callback = countHistory(await client.workflow.getHandle(level1.callbackWorkflowId).fetchHistory());
     const level1Ticket = countHistory(await client.workflow.getHandle(level1.ticketWorkflowId).fetchHistory());
     const happyStopped = await stopChild(happyWorker);
     const bareStopped = await stopChild(bareWorker);
+    await stopChild(noEvidenceWorker);
     checkCallCenter(happyStopped, 'callback');
     checkCallCenter(bareStopped, 'bare');
     log(`  level-1 path (${level1.stage}): callback ${describeCounts(level1Callback)}; ticket ${describeCounts(level1Ticket)}`);
 
     // --- 4. Intake over HTTP -------------------------------------------------------------------
-    log(`4/5 intake API: ${flags.intake} unique contracts over HTTP, ${flags.intakeConcurrency} in flight…`);
+    log(`4/6 intake API: ${flags.intake} unique contracts over HTTP, ${flags.intakeConcurrency} in flight…`);
     const intakeQueue = `bench-intake-${tag}`; // no worker polls it: intake alone is measured
     const api = await startChild(base('api', intakeQueue));
     const intakeFactory = new ContractFactory(`${tag}I`);
@@ -367,8 +405,16 @@ async function main(): Promise<void> {
 
     // --- 5. Scale: many open, sleeping policies ---------------------------------------------------
     let scale: ScaleResult | undefined;
-    if (flags.skipScale) log('5/5 scale: skipped (--skip-scale)');
+    if (flags.skipScale) log('5/6 scale: skipped (--skip-scale)');
     else scale = await runScale(flags, server, client, base, startChild, stopChild, tag);
+
+    // --- 6. The system of record at scale ---------------------------------------------------------
+    let evidenceScale: EvidenceScaleResult | undefined;
+    if (flags.skipEvidenceScale) log('6/6 the system of record at scale: skipped (--skip-evidence-scale)');
+    else {
+      log(`6/6 the system of record at scale: ${flags.evidenceRows.toLocaleString('en')} evidence rows seeded in SQL, then a branch-month report, stories, size…`);
+      evidenceScale = await runEvidenceScale(flags.evidenceRows);
+    }
 
     // --- Results --------------------------------------------------------------------------------
     const ratio = bare.policiesPerSecond > 0 ? Number((happy.policiesPerSecond / bare.policiesPerSecond).toFixed(2)) : NaN;
@@ -393,6 +439,17 @@ async function main(): Promise<void> {
             pass: startRatio.ratio <= 2,
           }
         : { id: 'start-latency-at-scale', what: 'p99 start latency at 100k open vs 1k open', target: '≤ 2×', value: 'not measured', pass: null },
+      {
+        id: 'evidence-writes-cpu',
+        what: "worker CPU per policy with the evidence written to PostgreSQL vs with the writes taken out (lifecycle run)",
+        target: '≤ 1.10×',
+        value: `${evidenceWrites.ratio}× (${evidenceWrites.workerCpuMsPerPolicy.postgres} vs ${evidenceWrites.workerCpuMsPerPolicy.none} ms)`,
+        pass: Number.isNaN(evidenceWrites.ratio) ? null : evidenceWrites.ratio <= 1.1,
+      },
+      ...(evidenceScale?.targets ?? [
+        { id: 'compliance-branch-month', what: 'branch-month compliance report at 10M evidence rows', target: '≤ 1000 ms', value: 'not measured', pass: null },
+        { id: 'policy-story', what: "one policy's story at 10M evidence rows", target: '≤ 50 ms', value: 'not measured', pass: null },
+      ]),
     ];
 
     const results = {
@@ -424,6 +481,11 @@ async function main(): Promise<void> {
         workerMemory: memoryOf(happyStopped),
         callCenter: happyStopped.callCenter,
       },
+      evidenceWrites: {
+        ...evidenceWrites,
+        withoutWrites: { policiesPerSecond: noEvidence.policiesPerSecond, endToEndMs: noEvidence.endToEndMs, completed: noEvidence.completed, failed: noEvidence.failed, cpu: noEvidenceCpuTotal },
+        note: "the same lifecycle on a second worker whose EvidenceStore.putCallback/putTicket are no-ops (bench/no-evidence-store.ts): the activities still run and receive the state; rounds alternate with the real one",
+      },
       level1TicketPath: { stage: level1.stage, callback: level1Callback, ticket: level1Ticket, totalEvents: level1Callback.events + level1Ticket.events },
       intake: {
         contracts: flags.intake,
@@ -438,10 +500,12 @@ async function main(): Promise<void> {
         directClientStarts: { startsPerSecond: directRate, latencyMs: percentiles(directLatencies), cpu: direct.cpu, note: 'the same contracts started with HuifangClient.startCallback from the bench process: the server-side ceiling for intake' },
       },
       scale: scale ?? null,
+      evidenceScale: evidenceScale ?? null,
       targets,
     };
 
-    printSummary(results.lifecycle, results.bare, happyCounts, level1Callback, level1Ticket, results.intake, scale, targets);
+    if (evidenceScale) printEvidenceScale(evidenceScale);
+    printSummary(results.lifecycle, results.bare, happyCounts, level1Callback, level1Ticket, results.intake, scale, targets, evidenceWrites);
     mkdirSync(RESULTS_DIR, { recursive: true });
     const json = JSON.stringify(results, null, 2) + '\n';
     mkdirSync(resolve(flags.out, '..'), { recursive: true });
@@ -470,6 +534,14 @@ async function main(): Promise<void> {
 
 type CpuByProcess = Record<string, { cpuMs: number; cores: number }>;
 type ThreadCpu = ReturnType<typeof threadCpuDelta>;
+
+/** What the evidence writes add to the worker's CPU per policy: the lifecycle with them over the lifecycle without. */
+function evidenceWritesCost(withWrites: CpuByProcess, withCompleted: number, without: CpuByProcess, withoutCompleted: number) {
+  const perPolicy = (cpu: CpuByProcess, n: number) => round1((cpu['worker-huifang']?.cpuMs ?? NaN) / Math.max(1, n));
+  const postgres = perPolicy(withWrites, withCompleted);
+  const none = perPolicy(without, withoutCompleted);
+  return { workerCpuMsPerPolicy: { postgres, none }, ratio: Number((postgres / none).toFixed(3)) };
+}
 
 /** Worker CPU per policy by thread, added up over rounds. */
 function threadsPerPolicy(parts: ThreadCpu[], policies: number): Record<keyof ThreadCpu, number> {
@@ -537,7 +609,7 @@ async function runScale(
   tag: string,
 ): Promise<ScaleResult> {
   const checkpoints = [...new Set([1000, 10_000, 100_000].filter((c) => c <= flags.scale).concat(flags.scale))].sort((a, b) => a - b);
-  log(`5/5 scale: open, sleeping policies (first slot days away), start latency at ${checkpoints.map((c) => c.toLocaleString('en')).join(' / ')} open…`);
+  log(`5/6 scale: open, sleeping policies (first slot days away), start latency at ${checkpoints.map((c) => c.toLocaleString('en')).join(' / ')} open…`);
   const queue = `bench-scale-${tag}`;
   const worker = await startChild(base('worker-huifang', queue, { planMode: 'far', callCenter: 'staff' }));
   const huifang = new HuifangClient(client, queue);
@@ -667,6 +739,7 @@ function printSummary(
   intake: { contractsPerSecond: number; latencyMs: Percentiles; apiMemory: ReturnType<typeof memoryOf> },
   scale: ScaleResult | undefined,
   targets: { what: string; target: string; value: string; pass: boolean | null }[],
+  evidenceWrites: ReturnType<typeof evidenceWritesCost>,
 ): void {
   const line = (k: string, v: string) => console.log(`  ${k.padEnd(34)} ${v}`);
   console.log('\n=== huifang benchmark ===');
@@ -677,6 +750,7 @@ function printSummary(
   line('CPU ms per policy (bare)', JSON.stringify(lifecycle.bareCpuMsPerPolicy));
   line('worker CPU ms/policy by thread', `callback ${JSON.stringify(lifecycle.workerThreadsCpuMsPerPolicy)}`);
   line('', `bare     ${JSON.stringify(lifecycle.bareWorkerThreadsCpuMsPerPolicy)}`);
+  line('evidence writes, worker CPU/policy', `${evidenceWrites.workerCpuMsPerPolicy.postgres} ms with PostgreSQL vs ${evidenceWrites.workerCpuMsPerPolicy.none} ms without: ×${evidenceWrites.ratio}`);
   line('history events, happy path', describeCounts(happy));
   line('history events, level-1 ticket path', `${l1Callback.events + l1Ticket.events} (callback ${l1Callback.events} + ticket ${l1Ticket.events})`);
   line('intake API', `${intake.contractsPerSecond} contracts/s; p50/p99 ${intake.latencyMs.p50}/${intake.latencyMs.p99} ms; API RSS peak ${intake.apiMemory.peakRssMB} MB`);

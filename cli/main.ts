@@ -12,11 +12,12 @@ import { openEvidenceStore, type EvidenceStore } from '../stores/evidence-store'
 import { UsageError, type CliContext, type Command } from './command';
 import { demoCommand } from './demo-command';
 import { importCommand } from './import-command';
+import { migrateProjectionCommand } from './migrate-projection-command';
 import { reportCommand } from './report-command';
 import { showCommand } from './show-command';
 import { ticketsCommand } from './tickets-command';
 
-export const COMMANDS: readonly Command[] = [importCommand, showCommand, ticketsCommand, reportCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [importCommand, showCommand, ticketsCommand, reportCommand, demoCommand, migrateProjectionCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length)) + 3;
