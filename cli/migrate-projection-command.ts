@@ -8,10 +8,7 @@
  * never replaced by the older file. A bad file is reported with its field and skipped; the others load.
  */
 import { parseArgs } from 'node:util';
-import { loadSettings } from '../config/settings';
-import { keyringFromEnv } from '../client/payload-keys';
-import { databaseUrlFromEnv } from '../stores/database/database-url';
-import { openEvidenceStore, type EvidenceStore } from '../stores/evidence-store';
+import type { EvidenceStore } from '../stores/evidence-store';
 import { UsageError, type Command } from './command';
 import { ProjectionFolderError, readProjectionFolder, type ProjectionFile } from './projection-folder';
 
@@ -73,8 +70,7 @@ export const migrateProjectionCommand: Command = {
       ctx.stderr.write(`refused ${f.file}: ${f.error}\n`);
     }
     const good = files.filter((f) => f.ok);
-    const settings = loadSettings();
-    const store = await openEvidenceStore(databaseUrlFromEnv(), { keys: keyringFromEnv(), timeZone: settings.timeZone, retention: settings.retention, poolSize: CONCURRENCY });
+    const store = await ctx.evidence();
     let interrupted = false;
     try {
       let next = 0;
@@ -91,7 +87,7 @@ export const migrateProjectionCommand: Command = {
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, good.length) }, lane));
     } finally {
-      await store.close();
+      // The store is the CLI's (closed by main): nothing to close here.
     }
     const verb = dryRun ? 'to write' : 'written';
     ctx.stdout.write(

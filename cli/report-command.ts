@@ -3,9 +3,6 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { complianceFromEvidence } from '../stores/evidence-queries';
 import { complianceCsv, complianceTable, complianceXlsx } from '../documents/compliance-report';
-import { openEvidenceStore } from '../stores/evidence-store';
-import { databaseUrlFromEnv } from '../stores/database/database-url';
-import { keyringFromEnv } from '../client/payload-keys';
 import { loadSettings } from '../config/settings';
 import { complianceQuerySchema } from '../domain/compliance';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
@@ -59,8 +56,7 @@ export const reportCommand: Command = {
     if (!parsed.success) throw new UsageError(describeFieldErrors(toFieldErrors(parsed.error).map((e) => ({ ...e, field: `--${e.field}` }))));
 
     const settings = loadSettings();
-    const evidence = await openEvidenceStore(databaseUrlFromEnv(), { keys: keyringFromEnv(), timeZone: settings.timeZone, retention: settings.retention, poolSize: 2 });
-    const figures = await complianceFromEvidence(evidence, parsed.data, { timeZone: settings.timeZone, maxShare: settings.fallback.maxShare }).finally(() => evidence.close());
+    const figures = await complianceFromEvidence(await ctx.evidence(), parsed.data, { timeZone: settings.timeZone, maxShare: settings.fallback.maxShare });
     const content =
       format === 'xlsx'
         ? await complianceXlsx(figures, settings.timeZone)

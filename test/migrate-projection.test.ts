@@ -58,7 +58,6 @@ function ticket(ticketId: string, policyNo: string, over: Partial<TicketRecord> 
 describe('huifang migrate-projection', () => {
   let dir: string;
   let database: TestDatabase;
-  const env = { url: process.env.HUIFANG_DATABASE_URL, keys: process.env.HUIFANG_PAYLOAD_KEYS, keyId: process.env.HUIFANG_PAYLOAD_KEY_ID };
 
   const write = (kind: 'callbacks' | 'tickets', name: string, content: unknown) =>
     writeFileSync(join(dir, kind, `${name}.json`), typeof content === 'string' ? content : JSON.stringify(content));
@@ -80,16 +79,8 @@ describe('huifang migrate-projection', () => {
     database = await createTestDatabase(keyring);
     // A newer revision already in the database (a workflow wrote it since): the file must not win.
     await database.store.putCallback(callback('P003', { stage: 'WAIVED', revision: 9 }));
-    // The CLI finds the database and the keys as a worker would: in its environment.
-    process.env.HUIFANG_DATABASE_URL = database.url;
-    process.env.HUIFANG_PAYLOAD_KEYS = [...keyring.keys].map(([id, key]) => `${id}:${key.toString('base64')}`).join(',');
-    process.env.HUIFANG_PAYLOAD_KEY_ID = keyring.currentKeyId;
   });
   afterAll(async () => {
-    for (const [name, value] of [['HUIFANG_DATABASE_URL', env.url], ['HUIFANG_PAYLOAD_KEYS', env.keys], ['HUIFANG_PAYLOAD_KEY_ID', env.keyId]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
     await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -101,6 +92,7 @@ describe('huifang migrate-projection', () => {
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       connect: () => Promise.reject(new Error('the migration needs no Temporal connection')),
+      evidence: async () => database.store,
     });
     return { code, out, err };
   };
