@@ -8,7 +8,7 @@
  * brought in line with the state (insert what is new, complete what was open). A retried or older
  * write changes nothing. Personal data is stored only as ciphertext under the policy's own key.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type QueryCreator, type Transaction } from 'kysely';
 import type { CallbackEvidence, CallbackRecord, TicketEvidence, TicketRecord, WaiverRecord } from '../domain/callback-record';
 import { callbackMonthOf } from '../domain/callback-month';
 import type { CallbackState } from '../domain/callback-state';
@@ -48,12 +48,19 @@ export interface EvidenceStoreOptions {
 }
 
 type Trx = Transaction<Database>;
+/** One insert of a write, run with the others as one statement (runTogether). */
+type Write = (qc: QueryCreator<Database>) => unknown;
+
+const KEY_CACHE_SIZE = 10_000;
 
 export class EvidenceStore {
   constructor(
     readonly db: EvidenceDb,
     private readonly options: EvidenceStoreOptions,
   ) {}
+
+  /** Data keys read back, by policy (the oldest dropped past KEY_CACHE_SIZE). */
+  private readonly keyCache = new Map<string, Buffer>();
 
   /** A callback's milestone. Accepts the bare row too, as workflows started before the evidence was written sent it. */
   async putCallback(evidence: CallbackEvidence | CallbackRecord): Promise<void> {
@@ -75,11 +82,12 @@ export class EvidenceStore {
         .returning('policy_no')
         .executeTakeFirst();
       if (!written) return; // a retried or older write: nothing to change
-      const key = contract ? await this.dataKeyFor(trx, record.policyNo, true) : undefined;
-      if (contract && key) await this.putPersonalData(trx, contract, key);
-      if (state) await this.putCallbackEvidence(trx, state, contract, key);
+      const writes: Write[] = [];
+      const key = contract ? await this.dataKeyFor(trx, record.policyNo, contract, writes) : undefined;
+      if (state) await this.putCallbackEvidence(trx, writes, state, contract, key);
       // A bare row (a workflow from before the evidence, a migrated projection): its waiver still counts.
-      else if (record.waiver) await this.putWaivers(trx, record.policyNo, [record.waiver]);
+      else if (record.waiver) this.putWaivers(writes, record.policyNo, [record.waiver]);
+      await runTogether(trx, writes);
     });
   }
 
@@ -87,7 +95,7 @@ export class EvidenceStore {
   async putTicket(evidence: TicketEvidence | TicketRecord): Promise<void> {
     const { record, state } = 'record' in evidence ? evidence : { record: evidence, state: undefined };
     await this.db.transaction().execute(async (trx) => {
-      const key = state?.reply?.correctedPhone ? await this.dataKeyFor(trx, record.policyNo, false) : undefined;
+      const key = state?.reply?.correctedPhone ? await this.dataKeyFor(trx, record.policyNo) : undefined;
       const written = await trx
         .insertInto('tickets')
         .values({
@@ -124,7 +132,9 @@ export class EvidenceStore {
         .returning('ticket_id')
         .executeTakeFirst();
       if (!written || !state) return;
-      await this.putTicketEvidence(trx, state);
+      const writes: Write[] = [];
+      this.putTicketEvidence(writes, state);
+      await runTogether(trx, writes);
     });
   }
 
@@ -285,69 +295,85 @@ export class EvidenceStore {
     };
   }
 
-  /** The policy's data key: the stored one, or (create) a new one stored in the same transaction. */
-  private async dataKeyFor(trx: Trx, policyNo: string, create: boolean): Promise<Buffer | undefined> {
+  /**
+   * The policy's data key: the stored one (kept in memory after its first read: keys never change),
+   * or, given the contract, a new one written with the personal data it encrypts (in `writes`, the
+   * same statement). The policy's row is locked by the write in progress, so two writers never race.
+   */
+  private async dataKeyFor(trx: Trx, policyNo: string, contract?: Contract, writes?: Write[]): Promise<Buffer | undefined> {
+    const cached = this.keyCache.get(policyNo);
+    if (cached) return cached;
     const stored = await trx.selectFrom('policy_keys').select(['wrapped_key', 'wrapping_key_id']).where('policy_no', '=', policyNo).executeTakeFirst();
-    if (stored) return unwrapDataKey(this.options.keys, stored.wrapped_key, stored.wrapping_key_id);
-    if (!create) return undefined;
+    if (stored) return this.remember(policyNo, unwrapDataKey(this.options.keys, stored.wrapped_key, stored.wrapping_key_id));
+    if (!contract || !writes) return undefined;
     // Past its legal period the personal data was shredded: a late write must not bring it back.
     const shredded = await trx.selectFrom('retention_actions').select('id').where('policy_no', '=', policyNo).executeTakeFirst();
     if (shredded) return undefined;
     const fresh = newDataKey(this.options.keys);
-    await trx.insertInto('policy_keys').values({ policy_no: policyNo, wrapped_key: fresh.wrapped, wrapping_key_id: fresh.wrappingKeyId }).execute();
+    writes.push((qc) => qc.insertInto('policy_keys').values({ policy_no: policyNo, wrapped_key: fresh.wrapped, wrapping_key_id: fresh.wrappingKeyId }));
+    this.putPersonalData(writes, contract, fresh.key);
+    // Not remembered yet: the transaction may still roll back; the next write reads it back.
     return fresh.key;
   }
 
-  private async putPersonalData(trx: Trx, contract: Contract, key: Buffer): Promise<void> {
-    await trx
-      .insertInto('personal_data')
-      .values({
-        policy_no: contract.policyNo,
-        holder_name: sealText(key, contract.policyholder.name),
-        holder_phone: sealText(key, contract.policyholder.phone),
-        holder_id_number: sealText(key, contract.policyholder.idNumber),
-        agent_name: sealText(key, contract.agent.name),
-        agent_phone: sealText(key, contract.agent.phone),
-      })
-      .onConflict((oc) => oc.column('policy_no').doNothing())
-      .execute();
+  private remember(policyNo: string, key: Buffer): Buffer {
+    if (this.keyCache.size >= KEY_CACHE_SIZE) this.keyCache.delete(this.keyCache.keys().next().value!);
+    this.keyCache.set(policyNo, key);
+    return key;
   }
 
-  private async putCallbackEvidence(trx: Trx, state: CallbackState, contract: Contract | undefined, key: Buffer | undefined): Promise<void> {
+  private putPersonalData(writes: Write[], contract: Contract, key: Buffer): void {
+    writes.push((qc) =>
+      qc
+        .insertInto('personal_data')
+        .values({
+          policy_no: contract.policyNo,
+          holder_name: sealText(key, contract.policyholder.name),
+          holder_phone: sealText(key, contract.policyholder.phone),
+          holder_id_number: sealText(key, contract.policyholder.idNumber),
+          agent_name: sealText(key, contract.agent.name),
+          agent_phone: sealText(key, contract.agent.phone),
+        })
+        .onConflict((oc) => oc.column('policy_no').doNothing())
+    );
+  }
+
+  private async putCallbackEvidence(trx: Trx, writes: Write[], state: CallbackState, contract: Contract | undefined, key: Buffer | undefined): Promise<void> {
     const policyNo = state.policyNo;
     if (state.attempts.length > 0) {
       const dialled = await this.numberDialled(trx, state, contract, key);
-      await trx
-        .insertInto('call_attempts')
-        .values(
-          state.attempts.map((a) => ({
-            policy_no: policyNo,
-            attempt_no: a.attemptNo,
-            attempt_id: a.attemptId,
-            slot_start: a.slot.start,
-            slot_end: a.slot.end,
-            placed_at: a.placedAt ?? null,
-            outcome: a.outcome ?? null,
-            recorded_at: a.recordedAt ?? null,
-            operator: a.report?.operator ?? null,
-            phone_source: a.placedAt ? state.phoneSource : null,
-            number_dialled: a.placedAt ? dialled : null,
-            note: a.report?.note ?? null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['policy_no', 'attempt_no']).doUpdateSet((eb) => ({
-            placed_at: sql`coalesce(call_attempts.placed_at, excluded.placed_at)`,
-            outcome: sql`coalesce(call_attempts.outcome, excluded.outcome)`,
-            recorded_at: sql`coalesce(call_attempts.recorded_at, excluded.recorded_at)`,
-            operator: sql`coalesce(call_attempts.operator, excluded.operator)`,
-            // The number of the attempt's placing: a later correction does not rewrite history.
-            phone_source: sql`coalesce(call_attempts.phone_source, excluded.phone_source)`,
-            number_dialled: sql`coalesce(call_attempts.number_dialled, excluded.number_dialled)`,
-            note: sql`coalesce(call_attempts.note, excluded.note)`,
-          })),
-        )
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('call_attempts')
+          .values(
+            state.attempts.map((a) => ({
+              policy_no: policyNo,
+              attempt_no: a.attemptNo,
+              attempt_id: a.attemptId,
+              slot_start: a.slot.start,
+              slot_end: a.slot.end,
+              placed_at: a.placedAt ?? null,
+              outcome: a.outcome ?? null,
+              recorded_at: a.recordedAt ?? null,
+              operator: a.report?.operator ?? null,
+              phone_source: a.placedAt ? state.phoneSource : null,
+              number_dialled: a.placedAt ? dialled : null,
+              note: a.report?.note ?? null,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['policy_no', 'attempt_no']).doUpdateSet((eb) => ({
+              placed_at: sql`coalesce(call_attempts.placed_at, excluded.placed_at)`,
+              outcome: sql`coalesce(call_attempts.outcome, excluded.outcome)`,
+              recorded_at: sql`coalesce(call_attempts.recorded_at, excluded.recorded_at)`,
+              operator: sql`coalesce(call_attempts.operator, excluded.operator)`,
+              // The number of the attempt's placing: a later correction does not rewrite history.
+              phone_source: sql`coalesce(call_attempts.phone_source, excluded.phone_source)`,
+              number_dialled: sql`coalesce(call_attempts.number_dialled, excluded.number_dialled)`,
+              note: sql`coalesce(call_attempts.note, excluded.note)`,
+            })),
+          )
+      );
     }
     const answers = [
       ...state.attempts.flatMap((a) =>
@@ -361,109 +387,119 @@ export class EvidenceStore {
         answered_at: state.fallback?.receipt?.signedAt ?? null,
       })),
     ];
-    if (answers.length > 0) await trx.insertInto('answers').values(answers).onConflict((oc) => oc.doNothing()).execute();
+    if (answers.length > 0) writes.push((qc) => qc.insertInto('answers').values(answers).onConflict((oc) => oc.doNothing()));
     if (state.recording) {
       const r = state.recording;
-      await trx
-        .insertInto('recordings')
-        .values({ policy_no: policyNo, reference: r.reference, checksum: r.checksum, size_bytes: r.sizeBytes, uploaded_by: r.uploadedBy, verified_at: r.verifiedAt })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('recordings')
+          .values({ policy_no: policyNo, reference: r.reference, checksum: r.checksum, size_bytes: r.sizeBytes, uploaded_by: r.uploadedBy, verified_at: r.verifiedAt })
+          .onConflict((oc) => oc.doNothing())
+      );
     }
     if (state.stageHistory.length > 0) {
-      await trx
-        .insertInto('stage_changes')
-        .values(state.stageHistory.map((c, seq) => ({ policy_no: policyNo, seq, stage: c.stage, at: c.at, note: c.note ?? null })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('stage_changes')
+          .values(state.stageHistory.map((c, seq) => ({ policy_no: policyNo, seq, stage: c.stage, at: c.at, note: c.note ?? null })))
+          .onConflict((oc) => oc.doNothing())
+      );
     }
-    await this.putWaivers(trx, policyNo, [...(state.rejectedWaivers ?? []), ...(state.waiver ? [state.waiver] : [])]);
+    this.putWaivers(writes, policyNo, [...(state.rejectedWaivers ?? []), ...(state.waiver ? [state.waiver] : [])]);
     const fb = state.fallback;
     if (fb) {
-      await trx
-        .insertInto('fallback_decisions')
-        .values({
-          policy_no: policyNo,
-          kind: fb.kind ?? null,
-          trigger: fb.trigger,
-          requested_at: fb.requestedAt,
-          granted: fb.granted,
-          refusal: fb.refusal ?? null,
-          share_fallbacks: fb.shareAtDecision?.fallbacks ?? null,
-          share_callbacks: fb.shareAtDecision?.callbacks ?? null,
-          cap: fb.shareAtDecision?.cap ?? null,
-          document_ref: fb.documentRef ?? null,
-        })
-        .onConflict((oc) => oc.column('policy_no').doUpdateSet({ document_ref: sql`coalesce(fallback_decisions.document_ref, excluded.document_ref)` }))
-        .execute();
-      if (fb.receipt) {
-        const receiptKey = key ?? (await this.dataKeyFor(trx, policyNo, true));
-        await trx
-          .insertInto('receipts')
+      writes.push((qc) =>
+        qc
+          .insertInto('fallback_decisions')
           .values({
             policy_no: policyNo,
-            reference: fb.receipt.reference,
-            signed_by: receiptKey ? sealText(receiptKey, fb.receipt.signedBy) : null,
-            signed_at: fb.receipt.signedAt,
-            entered_at: fb.receipt.enteredAt,
-            reported_problems: fb.receipt.reportedProblems ?? null,
+            kind: fb.kind ?? null,
+            trigger: fb.trigger,
+            requested_at: fb.requestedAt,
+            granted: fb.granted,
+            refusal: fb.refusal ?? null,
+            share_fallbacks: fb.shareAtDecision?.fallbacks ?? null,
+            share_callbacks: fb.shareAtDecision?.callbacks ?? null,
+            cap: fb.shareAtDecision?.cap ?? null,
+            document_ref: fb.documentRef ?? null,
           })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+          .onConflict((oc) => oc.column('policy_no').doUpdateSet({ document_ref: sql`coalesce(fallback_decisions.document_ref, excluded.document_ref)` }))
+      );
+      const receipt = fb.receipt;
+      if (receipt) {
+        const receiptKey = key ?? (await this.dataKeyFor(trx, policyNo));
+        writes.push((qc) =>
+          qc
+            .insertInto('receipts')
+            .values({
+              policy_no: policyNo,
+              reference: receipt.reference,
+              signed_by: receiptKey ? sealText(receiptKey, receipt.signedBy) : null,
+              signed_at: receipt.signedAt,
+              entered_at: receipt.enteredAt,
+              reported_problems: receipt.reportedProblems ?? null,
+            })
+            .onConflict((oc) => oc.doNothing())
+        );
       }
     }
     if (state.escalation) {
       const e = state.escalation;
-      await trx
-        .insertInto('escalations')
-        .values({ policy_no: policyNo, at: e.at, cause: e.cause, escalated_to: e.to, reason: e.reason })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('escalations')
+          .values({ policy_no: policyNo, at: e.at, cause: e.cause, escalated_to: e.to, reason: e.reason })
+          .onConflict((oc) => oc.doNothing())
+      );
     }
     if (state.branchDecision) {
       const d = state.branchDecision;
-      await trx
-        .insertInto('branch_decisions')
-        .values({ policy_no: policyNo, reason: d.reason, decided_by: JSON.stringify(d.by), at: d.at })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('branch_decisions')
+          .values({ policy_no: policyNo, reason: d.reason, decided_by: JSON.stringify(d.by), at: d.at })
+          .onConflict((oc) => oc.doNothing())
+      );
     }
-    if (state.reminders?.length) {
-      await trx
-        .insertInto('notifications')
-        .values(state.reminders.map((r) => ({ subject: policyNo, sent_to: r.to, at: r.at, about: r.about, policy_no: policyNo })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    const reminders = state.reminders;
+    if (reminders?.length) {
+      writes.push((qc) =>
+        qc
+          .insertInto('notifications')
+          .values(reminders.map((r) => ({ subject: policyNo, sent_to: r.to, at: r.at, about: r.about, policy_no: policyNo })))
+          .onConflict((oc) => oc.doNothing())
+      );
     }
   }
 
   /** Waivers reported, and their decisions once made (a decision completes its row, never rewrites it). */
-  private async putWaivers(trx: Trx, policyNo: string, waivers: WaiverRecord[]): Promise<void> {
+  private putWaivers(writes: Write[], policyNo: string, waivers: WaiverRecord[]): void {
     if (waivers.length === 0) return;
-    await trx
-      .insertInto('waivers')
-      .values(
-        waivers.map((w) => ({
-          policy_no: policyNo,
-          reported_at: w.reportedAt,
-          statement_ref: w.statementRef,
-          reported_by: JSON.stringify(w.reportedBy),
-          note: w.note ?? null,
-          accepted: w.decision?.accepted ?? null,
-          decided_by: w.decision ? JSON.stringify(w.decision.by) : null,
-          decided_at: w.decision?.at ?? null,
-          decision_reason: w.decision?.reason ?? null,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['policy_no', 'reported_at']).doUpdateSet({
-          accepted: sql`coalesce(waivers.accepted, excluded.accepted)`,
-          decided_by: sql`coalesce(waivers.decided_by, excluded.decided_by)`,
-          decided_at: sql`coalesce(waivers.decided_at, excluded.decided_at)`,
-          decision_reason: sql`coalesce(waivers.decision_reason, excluded.decision_reason)`,
-        }),
-      )
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('waivers')
+        .values(
+          waivers.map((w) => ({
+            policy_no: policyNo,
+            reported_at: w.reportedAt,
+            statement_ref: w.statementRef,
+            reported_by: JSON.stringify(w.reportedBy),
+            note: w.note ?? null,
+            accepted: w.decision?.accepted ?? null,
+            decided_by: w.decision ? JSON.stringify(w.decision.by) : null,
+            decided_at: w.decision?.at ?? null,
+            decision_reason: w.decision?.reason ?? null,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['policy_no', 'reported_at']).doUpdateSet({
+            accepted: sql`coalesce(waivers.accepted, excluded.accepted)`,
+            decided_by: sql`coalesce(waivers.decided_by, excluded.decided_by)`,
+            decided_at: sql`coalesce(waivers.decided_at, excluded.decided_at)`,
+            decision_reason: sql`coalesce(waivers.decision_reason, excluded.decision_reason)`,
+          }),
+        )
+    );
   }
 
   /** The number the attempts went to: the contract's, or the one a ticket's reply corrected (as ciphertext). */
@@ -473,36 +509,38 @@ export class EvidenceStore {
     return ticket?.corrected_phone ?? null;
   }
 
-  private async putTicketEvidence(trx: Trx, state: TicketState): Promise<void> {
+  private putTicketEvidence(writes: Write[], state: TicketState): void {
     if (state.steps.length > 0) {
-      await trx
-        .insertInto('ticket_steps')
-        .values(
-          state.steps.map((s, seq) => ({
-            ticket_id: state.ticketId,
-            seq,
-            step: s.step,
-            actor_role: s.actor.role,
-            actor_id: s.actor.id,
-            actor_office: s.actor.office ?? null,
-            at: s.at,
-            note: s.note ?? null,
-            late: s.late,
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('ticket_steps')
+          .values(
+            state.steps.map((s, seq) => ({
+              ticket_id: state.ticketId,
+              seq,
+              step: s.step,
+              actor_role: s.actor.role,
+              actor_id: s.actor.id,
+              actor_office: s.actor.office ?? null,
+              at: s.at,
+              note: s.note ?? null,
+              late: s.late,
+            })),
+          )
+          .onConflict((oc) => oc.doNothing())
+      );
     }
     const notices = [
       ...state.reminders.map((r) => ({ sent_to: `${r.role} ${r.code}`, at: r.at, about: `reminder: ${r.about}` })),
       ...state.escalations.map((e) => ({ sent_to: `${e.to} ${e.code}`, at: e.at, about: `escalation: ${e.about}` })),
     ];
     if (notices.length > 0) {
-      await trx
-        .insertInto('notifications')
-        .values(notices.map((n) => ({ ...n, subject: state.ticketId, policy_no: state.policyNo })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      writes.push((qc) =>
+        qc
+          .insertInto('notifications')
+          .values(notices.map((n) => ({ ...n, subject: state.ticketId, policy_no: state.policyNo })))
+          .onConflict((oc) => oc.doNothing())
+      );
     }
   }
 }
@@ -560,4 +598,16 @@ export async function openEvidenceStore(
     timeZone: options.timeZone,
     keptUntil: (c) => evidenceKeptUntil(c.issuedOn, c.termMonths, options.retention),
   });
+}
+
+/**
+ * The inserts of one write as one statement (data-modifying CTEs, each run once and to completion):
+ * one round trip to the database instead of one per table.
+ */
+async function runTogether(trx: Trx, writes: readonly Write[]): Promise<void> {
+  if (writes.length === 0) return;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let query: any = trx;
+  writes.forEach((write, i) => (query = query.with(`w${i}`, write)));
+  await query.selectNoFrom(sql`1`.as('done')).execute();
 }
