@@ -37,7 +37,7 @@ export interface PoliciesTable {
   stage: string;
   attempts_made: number;
   completed_call_at: Instant | null;
-  /** The call a phone callback was completed on (CallbackRecord.successfulCallAt; migration 0003). */
+  /** The call a phone callback was completed on (CallbackRecord.successfulCallAt; migration 0002). */
   successful_call_at: Instant | null;
   completed_by: string | null;
   completed_at: Instant | null;

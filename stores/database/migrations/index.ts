@@ -5,9 +5,9 @@
  */
 import type { Migration } from 'kysely';
 import * as evidence from './0001-evidence';
-import * as complianceFigures from './0003-compliance-figures';
+import * as complianceFigures from './0002-compliance-figures';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-evidence': evidence,
-  '0003-compliance-figures': complianceFigures,
+  '0002-compliance-figures': complianceFigures,
 };
