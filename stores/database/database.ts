@@ -58,7 +58,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : String(error ?? 'failed');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+    throw new Error(`database migration${failed ? ` ${failed.migrationName}` : 's'} failed: ${cause}`);
   }
   return (results ?? []).map((r) => r.migrationName);
 }
