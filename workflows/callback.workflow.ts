@@ -8,7 +8,7 @@
  * ends any open stage before a completed call. Each stage is a module of workflows/callback/
  * working on one `CallbackRun`; the decisions are pure functions in domain/callback-flow.ts.
  */
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, patched } from '@temporalio/workflow';
 import type { CallbackSummary } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
 import { assess } from './callback/assess';
@@ -32,7 +32,8 @@ export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Pro
     run.close('NOT_REQUIRED', run.state.decision!.reason);
     return run.finish();
   }
-  await run.record();
+  // Since the writes before waits, the first comes before the first slot's sleep, with its stage.
+  if (!patched('evidence-before-waits')) await run.record();
 
   try {
     await run.mainScope.run(async () => {
