@@ -6,6 +6,7 @@
  * token (auth-hook.ts); the caller's role picks the routes, its office or agent code the policies
  * and tickets (org-scope.ts), and it is the actor of whatever it does (acting-actor.ts).
  */
+import { registerSecurityHeaders } from './security-headers';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RUN_STATUSES, type HuifangClient } from '../client/huifang-client';
@@ -65,6 +66,8 @@ export interface ApiOptions {
   bodyLimitBytes?: number;
   /** Largest body of every other JSON route (default 64 KiB: a step or an outcome is a few hundred bytes). */
   jsonBodyLimitBytes?: number;
+  /** How long a request may take to arrive whole (default 60 s; Node's requestTimeout). */
+  requestTimeoutMs?: number;
   /** Largest scanned document (default 10 MiB). */
   documentLimitBytes?: number;
   maxBatchSize?: number;
@@ -99,7 +102,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     logger: opts.logger ?? false,
     // A URL Fastify cannot even decode (/v1/callbacks/P%ZZ) is answered in our shape too.
     frameworkErrors: (err, req, reply) => sendError(reply, err, req),
+    // A client that sends its request slowly, or never finishes it, is cut off instead of holding a socket.
+    requestTimeout: opts.requestTimeoutMs ?? 60_000,
   });
+  registerSecurityHeaders(app);
   // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   const routes = new ApiRoutes(app, jsonLimit);

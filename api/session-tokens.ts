@@ -34,8 +34,10 @@ export class SessionTokens {
 
   /** The claims of a genuine, unexpired token; otherwise why not, in words. */
   verify(token: string): SessionClaims | { rejected: string } {
-    const [claims, mac] = token.slice(SESSION_PREFIX.length).split('.');
-    if (!claims || !mac) return { rejected: 'malformed token' };
+    // Exactly claims.mac, both base64url: anything appended or inserted is not this token.
+    const parts = token.slice(SESSION_PREFIX.length).split('.');
+    if (parts.length !== 2 || !parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return { rejected: 'malformed token' };
+    const [claims, mac] = parts;
     const expected = Buffer.from(this.mac(claims));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { rejected: 'invalid token' };

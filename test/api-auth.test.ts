@@ -273,6 +273,11 @@ test('sign-in answers a session token that works until it expires; wrong passwor
     expect(expiresAt).toBe('2026-11-25T09:00:00.000Z'); // 8 hours after 01:00Z
     const me = () => clocked.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
     expect((await me()).json()).toEqual({ username: 't3-shpd', principal, expiresAt });
+    // The same token with anything appended or inserted is not it (it was accepted with a '.junk' tail).
+    for (const forged of [`${token}.junk`, `${token}.`, `${token.replace('.', '..')}`, `${token} `, `${token}%`]) {
+      const res = await clocked.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${forged}` } });
+      expect({ forged, status: res.statusCode }).toEqual({ forged, status: 401 });
+    }
 
     now = new Date(Date.parse(expiresAt) - 1000);
     expect((await me()).statusCode).toBe(200);
@@ -350,4 +355,19 @@ test('a waiver end to end through the API: the agent uploads the statement and r
     const again = await as('a10086', { method: 'POST', url: `/v1/callbacks/${c.policyNo}/waiver`, payload: { statementRef: reference } });
     expect(again.statusCode).toBe(409);
   });
+});
+
+test('every answer carries the security headers, pages and API alike; a request that never arrives whole is cut off', async () => {
+  const app = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  try {
+    for (const url of ['/healthz', '/v1/auth/me', '/v1/nowhere']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect({ url, nosniff: res.headers['x-content-type-options'], frame: res.headers['x-frame-options'], referrer: res.headers['referrer-policy'] }).toEqual({ url, nosniff: 'nosniff', frame: 'DENY', referrer: 'no-referrer' });
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    }
+    expect(app.server.requestTimeout).toBe(60_000);
+  } finally {
+    await app.close();
+  }
 });
