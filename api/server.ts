@@ -6,6 +6,7 @@
  * token (auth-hook.ts); the caller's role picks the routes, its office or agent code the policies
  * and tickets (org-scope.ts), and it is the actor of whatever it does (acting-actor.ts).
  */
+import { contractDifferences } from '../domain/contract-differences';
 import { registerSecurityHeaders } from './security-headers';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { RUN_STATUSES, type HuifangClient } from '../client/huifang-client';
 import { callOutcomeSchema, recordingUploadSchema } from '../domain/call-outcome';
 import { CALLBACK_STAGES } from '../domain/callback-state';
 import { DEFAULT_CALLING_HOURS, type CallingHours } from '../domain/calling-hours';
-import { contractSchema, intakeRejections, policyNoSchema, type IntakeRules } from '../domain/contract';
+import { contractSchema, intakeRejections, policyNoSchema, type Contract, type IntakeRules } from '../domain/contract';
 import { addCalendarDays, DEFAULT_TIME_ZONE, instantAt, isValidLocalDate, localDateOf } from '../domain/local-time';
 import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
@@ -116,6 +117,14 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const now = opts.now ?? (() => new Date());
   const intakeRules = (): IntakeRules => ({ today: localDateOf(now(), timeZone), callingHours: opts.callingHours ?? DEFAULT_CALLING_HOURS });
+  /** A policy posted again with other values is a 409 naming the fields (not their values): a correction is not a repeat. */
+  const refuseChangedRepost = async (contract: Contract): Promise<void> => {
+    const stored = await evidence?.storedContract(contract.policyNo);
+    const differ = stored ? contractDifferences(stored, contract) : [];
+    if (differ.length > 0) {
+      throw new HttpError(409, `policy ${contract.policyNo} was posted before with other values (${differ.join(', ')}): a re-post does not change a contract already taken`);
+    }
+  };
 
   app.setErrorHandler((err, req, reply) => sendError(reply, err, req));
   app.setNotFoundHandler((req, reply) => sendError(reply, new HttpError(404, `no route ${req.method} ${req.url.split('?')[0]}`)));
@@ -161,13 +170,14 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     bodyCheckedByHandler: true,
     bodyLimit: opts.bodyLimitBytes ?? 5 * 1024 * 1024,
     response: { description: 'The started (or existing) run; for a batch, one result per row', schema: z.union([answers.startedCallback, answers.batchAnswer]) },
-    errors: [413],
+    errors: [409, 413],
     async handler({ body }) {
       const rules = intakeRules();
       if (!Array.isArray(body)) {
         const contract = parseRequest(contractSchema, body);
         const refused = intakeRejections(contract, rules);
         if (refused.length > 0) throw invalidRequest(refused);
+        await refuseChangedRepost(contract);
         return huifang.startCallback(contract);
       }
       if (body.length === 0) throw new HttpError(400, 'the batch is empty', [{ field: '(body)', message: 'an empty array: send at least one contract' }]);
@@ -185,6 +195,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
           continue;
         }
         try {
+          await refuseChangedRepost(parsed.data);
           results.push({ row, ok: true as const, ...(await huifang.startCallback(parsed.data)) });
         } catch (err) {
           results.push({ row, ok: false as const, error: (err as Error).message });

@@ -13,6 +13,7 @@ import type { CallbackEvidence, CallbackRecord, TicketEvidence, TicketRecord, Wa
 import { callbackMonthOf } from '../domain/callback-month';
 import type { CallbackState } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
+import type { StoredContract } from '../domain/contract-differences';
 import type { Notification } from '../domain/notification';
 import { evidenceKeptUntil, type RetentionConfig } from '../domain/retention';
 import type { TicketState } from '../domain/ticket';
@@ -231,6 +232,28 @@ export class EvidenceStore {
       .where(({ exists, selectFrom }) => exists(selectFrom('waivers').select('waivers.policy_no').whereRef('waivers.policy_no', '=', 'policies.policy_no').where('waivers.accepted', 'is', null)));
     if (centralSubBranch !== undefined) query = query.where('policies.central_sub_branch', '=', centralSubBranch);
     return (await query.execute()).map((r) => r.record);
+  }
+
+  /** What is kept of a policy's contract, to compare a re-post with (undefined when the policy is not recorded yet). */
+  async storedContract(policyNo: string): Promise<StoredContract | undefined> {
+    const row = await this.db
+      .selectFrom('policies')
+      .select(['channel', 'product_code', 'product_type', 'term_months', 'region_code', 'issued_on', 'receipt_signed_on', 'branch', 'central_sub_branch', 'tier4_office', 'agent_code'])
+      .where('policy_no', '=', policyNo)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      channel: row.channel,
+      productCode: row.product_code,
+      productType: row.product_type,
+      termMonths: row.term_months,
+      regionCode: row.region_code,
+      issuedOn: row.issued_on,
+      receiptSignedOn: row.receipt_signed_on,
+      org: { branch: row.branch, centralSubBranch: row.central_sub_branch, tier4Office: row.tier4_office },
+      agentCode: row.agent_code,
+      personal: await this.personalData(policyNo),
+    };
   }
 
   // ---- end of the reads ----

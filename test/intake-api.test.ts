@@ -249,3 +249,26 @@ test('with Temporal out of reach a post is a 503 with retry-after, not a 500, an
     await cut.close();
   }
 }, 60_000);
+
+test('posting a taken policy again with other values is a 409 naming the fields, never their values; the same values answer the same run', async () => {
+  const contract = aContract();
+  const first = await post(contract);
+  expect(first.statusCode).toBe(200);
+  // The comparison is with the system of record: once the callback has written its first evidence.
+  await h.withWorker(() => eventually('the policy in the system of record', async () => h.evidence.storedContract(contract.policyNo), 30_000));
+  expect((await post(contract)).json()).toEqual(first.json());
+
+  const changed = { ...contract, org: { ...contract.org, branch: 'GD' }, policyholder: { ...contract.policyholder, phone: '13911112222' } };
+  const res = await post(changed);
+  expect(res.statusCode).toBe(409);
+  const body = res.json();
+  expect(body.message).toContain('org.branch, policyholder.phone');
+  expect(body.error).toBe('Conflict');
+  expect(JSON.stringify(body)).not.toContain('13911112222');
+  expect(JSON.stringify(body)).not.toContain(contract.policyholder.phone);
+  // In a batch: that row refused, the others taken.
+  const other = aContract();
+  const batch = await post([changed, other]);
+  expect(batch.json()).toMatchObject({ accepted: 1, rejected: 1, results: [{ row: 0, ok: false }, { row: 1, ok: true }] });
+  expect(batch.json().results[0].error).toContain('org.branch, policyholder.phone');
+});
