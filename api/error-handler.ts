@@ -42,7 +42,7 @@ export function sendError(reply: FastifyReply, err: unknown, req?: FastifyReques
     reply.headers(known.headers);
     return reply.code(known.statusCode).send(known.body());
   }
-  reply.log.error(err);
+  logServerError(reply, err, req);
   // Temporal out of reach or too slow: the caller should retry later (503, not a bug). A retry is
   // safe: a repeated contract answers the same run, a repeated outcome is the same Update, a
   // repeated step is turned down (409) once the first one went through.
@@ -51,4 +51,23 @@ export function sendError(reply: FastifyReply, err: unknown, req?: FastifyReques
     return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: 'Temporal is out of reach or did not answer in time; retry shortly' });
   }
   return reply.code(500).send({ error: 'Internal Server Error', message: 'internal error; the request may be retried' });
+}
+
+/**
+ * Every 5xx is one JSON line on stderr with its request id (also in the answer's x-request-id), so the
+ * engineer on call can find the failed request from what the caller saw. The path only: a query
+ * string may carry what a log must not.
+ */
+function logServerError(reply: FastifyReply, err: unknown, req?: FastifyRequest): void {
+  const line = {
+    time: new Date().toISOString(),
+    level: 'error',
+    message: 'request failed',
+    requestId: req?.id,
+    method: req?.method,
+    path: req?.url.split('?')[0],
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+  reply.log.error(err);
 }

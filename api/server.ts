@@ -6,6 +6,7 @@
  * token (auth-hook.ts); the caller's role picks the routes, its office or agent code the policies
  * and tickets (org-scope.ts), and it is the actor of whatever it does (acting-actor.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { contractDifferences } from '../domain/contract-differences';
 import { registerSecurityHeaders } from './security-headers';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -105,6 +106,12 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     frameworkErrors: (err, req, reply) => sendError(reply, err, req),
     // A client that sends its request slowly, or never finishes it, is cut off instead of holding a socket.
     requestTimeout: opts.requestTimeoutMs ?? 60_000,
+    // A request id of our own on every answer (x-request-id) and in the log line of a 5xx; a caller's is not trusted.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
   });
   registerSecurityHeaders(app);
   // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
