@@ -37,11 +37,12 @@ export class LocalFolderDocumentStore implements DocumentStore {
 
   async save(path: string, content: Buffer | string): Promise<string> {
     const full = this.pathOf(path);
-    await mkdir(dirname(full), { recursive: true });
+    // Owner only: documents name policies and offices, scanned ones carry signatures.
+    await mkdir(dirname(full), { recursive: true, mode: 0o700 });
     // Write beside, then rename: a reader (or a retried activity) never sees half a file.
     const temp = `${full}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temp, content);
+      await writeFile(temp, content, { mode: 0o600 });
       await rename(temp, full);
     } catch (err) {
       await rm(temp, { force: true });

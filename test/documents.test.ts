@@ -2,7 +2,7 @@
  * The transfer register (.xlsx), the printable transfer order (HTML) and where they are written: read
  * back the way a tier-3 handler would check them, with no phone number anywhere.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workbook, type Worksheet } from 'exceljs';
@@ -392,6 +392,9 @@ describe('document store and activities', () => {
     const path = await store.save('orders/a.html', '<p>转办单</p>');
     expect(path).toBe(join(root, 'orders', 'a.html'));
     expect((await store.read('orders/a.html')).toString('utf8')).toBe('<p>转办单</p>');
+    // Owner only, whatever the process's umask: the file 0600, the folders it made 0700.
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(root, 'orders'))).mode & 0o777).toBe(0o700);
   });
 
   it('writes the register and the order where ops expect them', async () => {
