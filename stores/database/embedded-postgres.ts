@@ -9,9 +9,9 @@
  * when missing) and owns only its data folder.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedServerUrl } from './database-url';
 
@@ -36,8 +36,8 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const bin = binariesDir();
   const owner = serverUser();
+  const bin = owner ? reachableCopy(binariesDir()) : binariesDir();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   if (owner) {
     // The server's user owns its data folder and must pass through (not list) the parent.
@@ -75,6 +75,29 @@ function binariesDir(): string {
   return join(dirname(entry), '..', 'native', 'bin');
 }
 
+/**
+ * As root, the server runs as `postgres`, which must reach its binaries: a clone under /root (0700)
+ * is out of its reach. The package's native folder (bin, lib, share) is copied once per version to
+ * the system's temporary folder, readable by all, and run from there.
+ */
+function reachableCopy(bin: string): string {
+  const native = dirname(bin);
+  const pkg = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')) as { name: string; version: string };
+  const version = `${basename(pkg.name)}-${pkg.version}`;
+  const target = join(tmpdir(), `huifang-postgres-${version}`);
+  if (!existsSync(join(target, 'bin', 'postgres'))) {
+    const staging = `${target}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, target);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another start copied it first
+    }
+  }
+  return join(target, 'bin');
+}
+
 /** As root: the `postgres` system user to run as (created when missing). Otherwise none: run as ourselves. */
 function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
@@ -96,7 +119,7 @@ function initialise(bin: string, dataDir: string, owner: { uid: number; gid: num
       [`--pgdata=${dataDir}`, `--username=${EMBEDDED_USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'],
       { encoding: 'utf8', ...(owner ?? {}) },
     );
-    if (init.status !== 0) throw new Error(`initdb failed for ${dataDir}: ${(init.stderr || init.stdout).trim()}`);
+    if (init.status !== 0) throw new Error(`initdb failed for ${dataDir}: ${init.error?.message ?? (init.stderr || init.stdout || '').trim()}`);
   } finally {
     rmSync(pwfile, { force: true });
   }
