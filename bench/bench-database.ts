@@ -3,9 +3,9 @@
  * HUIFANG_TEST_DATABASE_URL (under jest) or HUIFANG_BENCH_DATABASE_URL, else on an embedded server
  * started for the run in a temporary folder (stopped by `release`).
  */
+import { freePort } from './dev-server';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, migrateToLatest, openDatabase, withDatabaseName } from '../stores/database/database';
@@ -35,15 +35,4 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       else await dropDatabase(url);
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -4,8 +4,8 @@
  * temporary folder on a free port (as root it runs as the `postgres` user). Each test file makes
  * its own database on it (test-database.ts).
  */
+import { freePort } from '../../bench/dev-server';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../stores/database/embedded-postgres';
@@ -21,15 +21,4 @@ export default async function setup(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), persistent: false });
   globalThis.huifangTestPostgres = server;
   process.env.HUIFANG_TEST_DATABASE_URL = server.url;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
