@@ -7,7 +7,7 @@
  * and tickets (org-scope.ts), and it is the actor of whatever it does (acting-actor.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { contractDifferences } from '../domain/contract-differences';
+import { repostRefusal } from '../domain/contract-differences';
 import { registerSecurityHeaders } from './security-headers';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -126,11 +126,8 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   const intakeRules = (): IntakeRules => ({ today: localDateOf(now(), timeZone), callingHours: opts.callingHours ?? DEFAULT_CALLING_HOURS });
   /** A policy posted again with other values is a 409 naming the fields (not their values): a correction is not a repeat. */
   const refuseChangedRepost = async (contract: Contract): Promise<void> => {
-    const stored = await evidence?.storedContract(contract.policyNo);
-    const differ = stored ? contractDifferences(stored, contract) : [];
-    if (differ.length > 0) {
-      throw new HttpError(409, `policy ${contract.policyNo} was posted before with other values (${differ.join(', ')}): a re-post does not change a contract already taken`);
-    }
+    const refusal = repostRefusal(await evidence?.storedContract(contract.policyNo), contract);
+    if (refusal) throw new HttpError(409, refusal);
   };
 
   app.setErrorHandler((err, req, reply) => sendError(reply, err, req));

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/settings';
 import { localDateOf } from '../domain/local-time';
 import { describeFieldErrors } from '../domain/validation';
+import { repostRefusal } from '../domain/contract-differences';
 import { UsageError, type CliContext, type Command } from './command';
 import { CONTRACT_COLUMNS } from './contract-columns';
 import { ContractFileError, readContractFile } from './contract-file';
@@ -76,11 +77,17 @@ export const importCommand: Command = {
     const intake = { today: localDateOf(ctx.now?.() ?? new Date(), settings.timeZone), callingHours: settings.callPlan.callingHours };
     // Connect before the bar starts, so a wrong address or missing keys fail once, not per row.
     const huifang = dryRun ? undefined : await ctx.connect();
+    const evidence = dryRun ? undefined : await ctx.evidence();
 
     const progress = progressReporter(ctx.stderr);
     const results = await importContracts(
       rows,
-      (contract) => huifang!.startCallback(contract),
+      async (contract) => {
+        // As the API: a policy taken before with other values is refused, not silently kept as it was.
+        const refusal = repostRefusal(await evidence!.storedContract(contract.policyNo), contract);
+        if (refusal) throw new Error(refusal);
+        return huifang!.startCallback(contract);
+      },
       { intake, concurrency, dryRun, signal: ctx.signal },
       (p) => progress.update(p),
     );

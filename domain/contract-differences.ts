@@ -48,3 +48,10 @@ export function contractDifferences(stored: StoredContract, posted: Contract): s
   }
   return pairs.filter(([, was, now]) => was !== null && was !== undefined && was !== now).map(([field]) => field);
 }
+
+/** Why a re-post is refused (its differing fields named), or undefined when it is new or a harmless repeat. */
+export function repostRefusal(stored: StoredContract | undefined, posted: Contract): string | undefined {
+  const differ = stored ? contractDifferences(stored, posted) : [];
+  if (differ.length === 0) return undefined;
+  return `policy ${posted.policyNo} was posted before with other values (${differ.join(', ')}): a re-post does not change a contract already taken`;
+}

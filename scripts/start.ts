@@ -5,7 +5,8 @@
  *   2. huifang's search attributes, registered idempotently; the namespace's history retention
  *      (config/retention.json historyRetentionDays) set on the dev server, only checked on a cluster;
  *   3. the worker and the HTTP API (http://127.0.0.1:8080); on a first local run, demo API users,
- *      one per role, in data/api-users.json (HUIFANG_API_USERS), their secrets printed once;
+ *      one per role, in data/api-users.json (HUIFANG_API_USERS), their secrets in
+ *      data/demo-credentials.txt (0600), shown once on a terminal, never in a piped log;
  *   4. the system of record: the PostgreSQL of HUIFANG_DATABASE_URL, or an embedded one (data/postgres,
  *      127.0.0.1:5433) started here and stopped last;
  *   5. the Schedules of the 08:30 exemption list and of the nightly retention purge, created or brought
@@ -20,7 +21,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { seedDemoUsers } from '../api/demo-users';
+import { seedDemoUsers, writeDemoCredentials } from '../api/demo-users';
 import type { IssuedCredentials } from '../api/new-users';
 import { startApi, type RunningApi } from '../api/run-api';
 import { usersFilePath } from '../api/users-file';
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
 
     say(`worker polling '${temporal.taskQueue}' (call center: ${mode === 'simulated' ? 'simulated dialer, demo mode' : 'staff through the API'})`);
     if (seeded) printDemoUsers(seeded);
-    const token = seeded?.find((c) => c.username === 'issuance')?.token ?? '<issuance token>';
+    const token = (process.stdout.isTTY && seeded?.find((c) => c.username === 'issuance')?.token) || '<issuance token from demo-credentials.txt>';
     say(`API        ${api.url}   (routes and roles: ${api.url}/v1/docs, OpenAPI: ${api.url}/v1/openapi.json)`);
     say(`Pages      ${api.url}/app/   (staff sign in with the demo passwords above, or their own)`);
     say(`           e.g. curl -X POST ${api.url}/v1/contracts -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d @examples/contract.json`);
@@ -165,13 +166,11 @@ async function main(): Promise<void> {
 }
 
 function printDemoUsers(credentials: readonly IssuedCredentials[]): void {
-  say(`API users: created ${usersFilePath()} with demo users, one per role (stored hashed; the secrets are shown only now):`);
-  for (const { username, principal, password, token } of credentials) {
-    const who = `${principal.role}${principal.office ? ` ${principal.office}` : ''} ${principal.id}`;
-    const secrets = [password && `password ${password}`, token && `token ${token}`].filter(Boolean).join('   ');
-    say(`  ${username.padEnd(10)} ${who.padEnd(24)} ${secrets}`);
-  }
-  say('  staff sign in with POST /v1/auth/sign-in {"username","password"}; delete the file to make new ones');
+  const { path, lines } = writeDemoCredentials(usersFilePath(), credentials);
+  say(`API users: created ${usersFilePath()} with demo users, one per role (stored hashed; their secrets in ${path}, owner-only):`);
+  // Only a person at a terminal sees them: piped to a log file, they would be in it for anyone.
+  if (process.stdout.isTTY) for (const line of lines) say(line);
+  say('  staff sign in with POST /v1/auth/sign-in {"username","password"}; delete both files to make new ones');
 }
 
 function startDevServer(): ChildProcess {

@@ -186,6 +186,21 @@ test('importing the same file twice starts nothing new and reports the same runs
   expect(count).toBe(2);
 });
 
+test('a policy imported again with other values is refused naming the fields, never their values, as the API does', async () => {
+  const contract = aContract();
+  const file = writeCsv('taken.csv', [contract]);
+  expect((await cli('import', file)).code).toBe(0);
+  // The comparison is with the system of record: once the callback has written its first evidence.
+  await h.withWorker(() => eventually('the policy in the system of record', async () => h.evidence.storedContract(contract.policyNo), 30_000));
+  expect((await cli('import', file)).code).toBe(0);
+
+  const changed = writeCsv('taken-changed.csv', [{ ...contract, org: { ...contract.org, branch: 'GD' }, policyholder: { ...contract.policyholder, phone: '13911112222' } }]);
+  const refused = await cli('import', changed);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toContain(`line 2 (${contract.policyNo}): policy ${contract.policyNo} was posted before with other values (org.branch, policyholder.phone)`);
+  expect(refused.stdout + refused.stderr).not.toContain('13911112222');
+});
+
 test('a JSON file is imported the same way, rows numbered by their index', async () => {
   const good = [aContract(), aContract()];
   const bad = { ...aContract(), termMonths: -3, premium: { amount: 0, currency: 'CNY', mode: 'annual' } };
@@ -399,6 +414,7 @@ test('the real binary imports the example file into Temporal, configured by the 
     HUIFANG_TASK_QUEUE: h.taskQueue,
     HUIFANG_PAYLOAD_KEYS: keys,
     HUIFANG_PAYLOAD_KEY_ID: h.keyring.currentKeyId,
+    HUIFANG_DATABASE_URL: h.database.url,
   });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(1);

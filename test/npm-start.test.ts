@@ -4,7 +4,7 @@
  * and run as they are, the start command in its own process group like a command in a terminal, on
  * ports and folders of its own (free ports picked here, a temporary data folder). It says it is
  * ready; then every part it claims is up answers: the HTTP API, the staff pages, the Temporal
- * frontend, the Web UI, the worker's metrics; a contract posted with the issuance token it printed
+ * frontend, the Web UI, the worker's metrics; a contract posted with the issuance token it left in its owner-only credentials file
  * is assessed by the worker. Ctrl-C then stops everything: exit 0, every port closed, no process
  * left behind (the dev server runs in a process group of its own).
  *
@@ -13,7 +13,7 @@
  * adds to a Ctrl-C, a second SIGINT forwarded to the script while it stops, is sent here too.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -196,7 +196,11 @@ test('npm start brings up the API, the staff pages, Temporal and its Web UI and 
   expect(out).toMatch(/\[huifang\] exemption list schedule 'huifang-exemption-list' created: every day at 08:00 Asia\/Shanghai/);
   expect(out).toMatch(/\[huifang\] namespace 'default' (now keeps closed workflow histories 30 days \(was [\d.]+\)|keeps closed workflow histories 30 days \(already so\))\n/);
   expect(out).toMatch(/\[huifang\] retention purge schedule 'huifang-retention-purge' created: every day at 02:30 Asia\/Shanghai/);
-  const token = /^\[huifang\] {3}issuance\s+issuance ISSUANCE\s+token (hfm_\S+)$/m.exec(out)?.[1];
+  // Piped, as here, the secrets are not in the output but in an owner-only file beside the users file.
+  expect(out).not.toMatch(/password \S+|token hf[ms]_/);
+  const credentialsFile = join(dataDir, 'demo-credentials.txt');
+  expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+  const token = /^ {2}issuance\s+issuance ISSUANCE\s+token (hfm_\S+)$/m.exec(readFileSync(credentialsFile, 'utf8'))?.[1];
   expect(token).toBeDefined();
 
   // The HTTP API.
@@ -234,7 +238,7 @@ test('npm start brings up the API, the staff pages, Temporal and its Web UI and 
   }, 30_000);
   expect(metrics).toMatch(/task_queue="huifang-callbacks"/);
 
-  // The README's example contract, posted with the printed issuance token (dated from the server's
+  // The README's example contract, posted with the issuance token from that file (dated from the server's
   // date), is assessed by the worker.
   const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'contract.json'), 'utf8')) as Record<string, unknown>;
   const today = localDateOf(now);
