@@ -14,7 +14,8 @@ import type { ReasonLabels } from '../documents/format';
 import { renderTransferOrderHtml } from '../documents/transfer-order-html';
 import { buildTransferRegister } from '../documents/transfer-register';
 import { transferOrderPath, transferRegisterPath } from '../stores/document-paths';
-import { DocumentPathRejected, type DocumentStore } from '../stores/document-store';
+import { DocumentPathRejected, readCitedDocument, type DocumentStore } from '../stores/document-store';
+import { contentRejection } from '../domain/scanned-documents';
 
 export interface DocumentActivityDeps {
   store: DocumentStore;
@@ -34,15 +35,13 @@ export function createDocumentActivities({ store, labels, timeZone = DEFAULT_TIM
       });
     },
 
-    /** A scanned document (waiver statement, receipt) is in the store: a definite "no" when it is not. */
+    /** A scanned document (waiver statement, receipt) is in the store, a file whose content is its type: a definite "no" otherwise. */
     async checkDocument({ path }: { path: string }): Promise<{ sizeBytes: number }> {
       return rejectDefinitely(async () => {
-        try {
-          return { sizeBytes: (await store.read(path)).length };
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DocumentPathRejected(`document '${path}' is not in the document store; upload it first`);
-          throw err;
-        }
+        const content = await readCitedDocument(store, path);
+        const wrong = contentRejection(path, content);
+        if (wrong) throw new DocumentPathRejected(`document '${path}': ${wrong}`);
+        return { sizeBytes: content.length };
       });
     },
 

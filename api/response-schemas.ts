@@ -174,7 +174,13 @@ export const quotaAnswer = z
   .looseObject({ office: z.string(), month: z.string(), fallbacks: z.number().int(), share: z.number().optional(), note: z.string().optional() })
   .meta({ id: 'FallbackQuota' });
 
-export const documentUploaded = z.object({ reference: z.string(), sizeBytes: z.number().int() }).meta({ id: 'DocumentUploaded' });
+export const documentUploaded = z
+  .object({
+    reference: z.string().describe('what a waiver or receipt cites: <kind>/<policyNo>/<name>, or <stem>.vN.<ext> when the name was uploaded before (earlier versions are kept)'),
+    version: z.number().int().describe('1 for a first upload of the name'),
+    sizeBytes: z.number().int(),
+  })
+  .meta({ id: 'DocumentUploaded' });
 
 export const signedIn = z
   .object({ token: z.string().describe('send as Authorization: Bearer <token>'), principal: principalSchema, expiresAt: z.string() })

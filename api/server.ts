@@ -24,6 +24,8 @@ import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiv
 import { buildTransferRegister } from '../documents/transfer-register';
 import { renderTransferOrderHtml } from '../documents/transfer-order-html';
 import { scannedDocumentPath } from '../stores/document-paths';
+import { DocumentPathRejected, readCitedDocument } from '../stores/document-store';
+import { contentRejection, DEFAULT_SCANNED_DOCUMENT_LIMITS, quotaRejection, scannedRefRejection, versionName, type ScannedDocumentLimits, type ScannedKind } from '../domain/scanned-documents';
 import type { DocumentStore } from '../stores/document-store';
 import type { CalendarHealth } from '../client/calendar-health';
 import { actingActor, actingId } from './acting-actor';
@@ -72,6 +74,8 @@ export interface ApiOptions {
   requestTimeoutMs?: number;
   /** Largest scanned document (default 10 MiB). */
   documentLimitBytes?: number;
+  /** How many scanned documents of one kind a policy may hold, and how many bytes (default 20 and 50 MiB). */
+  scannedDocumentLimits?: ScannedDocumentLimits;
   maxBatchSize?: number;
   /** The insurer's time zone, for "today" in the call list and at intake (default Asia/Shanghai). */
   timeZone?: string;
@@ -336,7 +340,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     roles: ['tier4', 'agent'],
     body: waiverReportBody,
     domain: waiverReportSchema,
-    act: (policyNo, report) => huifang.reportWaiver(policyNo, report),
+    act: async (policyNo, report) => {
+      await assertCitedDocument('statementRef', 'statements', policyNo, report.statementRef);
+      return huifang.reportWaiver(policyNo, report);
+    },
   });
   actOnPolicy({
     url: '/v1/callbacks/:policyNo/waiver/decision',
@@ -355,7 +362,10 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     roles: ['call-center', 'tier4'],
     body: fallbackReceiptBody,
     domain: fallbackReceiptSchema,
-    act: (policyNo, receipt) => huifang.recordFallbackReceipt(policyNo, receipt),
+    act: async (policyNo, receipt) => {
+      await assertCitedDocument('receiptRef', 'receipts', policyNo, receipt.receiptRef);
+      return huifang.recordFallbackReceipt(policyNo, receipt);
+    },
   });
   actOnPolicy({
     url: '/v1/callbacks/:policyNo/branch-decision',
@@ -411,19 +421,50 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
       rawBody: { contentTypes },
       bodyLimit: opts.documentLimitBytes ?? 10 * 1024 * 1024,
       response: { status: 201, description: 'Stored', schema: answers.documentUploaded },
-      errors: [404],
+      errors: [404, 409, 413, 415],
       async handler({ params: { kind, policyNo, name }, principal, req }) {
         if (!filers[kind].includes(principal.role)) throw new HttpError(403, `kind: ${kind} are filed by ${filers[kind].join(' or ')}, not ${principal.role}`);
         await scope.assertPolicy(principal, policyNo);
         if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
           throw new HttpError(415, `send the scanned document as the raw body (${contentTypes.slice(0, 3).join(', ')})`);
         }
-        const reference = scannedDocumentPath(kind, policyNo, name);
-        await documents.save(reference, req.body);
-        return { reference, sizeBytes: req.body.length };
+        const content = req.body;
+        // By content, not by the name or the sender's Content-Type: HTML named .png is not a scan.
+        const wrong = contentRejection(name, content);
+        if (wrong) throw new HttpError(415, `(body): ${wrong}`);
+        const folder = scannedDocumentPath(kind, policyNo, '').replace(/\/$/, '');
+        const held = await documents.list(folder);
+        const over = quotaRejection(held, content.length, opts.scannedDocumentLimits ?? DEFAULT_SCANNED_DOCUMENT_LIMITS);
+        if (over) throw new HttpError(413, `${kind} of policy ${policyNo}: ${over}`);
+        // Never over an earlier upload: a waiver or receipt may already cite it. The next free version instead.
+        const taken = new Set(held.map((f) => f.name));
+        for (let version = 1; version <= held.length + 1; version++) {
+          const stored = versionName(name, version);
+          if (taken.has(stored)) continue;
+          const reference = scannedDocumentPath(kind, policyNo, stored);
+          if (await documents.saveNew(reference, content)) return { reference, version, sizeBytes: content.length };
+        }
+        throw new HttpError(409, `name: another upload of ${name} for policy ${policyNo} came at the same moment; send it again`);
       },
     });
   }
+
+  /** Before a waiver or receipt goes to the workflow: the cited file is the policy's own, there, and a real scan (a definite 4xx at once). */
+  const assertCitedDocument = async (field: 'statementRef' | 'receiptRef', kind: ScannedKind, policyNo: string, ref: unknown): Promise<void> => {
+    if (typeof ref !== 'string') return; // the body's own check names it
+    const fail = (message: string, status = 409): never => {
+      throw new HttpError(status, status === 400 ? `invalid request: ${field}` : `${field}: ${message}`, [{ field, message }]);
+    };
+    const notOwn = scannedRefRejection(kind, policyNo, ref);
+    if (notOwn) fail(notOwn, 400);
+    if (!opts.documents) return; // no store on this API: the workflow's check decides
+    const content = await readCitedDocument(opts.documents, ref).catch((err: unknown) => {
+      if (err instanceof DocumentPathRejected) fail(err.message);
+      throw err;
+    });
+    const wrong = contentRejection(ref, content);
+    if (wrong) fail(wrong);
+  };
 
   routes.add({
     method: 'GET',

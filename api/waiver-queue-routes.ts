@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { scannedDocumentPath } from '../stores/document-paths';
 import type { DocumentStore } from '../stores/document-store';
 import type { EvidenceStore } from '../stores/evidence-store';
-import { documentParams } from './document-params';
+import { storedDocumentParams } from './document-params';
 import { HttpError } from './errors';
 import type { OrgScope } from './org-scope';
 import type { ApiRoutes } from './route';
@@ -63,7 +63,7 @@ export function registerWaiverQueueRoutes(routes: ApiRoutes, scope: OrgScope, op
       tag: 'waivers',
       summary: 'A scanned waiver statement or signed receipt, as uploaded (for the tier-3 handler to verify it)',
       roles: ['call-center', 'tier3', 'tier4'],
-      params: documentParams,
+      params: storedDocumentParams,
       response: { description: 'The scanned document', contentType: 'application/pdf' },
       errors: [404],
       async handler({ params: { kind, policyNo, name }, principal, reply }) {

@@ -4,6 +4,8 @@
  * sees and acts on its own tickets and policies only, an office on its own, nobody acts as someone
  * else, and sign-in tokens expire.
  */
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { reasonLabelsOf } from '../documents/format';
@@ -355,6 +357,51 @@ test('a waiver end to end through the API: the agent uploads the statement and r
     const again = await as('a10086', { method: 'POST', url: `/v1/callbacks/${c.policyNo}/waiver`, payload: { statementRef: reference } });
     expect(again.statusCode).toBe(409);
   });
+});
+
+test('scanned documents: checked by content, never overwritten (a later upload is the next version), owner-only, limited per policy; a waiver cites only its own', async () => {
+  const c = aContract({ policyNo: `PD${run}` });
+  expect((await as('issuance', { method: 'POST', url: '/v1/contracts', payload: c })).statusCode).toBe(200);
+  const put = (name: string, payload: Buffer | string, type = 'application/pdf', app = api) =>
+    app.inject({ method: 'PUT', url: `/v1/documents/statements/${c.policyNo}/${name}`, headers: { ...users.headers('a10086'), 'content-type': type }, payload });
+  await h.withWorker(() => assessed(c));
+  const first = await put('waiver.pdf', Buffer.from('%PDF-1.4 the first scan'));
+  expect(first.statusCode).toBe(201);
+  expect(first.json()).toMatchObject({ reference: `statements/${c.policyNo}/waiver.pdf`, version: 1 });
+  const second = await put('waiver.pdf', Buffer.from('%PDF-1.4 another scan'));
+  expect(second.json()).toMatchObject({ reference: `statements/${c.policyNo}/waiver.v2.pdf`, version: 2 });
+  // The first is what it was; both are readable.
+  expect((await h.documents.read(first.json().reference)).toString()).toBe('%PDF-1.4 the first scan');
+  const v2 = await as('t3-shpd', { method: 'GET', url: `/v1/documents/${second.json().reference}` });
+  expect([v2.statusCode, v2.body]).toEqual([200, '%PDF-1.4 another scan']);
+  // Owner-only on disk.
+  expect(statSync(h.documents.pathOf(first.json().reference)).mode & 0o777).toBe(0o600);
+  expect(statSync(dirname(h.documents.pathOf(first.json().reference))).mode & 0o777).toBe(0o700);
+
+  // By content: HTML named .png, a PNG named .pdf.
+  const html = await put('scan.png', '<html><script>alert(1)</script></html>', 'image/png');
+  expect([html.statusCode, html.json().message]).toEqual([415, '(body): the content is not a PDF, JPEG or PNG file']);
+  const png = await put('scan.pdf', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]));
+  expect([png.statusCode, png.json().message]).toEqual([415, "(body): the content is a PNG file, not the PDF its name 'scan.pdf' says"]);
+
+  // Limits per policy and kind.
+  const small = buildApi({ huifang: h.huifang, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), documents: h.documents, scannedDocumentLimits: { maxFilesPerPolicy: 2, maxBytesPerPolicy: 1_000 } });
+  try {
+    const third = await put('other.pdf', Buffer.from('%PDF-1.4 a third'), 'application/pdf', small);
+    expect([third.statusCode, third.json().message]).toEqual([413, `statements of policy ${c.policyNo}: the policy already holds 2 of at most 2 files of this kind`]);
+  } finally {
+    await small.close();
+  }
+
+  // A waiver cites its own policy's statement, a real file: a definite 4xx at once, naming the field.
+  await h.documents.save('orders/T-9.html', '<html></html>');
+  for (const [statementRef, status] of [[`statements/${policyA.policyNo}/waiver.pdf`, 400], ['orders/T-9.html', 400], ['orders', 400], [`statements/${c.policyNo}/nothing.pdf`, 409]] as const) {
+    const started = Date.now();
+    const res = await as('a10086', { method: 'POST', url: `/v1/callbacks/${c.policyNo}/waiver`, payload: { statementRef } });
+    const named = res.json().fields?.[0]?.field ?? res.json().message.split(':')[0];
+    expect([statementRef, res.statusCode, named]).toEqual([statementRef, status, 'statementRef']);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  }
 });
 
 test('every answer carries the security headers, pages and API alike; a request that never arrives whole is cut off', async () => {

@@ -35,6 +35,7 @@ import { keepClearOfMonthEnd, skipToQuietTimeWithMargin } from './helpers/flow-c
 import { settingsWithCalendar, syntheticCalendar } from './helpers/test-calendar';
 import { createHarness, generateKeyring, startTimeSkippingServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { xlsxRows } from './helpers/xlsx';
+import { aContract } from './helpers/contracts';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -199,6 +200,38 @@ test('waivers: checked reporter, statement and decider; a rejection keeps the ca
     expect(dialler.tasks.filter((t) => t.policyNo === policyNo)).toEqual([]);
     expect(await h.evidence.getCallback(policyNo)).toMatchObject({ stage: 'WAIVED', closedAt: expect.any(String), waiver: { decision: { accepted: true } } });
     await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(/is closed/);
+  }, dialler);
+});
+
+test("a waiver citing anything but the policy's own scanned statement is refused at once, and a later genuine one is still taken", async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  const other = aContract();
+  const { policyNo } = contract;
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await waitForState(h, policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
+    const othersStatement = await saveScan(`statements/${other.policyNo}/waiver.pdf`);
+    await h.documents.save('orders/T-1.html', '<html>转办单</html>');
+    await h.documents.save(`statements/${policyNo}/fake.png`, '<html>not a scan</html>');
+    await h.documents.save(`statements/${policyNo}/folder.pdf/inner.pdf`, Buffer.from('%PDF-1.4'));
+    const cases: [string, RegExp][] = [
+      [othersStatement, /statementRef: must be a document uploaded for policy/],
+      ['orders/T-1.html', /statementRef: must be a document uploaded for policy/],
+      ['orders', /statementRef: must be a document uploaded for policy/],
+      [`receipts/${policyNo}/receipt.pdf`, /statementRef: must be a document uploaded for policy/],
+      [`statements/${policyNo}/fake.png`, /the content is not a PDF, JPEG or PNG file/],
+      [`statements/${policyNo}/folder.pdf`, /is a folder, not a document/],
+      [`statements/${policyNo}/missing.pdf`, /not in the document store/],
+    ];
+    for (const [statementRef, why] of cases) {
+      const started = Date.now();
+      await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(why);
+      // A definite "no" at once: never retried for minutes while later reports wait behind it.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+    expect((await h.huifang.getCallbackState(policyNo)).waiver).toBeUndefined();
+    const own = await saveScan(`statements/${policyNo}/waiver.pdf`);
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef: own, actor: AGENT })).resolves.toMatchObject({ waiver: { statementRef: own } });
   }, dialler);
 });
 

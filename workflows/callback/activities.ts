@@ -17,10 +17,16 @@ export const { placeCall } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-// The projection row, the fallback permission, a document check: quick, one history event each.
-export const { recordCallback, planFallback, checkDocument } = proxyLocalActivities<Activities>({
+// The projection row, the fallback permission: quick, one history event each.
+export const { recordCallback, planFallback } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+// A cited document's check: the reporter waits on the Update, so a store that is down fails it within
+// about a minute (try again), never holds it (and every later report) for minutes.
+export const { checkDocument } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 5 },
 });
 // The quota, the letter or visit task, the register, the branch's notice: keep trying, nothing is lost.
 export const { reserveFallback, writeFallbackDocument, writeFallbackRegister, notify } = proxyActivities<Activities>({

@@ -12,6 +12,7 @@ import type { CallbackStage } from '../../domain/callback-state';
 // Plain checks, not zod: the bundle's modules run again for every workflow (domain/plain-check.ts).
 import { branchDecisionCheck, callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, waiverDecisionCheck, waiverReportCheck } from '../../domain/message-checks';
 import { checkOrThrow } from '../../domain/plain-check';
+import { scannedRefRejection, type ScannedKind } from '../../domain/scanned-documents';
 import { branchDeciderRejection, receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection } from '../../domain/waiver-rules';
 import { nowIso } from '../clock';
 import { closeUnresolved, decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, type OutcomeAck } from '../messages';
@@ -102,7 +103,7 @@ export function registerCallbackHandlers(run: CallbackRun): void {
     {
       validator: (report) => {
         const parsed = checkOrThrow(waiverReportCheck, report);
-        const why = waiverReporterRejection(parsed.actor, org) ?? waiverRejection();
+        const why = waiverReporterRejection(parsed.actor, org) ?? citedRejection('statementRef', 'statements', parsed.statementRef) ?? waiverRejection();
         if (why) throw new Error(why);
         if (waiverReporting.isLocked()) throw new Error('another waiver is being reported for this policy; try again');
         if (state.waiver && !state.waiver.decision) throw new Error(`a waiver reported at ${state.waiver.reportedAt} is waiting for the tier-3 handler`);
@@ -160,7 +161,8 @@ export function registerCallbackHandlers(run: CallbackRun): void {
         const parsed = checkOrThrow(fallbackReceiptCheck, receipt);
         const late = state.stage === 'UNRESOLVED' && state.escalation?.cause === 'receipt';
         if (state.stage !== 'AWAITING_RECEIPT' && !late) throw new Error(`no signed receipt is expected in stage ${state.stage}`);
-        const why = receiptEntererRejection(parsed.actor, org) ?? answersRejection(run.assessed.questions, parsed.answers);
+        const why =
+          receiptEntererRejection(parsed.actor, org) ?? citedRejection('receiptRef', 'receipts', parsed.receiptRef) ?? answersRejection(run.assessed.questions, parsed.answers);
         if (why) throw new Error(why);
       },
     },
@@ -187,6 +189,12 @@ export function registerCallbackHandlers(run: CallbackRun): void {
   );
 
   /** Why a waiver cannot be taken now (undefined when it can): only before a completed call, while open. */
+  /** A waiver or receipt cites this policy's own scanned document of its kind, nothing else in the store. */
+  function citedRejection(field: string, kind: ScannedKind, ref: string): string | undefined {
+    const why = scannedRefRejection(kind, policyNo, ref);
+    return why && `${field}: ${why}`;
+  }
+
   function waiverRejection(): string | undefined {
     if (state.closedAt) return `the callback of policy ${policyNo} is closed (${state.stage})`;
     if (state.attempts.some((a) => a.outcome === 'completed')) return `the policyholder was already called successfully; a waiver no longer applies`;
