@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiAuth } from './api-auth';
 import { HttpError } from './errors';
 import { ROLES } from './roles';
-import { signedIn, whoAmI } from './response-schemas';
+import { signedIn, unlocked, whoAmI } from './response-schemas';
 import type { ApiRoutes } from './route';
 
 const signInBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
@@ -19,10 +19,23 @@ export function registerAuthRoutes(routes: ApiRoutes, auth: ApiAuth): void {
     bodyLimit: 4 * 1024,
     response: { description: 'The session token and who it is for', schema: signedIn },
     errors: [401, 429],
-    async handler({ body }) {
-      const session = await auth.signIn(body.username, body.password);
+    async handler({ body, req }) {
+      const session = await auth.signIn(body.username, body.password, req.ip);
       if (!session) throw new HttpError(401, 'wrong username or password');
       return { token: session.token, principal: session.principal, expiresAt: session.expiresAt.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/v1/auth/unlock',
+    tag: 'auth',
+    summary: "Lift the sign-in locks on a username (ops, once the person is known to be who they say); this API process's",
+    roles: ['ops'],
+    body: z.object({ username: signInBody.shape.username }).strict(),
+    response: { description: 'How many addresses the username was locked for', schema: unlocked },
+    async handler({ body }) {
+      return { username: body.username, addresses: auth.throttle.unlock(body.username) };
     },
   });
 

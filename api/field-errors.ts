@@ -31,3 +31,24 @@ export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.
   if (parsed.success) return parsed.data;
   throw invalidRequest(requestFieldErrors(parsed.error));
 }
+
+/**
+ * A JSON body, parsed. A `__proto__` or `constructor.prototype` key is valid JSON but a key no
+ * huifang body has, and a classic way to poison an object merged later: named as such, not "not JSON".
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new HttpError(400, 'invalid request: (body)', [{ field: '(body)', message: 'the body is empty: send a JSON document' }]);
+  let poisoned: string | undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') poisoned ??= key;
+      if (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype')) poisoned ??= 'constructor.prototype';
+      return value;
+    });
+  } catch (err) {
+    throw new HttpError(400, 'invalid request: (body)', [{ field: '(body)', message: `the body is not valid JSON (${(err as Error).message})` }]);
+  }
+  if (poisoned) throw new HttpError(400, `invalid request: ${poisoned}`, [{ field: poisoned, message: `a key named ${poisoned} is not accepted in a body` }]);
+  return parsed;
+}

@@ -186,6 +186,8 @@ export const signedIn = z
   .object({ token: z.string().describe('send as Authorization: Bearer <token>'), principal: principalSchema, expiresAt: z.string() })
   .meta({ id: 'SignedIn' });
 
+export const unlocked = z.object({ username: z.string(), addresses: z.number().int() }).meta({ id: 'Unlocked' });
+
 export const whoAmI = z
   .object({ username: z.string(), principal: principalSchema, expiresAt: z.string().optional().describe('absent for a long-lived machine token') })
   .meta({ id: 'WhoAmI' });

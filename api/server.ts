@@ -39,7 +39,7 @@ import { documentParams } from './document-params';
 import { registerComplianceRoutes, type ComplianceRouteOptions } from './compliance-routes';
 import { sendError } from './error-handler';
 import { HttpError } from './errors';
-import { invalidRequest, parseRequest } from './field-errors';
+import { invalidRequest, parseJsonBody, parseRequest } from './field-errors';
 import { narrowFilter, OrgScope } from './org-scope';
 import { registerOpenApiRoutes } from './openapi-routes';
 import { branchDecisionBody, fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
@@ -120,6 +120,14 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   registerSecurityHeaders(app);
   // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   const routes = new ApiRoutes(app, jsonLimit);
   const evidence = opts.compliance?.evidence;
   const scope = new OrgScope(huifang, evidence);

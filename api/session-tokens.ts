@@ -12,6 +12,8 @@ export const SESSION_PREFIX = 'hfs_';
 export interface SessionClaims {
   username: string;
   expiresAt: Date;
+  /** When it was issued (its user's sessions may have been revoked since). */
+  issuedAt: Date;
 }
 
 export class SessionTokens {
@@ -26,9 +28,10 @@ export class SessionTokens {
   }
 
   issue(username: string): { token: string; expiresAt: Date } {
-    const exp = Math.floor(this.now().getTime() / 1000) + this.ttlSeconds;
+    const iat = Math.floor(this.now().getTime() / 1000);
+    const exp = iat + this.ttlSeconds;
     const expiresAt = new Date(exp * 1000);
-    const claims = Buffer.from(JSON.stringify({ sub: username, exp })).toString('base64url');
+    const claims = Buffer.from(JSON.stringify({ sub: username, iat, exp })).toString('base64url');
     return { token: `${SESSION_PREFIX}${claims}.${this.mac(claims)}`, expiresAt };
   }
 
@@ -41,10 +44,11 @@ export class SessionTokens {
     const expected = Buffer.from(this.mac(claims));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { rejected: 'invalid token' };
-    const { sub, exp } = JSON.parse(Buffer.from(claims, 'base64url').toString()) as { sub: string; exp: number };
+    const { sub, iat, exp } = JSON.parse(Buffer.from(claims, 'base64url').toString()) as { sub: string; iat?: number; exp: number };
     const expiresAt = new Date(exp * 1000);
     if (expiresAt <= this.now()) return { rejected: `token expired at ${expiresAt.toISOString()}` };
-    return { username: sub, expiresAt };
+    // Tokens of earlier releases carry no iat: issued a full lifetime before they expire.
+    return { username: sub, expiresAt, issuedAt: new Date((iat ?? exp - this.ttlSeconds) * 1000) };
   }
 
   private mac(claims: string): string {

@@ -59,16 +59,20 @@ export async function runUsersCommand(argv: readonly string[], path = usersFileP
       out(`new token for ${username}, shown only now:\n  token    ${token}`);
       return;
     }
-    case 'revoke':
-      delete user().tokenDigests;
+    case 'revoke': {
+      const u = user();
+      delete u.tokenDigests;
+      // Whole seconds: a session's issue time is kept in seconds, and one issued in this second goes too.
+      u.sessionsNotBefore = new Date(Math.ceil(Date.now() / 1000) * 1000).toISOString();
       writeUsersFile(path, file);
-      out(`every machine token of ${username} revoked (restart the API)`);
+      out(`every machine token and session of ${username} revoked (the API reads the file again within a second)`);
       return;
+    }
     case 'remove':
       user();
       file.users = file.users.filter((u) => u.username !== username);
       writeUsersFile(path, file);
-      out(`removed ${username} (restart the API)`);
+      out(`removed ${username} (the API reads the file again within a second)`);
       return;
     default:
       throw new Error(USAGE);

@@ -29,6 +29,8 @@ export const apiUserSchema = z
     passwordHash: z.string().startsWith('scrypt$', 'must be a scrypt hash').optional(),
     /** Long-lived tokens (machine clients), as `sha256:<hex>`. */
     tokenDigests: z.array(z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be 'sha256:' and 64 hex digits")).optional(),
+    /** Sessions issued before this instant are refused (`users-command revoke`). */
+    sessionsNotBefore: z.iso.datetime({ offset: true }).optional(),
   })
   .strict()
   .superRefine((u, ctx) => {

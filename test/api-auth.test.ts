@@ -4,8 +4,11 @@
  * sees and acts on its own tickets and policies only, an office on its own, nobody acts as someone
  * else, and sign-in tokens expire.
  */
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeUsersFile } from '../api/users-file';
+import { runUsersCommand } from '../api/users-command';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { reasonLabelsOf } from '../documents/format';
@@ -298,18 +301,73 @@ test('sign-in answers a session token that works until it expires; wrong passwor
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['password', 'pasword']);
 
-    // Guessing is slowed per username: after 5 wrong passwords even the right one waits out the window.
+    // Guessing is slowed per username and address: after 5 wrong passwords even the right one waits out the window.
     const agent = { username: 'a10086', password: users.credentials('a10086').password };
     for (let i = 0; i < 5; i++) expect((await signIn({ ...agent, password: `guess-${i}` })).statusCode).toBe(401);
     const blocked = await signIn(agent);
     expect(blocked.statusCode).toBe(429);
     expect(blocked.headers['retry-after']).toBe('900');
-    expect(blocked.json().message).toBe('too many wrong passwords for a10086: try again in 900 s');
+    expect(blocked.json().message).toBe('too many wrong passwords for a10086 from this address: try again in 900 s');
     expect((await signIn({ username: 't3-shpd', password: users.credentials('t3-shpd').password })).statusCode).toBe(200);
     now = new Date(now.getTime() + 15 * 60_000);
     expect((await signIn(agent)).statusCode).toBe(200);
   } finally {
     await clocked.close();
+  }
+});
+
+test('sign-in limits count before hashing: parallel guesses, spraying, a lock that stays with the guessing address, ops unlock', async () => {
+  const now = new Date('2026-11-25T09:00:00+08:00');
+  const auth = new ApiAuth(users.file, { now: () => now });
+  const app = buildApi({ huifang: h.huifang, auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  const signIn = (body: object, remoteAddress = '10.0.0.66') => app.inject({ method: 'POST', url: '/v1/auth/sign-in', payload: body, remoteAddress });
+  try {
+    // 100 guesses at once: only the first 5 are tried (401); the rest are refused before any hash.
+    const burst = await Promise.all(Array.from({ length: 100 }, (_, i) => signIn({ username: 't3-shpd', password: `guess-${i}` })));
+    const statuses = burst.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(95);
+    // The lock is the guessing address's: the person, at their own desk, still signs in.
+    expect((await signIn({ username: 't3-shpd', password: users.credentials('t3-shpd').password })).statusCode).toBe(429);
+    expect((await signIn({ username: 't3-shpd', password: users.credentials('t3-shpd').password }, '10.0.8.21')).statusCode).toBe(200);
+
+    // Spraying one password over many usernames from one address: 20 tries, then that address waits.
+    const spray = [];
+    for (let i = 0; i < 25; i++) spray.push((await signIn({ username: `user${i}`, password: 'Spring2026!' }, '10.0.0.77')).statusCode);
+    expect(spray.filter((s) => s === 401)).toHaveLength(20);
+    expect(spray.slice(20)).toEqual([429, 429, 429, 429, 429]);
+
+    // Ops lift the locks on a username; only ops may.
+    const ops = { authorization: users.headers('ops').authorization };
+    const forbidden = await app.inject({ method: 'POST', url: '/v1/auth/unlock', payload: { username: 't3-shpd' }, headers: users.headers('t3-shpd') });
+    expect(forbidden.statusCode).toBe(403);
+    const unlocked = await app.inject({ method: 'POST', url: '/v1/auth/unlock', payload: { username: 't3-shpd' }, headers: ops });
+    expect(unlocked.json()).toEqual({ username: 't3-shpd', addresses: 1 });
+    expect((await signIn({ username: 't3-shpd', password: users.credentials('t3-shpd').password })).statusCode).toBe(200);
+  } finally {
+    await app.close();
+  }
+});
+
+test("revoking a user's sessions takes effect from the users file, with no restart; their new sign-in works", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'huifang-users-'));
+  const path = join(dir, 'api-users.json');
+  writeUsersFile(path, users.file);
+  const app = buildApi({ huifang: h.huifang, auth: ApiAuth.fromFile(path), reasonLabels: reasonLabelsOf(h.settings.transferReasons) });
+  const signIn = async () => (await app.inject({ method: 'POST', url: '/v1/auth/sign-in', payload: { username: 'a10086', password: users.credentials('a10086').password } })).json().token as string;
+  const me = (token: string) => app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
+  try {
+    const old = await signIn();
+    expect((await me(old)).statusCode).toBe(200);
+    await runUsersCommand(['revoke', 'a10086'], path, () => {});
+    // The file is looked at once a second at most.
+    await new Promise((r) => setTimeout(r, 2_100));
+    const refused = await me(old);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().message).toMatch(/^the sessions of a10086 were revoked at .*: sign in again$/);
+    expect((await me(await signIn())).statusCode).toBe(200);
+  } finally {
+    await app.close();
   }
 });
 

@@ -198,7 +198,10 @@ test('a body that is not JSON is a 415, a missing one a 400 naming the body', as
   expect(none.json().fields[0].field).toBe('(body)');
   const proto = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}}' });
   expect(proto.statusCode).toBe(400);
-  expect(proto.json().fields[0].field).toBe('(body)');
+  // Valid JSON with a key no body has: named as such, not called "not valid JSON".
+  expect(proto.json().fields).toEqual([{ field: '__proto__', message: 'a key named __proto__ is not accepted in a body' }]);
+  const ctor = await api.inject({ method: 'POST', url: '/v1/contracts', headers: { ...asIssuance, 'content-type': 'application/json' }, payload: '[{"constructor": {"prototype": {"admin": true}}}]' });
+  expect([ctor.statusCode, ctor.json().fields]).toEqual([400, [{ field: 'constructor.prototype', message: 'a key named constructor.prototype is not accepted in a body' }]]);
 });
 
 test('bad path and query parameters are 400s naming them', async () => {
