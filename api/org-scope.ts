@@ -62,6 +62,12 @@ export function narrowFilter<F extends OrgFilter>(p: Principal, filter: F): F {
 }
 
 const CACHE_SIZE = 10_000;
+/**
+ * A 404 of the scope check answers no sooner than this after the check began: another office's
+ * policy (its office found, often cached) and a policy that does not exist (the record and Temporal
+ * both asked) then take as long, so timing does not tell which ids exist.
+ */
+export const DEFAULT_NOT_FOUND_FLOOR_MS = 150;
 
 export class OrgScope {
   private readonly cache = new Map<string, Org>();
@@ -69,19 +75,38 @@ export class OrgScope {
   constructor(
     private readonly huifang: HuifangClient,
     private readonly evidence?: EvidenceStore,
+    private readonly notFoundFloorMs = DEFAULT_NOT_FOUND_FLOOR_MS,
   ) {}
 
   /** 404 unless the policy exists and lies in the caller's part. */
   async assertPolicy(p: Principal, policyNo: string): Promise<void> {
     if (!scopeFilter(p)) return;
-    const org = await this.orgOf(this.huifang.handle(policyNo), `no callback for policy ${policyNo}`, () => this.evidence?.orgOfPolicy(policyNo));
-    if (!inScope(p, org)) throw new NotFoundError(`no callback for policy ${policyNo}`);
+    await this.evenly(async () => {
+      const org = await this.orgOf(this.huifang.handle(policyNo), `no callback for policy ${policyNo}`, () => this.evidence?.orgOfPolicy(policyNo));
+      if (!inScope(p, org)) throw new NotFoundError(`no callback for policy ${policyNo}`);
+    });
   }
 
   async assertTicket(p: Principal, ticketId: string): Promise<void> {
     if (!scopeFilter(p)) return;
-    const org = await this.orgOf(this.huifang.temporal.workflow.getHandle(ticketWorkflowId(ticketId)), `no ticket ${ticketId}`, () => this.evidence?.orgOfTicket(ticketId));
-    if (!inScope(p, org)) throw new NotFoundError(`no ticket ${ticketId}`);
+    await this.evenly(async () => {
+      const org = await this.orgOf(this.huifang.temporal.workflow.getHandle(ticketWorkflowId(ticketId)), `no ticket ${ticketId}`, () => this.evidence?.orgOfTicket(ticketId));
+      if (!inScope(p, org)) throw new NotFoundError(`no ticket ${ticketId}`);
+    });
+  }
+
+  /** Runs the check; a "not found" (missing or out of scope alike) waits out the floor before it is thrown. */
+  private async evenly(check: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await check();
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        const left = started + this.notFoundFloorMs - performance.now();
+        if (left > 0) await new Promise((r) => setTimeout(r, left));
+      }
+      throw err;
+    }
   }
 
   private async orgOf(handle: WorkflowHandle, notFound: string, recorded: () => Promise<Org | undefined> | undefined): Promise<Org> {

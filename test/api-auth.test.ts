@@ -16,6 +16,7 @@ import { localMonthOf } from '../domain/local-time';
 import { ApiAuth } from '../api/api-auth';
 import type { Role } from '../api/roles';
 import { buildApi } from '../api/server';
+import { DEFAULT_NOT_FOUND_FLOOR_MS } from '../api/org-scope';
 import type { Contract } from '../domain/contract';
 import type { TicketInput } from '../domain/ticket';
 import { testApiUsers, type TestApiUsers, type TestUsername } from './helpers/api-users';
@@ -185,6 +186,20 @@ test('an agent sees and acts on its own tickets and policies only; the others ar
     expect((await as('a10086', { method: 'GET', url: `/v1/tickets/${ticketA.ticketId}` })).json()).toMatchObject({ ticketId: ticketA.ticketId, agentCode: 'A10086' });
     expect((await as('a10086', { method: 'GET', url: `/v1/callbacks/${policyA.policyNo}` })).json()).toMatchObject({ policyNo: policyA.policyNo });
   });
+});
+
+test("another office's policy and a policy that does not exist answer alike: the same 404, no sooner than the floor", async () => {
+  const timed = async (url: string) => {
+    const started = performance.now();
+    const res = await as('a10086', { method: 'GET', url });
+    return { status: res.statusCode, message: res.json().message as string, ms: performance.now() - started };
+  };
+  await timed(`/v1/callbacks/${policyB.policyNo}`); // its office now cached: the fast case
+  const other = await timed(`/v1/callbacks/${policyB.policyNo}`);
+  const missing = await timed('/v1/callbacks/PNOSUCH0001');
+  expect([other.status, other.message]).toEqual([404, `no callback for policy ${policyB.policyNo}`]);
+  expect([missing.status, missing.message]).toEqual([404, 'no callback for policy PNOSUCH0001']);
+  for (const t of [other, missing]) expect(t.ms).toBeGreaterThanOrEqual(DEFAULT_NOT_FOUND_FLOOR_MS - 1);
 });
 
 test('an office sees its own policies and tickets only: call center by branch, tier-3 by central sub-branch, tier-4 by office', async () => {
