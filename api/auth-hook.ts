@@ -20,6 +20,8 @@ declare module 'fastify' {
      * huifang token); any other caller needs a token of the route's roles.
      */
     tokenlessFromLoopback?: boolean;
+    /** A cookie that may carry the session token instead of the Authorization header (the Web UI's codec calls). */
+    sessionCookie?: string;
   }
   interface FastifyRequest {
     /** The authenticated caller; set on every non-public route. */
@@ -39,8 +41,9 @@ export function registerAuthHook(app: FastifyInstance, auth: ApiAuth): void {
     if (req.is404) return;
     const config = req.routeOptions.config;
     if (config.public) return;
-    if (config.tokenlessFromLoopback && !req.headers.authorization && isLoopback(req.socket.remoteAddress)) return;
-    req.authenticated = auth.authenticate(req.headers.authorization);
+    const authorization = req.headers.authorization ?? bearerFromCookie(req.headers.cookie, config.sessionCookie);
+    if (config.tokenlessFromLoopback && !authorization && isLoopback(req.socket.remoteAddress)) return;
+    req.authenticated = auth.authenticate(authorization);
     const principal = (req.principal = req.authenticated.principal);
     const roles = config.roles ?? DEFAULT_ROLES;
     if (!roles.includes(principal.role)) {
@@ -52,4 +55,14 @@ export function registerAuthHook(app: FastifyInstance, auth: ApiAuth): void {
 /** The socket's own address, not a forwarded one: behind a proxy every caller looks local (see README). */
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** `Bearer <token>` from the named cookie, when the route takes one and the request carries it. */
+function bearerFromCookie(header: string | undefined, name: string | undefined): string | undefined {
+  if (!header || !name) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name && value.length > 0) return `Bearer ${value.join('=')}`;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 /** Signing in (staff web pages) and asking who a token belongs to. */
 import { z } from 'zod';
 import type { ApiAuth } from './api-auth';
+import { CODEC_COOKIE } from './codec-routes';
 import { HttpError } from './errors';
 import { ROLES } from './roles';
 import { signedIn, unlocked, whoAmI } from './response-schemas';
@@ -19,9 +20,15 @@ export function registerAuthRoutes(routes: ApiRoutes, auth: ApiAuth): void {
     bodyLimit: 4 * 1024,
     response: { description: 'The session token and who it is for', schema: signedIn },
     errors: [401, 429],
-    async handler({ body, req }) {
+    async handler({ body, req, reply }) {
       const session = await auth.signIn(body.username, body.password, req.ip);
       if (!session) throw new HttpError(401, 'wrong username or password');
+      // Ops may read decrypted payloads in the Temporal Web UI: the codec takes this session from a
+      // cookie the browser keeps from script (HttpOnly) and sends only to /codec on this site.
+      if (session.principal.role === 'ops') {
+        const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+        reply.header('set-cookie', `${CODEC_COOKIE}=${session.token}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`);
+      }
       return { token: session.token, principal: session.principal, expiresAt: session.expiresAt.toISOString() };
     },
   });

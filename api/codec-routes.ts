@@ -4,8 +4,12 @@
  * Protocol: POST {endpoint}/decode (and /encode) with `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }`.
  * It answers only the origins given (the UI's), and decodes with the same keyring as the worker.
  *
- * It decrypts personal data, so it is not public: an ops token, or (the local Web UI's browser,
- * which has no token) a call from this machine when `tokenlessFromLoopback` is on.
+ * It decrypts personal data, so it is not public: an ops credential, sent as a Bearer token or as the
+ * `huifang_codec` cookie that an ops sign-in sets (HttpOnly, SameSite=Strict, path /codec: the Web UI
+ * on the same host name sends it with "include cross-origin credentials"); a tokenless call from this
+ * machine only when `tokenlessFromLoopback` is explicitly on. The Host must be one of this API's names
+ * (loopback, or those configured), so a page that rebinds its own domain name to 127.0.0.1 gets
+ * nothing; an Origin, when sent, must be one of the Web UI's.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -33,14 +37,30 @@ export interface CodecRouteOptions {
   codec: PayloadCodec;
   /** The Web UI's origins, granted CORS. */
   allowedOrigins: readonly string[];
-  /** Let a caller on this machine decode without a token (HUIFANG_CODEC_LOOPBACK, on by default). */
+  /** Let a caller on this machine decode without a credential (HUIFANG_CODEC_LOOPBACK=on; off by default). */
   tokenlessFromLoopback: boolean;
+  /** Host names this API answers the codec under besides the loopback ones (HUIFANG_CODEC_HOSTS). */
+  allowedHosts?: readonly string[];
 }
 
-export function registerCodecRoutes(app: FastifyInstance, { codec, allowedOrigins, tokenlessFromLoopback }: CodecRouteOptions): void {
+/** The cookie an ops sign-in sets for the codec (api/auth-routes.ts). */
+export const CODEC_COOKIE = 'huifang_codec';
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host name of a Host header (port dropped; an IPv6 literal kept in its brackets). */
+function hostNameOf(host: string | undefined): string {
+  if (!host) return '';
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+}
+
+export function registerCodecRoutes(app: FastifyInstance, { codec, allowedOrigins, tokenlessFromLoopback, allowedHosts = [] }: CodecRouteOptions): void {
+  const hosts = new Set([...LOOPBACK_HOSTS, ...allowedHosts].map((h) => h.toLowerCase()));
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/codec/')) return;
+    const hostName = hostNameOf(req.headers.host).toLowerCase();
+    if (!hosts.has(hostName)) throw new HttpError(421, `host: the codec does not answer for '${hostName}' (HUIFANG_CODEC_HOSTS lists the names it does)`);
     const origin = req.headers.origin;
+    if (origin && !allowedOrigins.includes(origin)) throw new HttpError(403, `origin: ${origin} is not a Web UI this codec serves (HUIFANG_UI_ORIGINS)`);
     if (origin && allowedOrigins.includes(origin)) {
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-allow-methods', 'POST, OPTIONS');
@@ -51,7 +71,7 @@ export function registerCodecRoutes(app: FastifyInstance, { codec, allowedOrigin
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
   for (const op of ['decode', 'encode'] as const) {
-    app.post(`/codec/${op}`, { config: { roles: ['ops'], tokenlessFromLoopback } }, async (req) => {
+    app.post(`/codec/${op}`, { config: { roles: ['ops'], tokenlessFromLoopback, sessionCookie: CODEC_COOKIE } }, async (req) => {
       const payloads = parseRequest(codecBody, req.body ?? { payloads: [] }).payloads.map(fromJson);
       try {
         return { payloads: (await codec[op](payloads)).map(toJson) };

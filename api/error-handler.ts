@@ -2,7 +2,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { status } from '@grpc/grpc-js';
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
-import { NotFoundError, RequestRejectedError } from '../domain/errors';
+import { NotFoundError, RequestRejectedError, WorkerUnavailableError } from '../domain/errors';
+
+/** When to try again after no worker answered: about the time a restarted worker takes to poll. */
+const WORKER_RETRY_AFTER_S = 10;
 import { HttpError } from './errors';
 
 /** Fastify's own 4xx, with the part of the request each one is about. */
@@ -21,6 +24,7 @@ export function toHttpError(err: unknown, req?: FastifyRequest): HttpError | und
   if (err instanceof HttpError) return err;
   if (err instanceof NotFoundError) return new HttpError(404, err.message);
   if (err instanceof RequestRejectedError) return new HttpError(409, err.message);
+  if (err instanceof WorkerUnavailableError) return new HttpError(503, err.message, undefined, { 'retry-after': String(WORKER_RETRY_AFTER_S) });
   const e = err as Partial<FastifyError>;
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const field = (e.code && FASTIFY_FIELD[e.code]) ?? (e.statusCode === 400 ? '(body)' : undefined);
@@ -38,6 +42,7 @@ export function toHttpError(err: unknown, req?: FastifyRequest): HttpError | und
 export function sendError(reply: FastifyReply, err: unknown, req?: FastifyRequest): FastifyReply {
   const known = toHttpError(err, req);
   if (known) {
+    if (known.statusCode >= 500) logServerError(reply, err, req);
     if (known.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="huifang"');
     reply.headers(known.headers);
     return reply.code(known.statusCode).send(known.body());

@@ -50,8 +50,10 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     codec: {
       codec: new EncryptionCodec(keyring),
       allowedOrigins: (process.env.HUIFANG_UI_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(','),
-      // Off behind a reverse proxy (every caller would look local); then the codec needs an ops token.
-      tokenlessFromLoopback: process.env.HUIFANG_CODEC_LOOPBACK !== 'off',
+      // An ops credential (token, or the cookie of an ops sign-in) by default; tokenless from this
+      // machine only when asked for (a one-person laptop), never behind a proxy (every caller looks local).
+      tokenlessFromLoopback: process.env.HUIFANG_CODEC_LOOPBACK === 'on',
+      allowedHosts: process.env.HUIFANG_CODEC_HOSTS?.split(',').filter(Boolean),
     },
   });
   const host = process.env.HUIFANG_API_HOST ?? '127.0.0.1';

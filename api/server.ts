@@ -33,6 +33,7 @@ import type { ApiAuth } from './api-auth';
 import { registerAuthHook } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
 import { registerCallCenterRoutes } from './call-center-routes';
+import { registerApiMetrics } from './api-metrics';
 import { registerCodecRoutes, type CodecRouteOptions } from './codec-routes';
 import { countOfficeMonth } from '../stores/evidence-queries';
 import { documentParams } from './document-params';
@@ -118,6 +119,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     reply.header('x-request-id', req.id);
   });
   registerSecurityHeaders(app);
+  registerApiMetrics(app);
   // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');

@@ -20,8 +20,23 @@ export interface PayloadKeyring {
   keys: ReadonlyMap<string, Buffer>;
 }
 
+export interface EncryptionCodecOptions {
+  /**
+   * Refuse a payload that is not encrypted instead of passing it through (the worker): a workflow
+   * started or signalled in clear (through the frontend, by a client without the keys) then never
+   * runs, its task failing visibly with this reason, and its personal data reaches no activity.
+   */
+  requireEncrypted?: boolean;
+}
+
+/** The reason a worker gives for a payload in clear; also what its workflow task failure says. */
+export const UNENCRYPTED_PAYLOAD = 'a payload arrived unencrypted: huifang takes only payloads encrypted with its keys (start and signal through the API, the CLI or a client with the payload codec)';
+
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly keyring: PayloadKeyring) {
+  constructor(
+    private readonly keyring: PayloadKeyring,
+    private readonly options: EncryptionCodecOptions = {},
+  ) {
     for (const [id, key] of keyring.keys) {
       if (key.length !== 32) throw new Error(`payload key '${id}' must be 32 bytes (AES-256), got ${key.length}`);
     }
@@ -51,7 +66,10 @@ export class EncryptionCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || Buffer.from(encoding).toString() !== ENCODING) return payload;
+      if (!encoding || Buffer.from(encoding).toString() !== ENCODING) {
+        if (this.options.requireEncrypted) throw new Error(UNENCRYPTED_PAYLOAD);
+        return payload;
+      }
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
       const key = this.keyring.keys.get(keyId);

@@ -2,7 +2,8 @@
  * The typed client of huifang: how every caller (API, CLI, simulated dialer, tests) starts and talks
  * to callback workflows. Errors come out as a few plain kinds the API maps to HTTP statuses.
  */
-import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowExecutionStatusName, type WorkflowHandle } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateFailedError, type WorkflowExecutionStatusName, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
@@ -31,7 +32,7 @@ import { callbackStaticDetails, callbackStaticSummary } from '../workflows/summa
 import type { TemporalSettings } from './connection-settings';
 import { huifangDataConverter } from './payload-keys';
 import type { PayloadKeyring } from './encryption-codec';
-import { NotFoundError, RequestRejectedError } from '../domain/errors';
+import { NotFoundError, RequestRejectedError, WorkerUnavailableError } from '../domain/errors';
 
 export interface StartedCallback {
   policyNo: string;
@@ -142,6 +143,8 @@ export class HuifangClient {
   constructor(
     readonly temporal: Client,
     readonly taskQueue: string,
+    /** How long a query or an Update waits for a worker before the caller is told none answered. */
+    readonly workerWaits: WorkerWaits = DEFAULT_WORKER_WAITS,
   ) {}
 
   static async connect(settings: TemporalSettings, keyring: PayloadKeyring): Promise<HuifangClient> {
@@ -183,7 +186,7 @@ export class HuifangClient {
 
   /** The running workflow's state (the query); see `callbackView` for a run that may have ended. */
   async getCallbackState(policyNo: string): Promise<CallbackState> {
-    return this.call(policyNo, (h) => h.query(getCallbackState));
+    return this.call(policyNo, 'query', (h) => h.query(getCallbackState));
   }
 
   /**
@@ -193,7 +196,7 @@ export class HuifangClient {
    * more, and the run's status, end and reason beside it, so it is never read as still in that stage.
    */
   async callbackView(policyNo: string): Promise<CallbackView> {
-    return this.call(policyNo, async (h) => {
+    return this.call(policyNo, 'query', async (h) => {
       const { status, closeTime } = await h.describe();
       if (status.name === 'RUNNING') return { ...(await h.query(getCallbackState)), run: { status: 'RUNNING' } };
       const closedAt = closeTime?.toISOString();
@@ -214,31 +217,31 @@ export class HuifangClient {
   }
 
   async recordCallOutcome(policyNo: string, report: CallOutcomeReport): Promise<OutcomeAck> {
-    return this.call(policyNo, (h) =>
+    return this.call(policyNo, 'update', (h) =>
       // The update id makes a repeated delivery of the same outcome a no-op on the server.
       h.executeUpdate(recordCallOutcome, { args: [report], updateId: `outcome-${report.attemptId}-${report.outcome}` }),
     );
   }
 
   async uploadRecording(policyNo: string, upload: RecordingUpload): Promise<CallbackState> {
-    return this.call(policyNo, (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
   }
 
   async reportWaiver(policyNo: string, report: WaiverReport): Promise<CallbackState> {
-    return this.call(policyNo, (h) => h.executeUpdate(reportWaiver, { args: [report] }));
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(reportWaiver, { args: [report] }));
   }
 
   async decideWaiver(policyNo: string, decision: WaiverDecision): Promise<CallbackState> {
-    return this.call(policyNo, (h) => h.executeUpdate(decideWaiver, { args: [decision] }));
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(decideWaiver, { args: [decision] }));
   }
 
   async recordFallbackReceipt(policyNo: string, receipt: FallbackReceipt): Promise<CallbackState> {
-    return this.call(policyNo, (h) => h.executeUpdate(recordFallbackReceipt, { args: [receipt] }));
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(recordFallbackReceipt, { args: [receipt] }));
   }
 
   /** The branch closes an unresolved case with its decision. */
   async closeUnresolved(policyNo: string, decision: BranchDecision): Promise<CallbackState> {
-    return this.call(policyNo, (h) => h.executeUpdate(closeUnresolved, { args: [decision] }));
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(closeUnresolved, { args: [decision] }));
   }
 
   /** An office's letter/on-site count for a month (YYYY-MM), or undefined when none was asked for. */
@@ -318,28 +321,43 @@ export class HuifangClient {
   }
 
   async getTicketState(ticketId: string): Promise<TicketState> {
-    return this.callWorkflow(ticketWorkflowId(ticketId), `no ticket ${ticketId}`, (h) => h.query(getTicketState));
+    return this.callWorkflow(ticketWorkflowId(ticketId), `no ticket ${ticketId}`, 'query', (h) => h.query(getTicketState));
   }
 
   async advanceTicket(ticketId: string, step: TicketStep): Promise<TicketState> {
-    return this.callWorkflow(ticketWorkflowId(ticketId), `no ticket ${ticketId}`, (h) =>
+    return this.callWorkflow(ticketWorkflowId(ticketId), `no ticket ${ticketId}`, 'update', (h) =>
       h.executeUpdate(advanceTicket, { args: [step] }),
     );
   }
 
-  private call<T>(policyNo: string, fn: (h: WorkflowHandle<typeof callbackWorkflow>) => Promise<T>): Promise<T> {
-    return this.callWorkflow(callbackWorkflowId(policyNo), `no callback for policy ${policyNo}`, fn);
+  private call<T>(policyNo: string, kind: CallKind, fn: (h: WorkflowHandle<typeof callbackWorkflow>) => Promise<T>): Promise<T> {
+    return this.callWorkflow(callbackWorkflowId(policyNo), `no callback for policy ${policyNo}`, kind, fn);
   }
 
+  /**
+   * A query or an Update of one workflow, bounded: with no worker to answer, the server would hold
+   * the call (a query some 30 s, an Update until the caller gives up); the caller hears within
+   * `workerWaits` that none answered.
+   */
   private async callWorkflow<W extends Workflow, T>(
     workflowId: string,
     notFound: string,
+    kind: CallKind,
     fn: (h: WorkflowHandle<W>) => Promise<T>,
   ): Promise<T> {
     const handle = this.temporal.workflow.getHandle<W>(workflowId);
+    const waitMs = kind === 'update' ? this.workerWaits.updateMs : this.workerWaits.queryMs;
     try {
-      return await fn(handle);
+      return await this.temporal.withDeadline(Date.now() + waitMs, () => fn(handle));
     } catch (err) {
+      if (passedDeadline(err)) {
+        throw new WorkerUnavailableError(
+          kind === 'update'
+            ? `no worker accepted the request for ${workflowId} within ${Math.round(waitMs / 1000)} s: it may still be applied when a worker is back; read the state before sending it again`
+            : `no worker answered for ${workflowId} within ${Math.round(waitMs / 1000)} s: none is serving these workflows right now; try again shortly`,
+          kind === 'update',
+        );
+      }
       if (err instanceof WorkflowNotFoundError) {
         // Also thrown for an Update to a closed workflow: tell the two apart for the caller.
         const status = await runStatus(handle);
@@ -385,8 +403,8 @@ export async function recordedCallbackView(
     const liveWait = waits.live ?? LIVE_STATE_WAIT_MS;
     const deadline = Date.now() + liveWait;
     return client.temporal.withDeadline(deadline, () => client.callbackView(policyNo)).catch((err: unknown) => {
-      if (Date.now() < deadline) throw err;
-      throw new Error(`no answer from the workflow in ${liveWait / 1000} s: is a worker polling task queue '${client.taskQueue}'?`);
+      if (err instanceof WorkerUnavailableError || Date.now() < deadline) throw err;
+      throw new WorkerUnavailableError(`no answer from the workflow of policy ${policyNo} in ${liveWait / 1000} s: no worker is serving task queue '${client.taskQueue}' right now; try again shortly`, false);
     });
   }
   const { state } = row;
@@ -471,4 +489,25 @@ async function runStatus(handle: WorkflowHandle): Promise<RunStatus | undefined>
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
+}
+
+export interface WorkerWaits {
+  queryMs: number;
+  updateMs: number;
+}
+
+/** A query is a read: a few seconds. An Update may check a file or a recording (bounded retries): longer. */
+export const DEFAULT_WORKER_WAITS: WorkerWaits = { queryMs: 5_000, updateMs: 30_000 };
+
+type CallKind = 'query' | 'update';
+
+/**
+ * The call's deadline passed (gRPC DEADLINE_EXCEEDED anywhere in the cause chain). By its code rather
+ * than `isGrpcDeadlineError`, whose `instanceof Metadata` fails when two copies of grpc-js are loaded.
+ */
+function passedDeadline(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === grpcStatus.DEADLINE_EXCEEDED || e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  }
+  return false;
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { EncryptionCodec, type PayloadKeyring } from './encryption-codec';
+import { EncryptionCodec, type EncryptionCodecOptions, type PayloadKeyring } from './encryption-codec';
 
 export const DEFAULT_KEYS_FILE = resolve(__dirname, '..', 'data', 'payload-keys.json');
 
@@ -58,7 +58,7 @@ export function keyringFromEnv(env: NodeJS.ProcessEnv = process.env, createIfMis
   return readKeyringFile(file);
 }
 
-/** The data converter every worker and client of huifang uses: payloads encrypted at rest. */
-export function huifangDataConverter(keyring: PayloadKeyring): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keyring)] };
+/** The data converter every worker and client of huifang uses: payloads encrypted at rest; a worker refuses any in clear. */
+export function huifangDataConverter(keyring: PayloadKeyring, options: EncryptionCodecOptions = {}): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keyring, options)] };
 }

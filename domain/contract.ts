@@ -8,15 +8,9 @@ import { isValidLocalDate, type LocalDate } from './local-time';
 import { PHONE } from './patterns';
 import type { FieldError } from './validation';
 
-export const CHANNELS = ['agency', 'bancassurance'] as const;
-export const PRODUCT_TYPES = [
-  'traditional',
-  'universal',
-  'investment-linked',
-  'participating',
-  'health',
-  'accident',
-] as const;
+import { CHANNELS, PRODUCT_TYPES } from './vocabulary';
+
+export { CHANNELS, PRODUCT_TYPES };
 export const PREMIUM_MODES = ['single', 'annual', 'semiannual', 'quarterly', 'monthly'] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -29,3 +29,18 @@ export class RequestRejectedError extends Error {
  * a caller can tell "report it again a little later" from a real rejection without reading the words.
  */
 export const UNKNOWN_ATTEMPT = 'UnknownAttempt';
+
+/**
+ * No worker answered a query or an Update in time (none running, or all stuck): the API's 503 with
+ * retry-after. `mayApplyLater`: an Update the server holds may still be applied when a worker comes
+ * back, so read the state before sending it again.
+ */
+export class WorkerUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly mayApplyLater: boolean,
+  ) {
+    super(message);
+    this.name = 'WorkerUnavailableError';
+  }
+}

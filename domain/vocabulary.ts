@@ -7,6 +7,9 @@
 /** The business's local time (working days, calling hours, cooling-off ends, summaries). */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
+export const CHANNELS = ['agency', 'bancassurance'] as const;
+export const PRODUCT_TYPES = ['traditional', 'universal', 'investment-linked', 'participating', 'health', 'accident'] as const;
+
 export const TICKET_TYPES = ['failed-callback', 'level-1', 'level-2'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 

@@ -194,7 +194,8 @@ function startDevServer(): ChildProcess {
     '--sqlite-pragma', 'synchronous=normal',
     '--log-level', 'warn',
     // The UI decrypts payloads through the API's codec endpoint, so staff see clear text in their browser only.
-    '--ui-codec-endpoint', process.env.HUIFANG_UI_CODEC_ENDPOINT ?? `http://127.0.0.1:${process.env.HUIFANG_API_PORT ?? 8080}/codec`,
+    // localhost, as the UI's own address: one site, so the ops sign-in's cookie goes with the UI's calls.
+    '--ui-codec-endpoint', process.env.HUIFANG_UI_CODEC_ENDPOINT ?? `http://localhost:${process.env.HUIFANG_API_PORT ?? 8080}/codec`,
   ];
   say(`starting the Temporal dev server (${cli}) on localhost:${DEV.port}, data in ${DEV.db}`);
   // Its own process group: Ctrl-C reaches huifang only, which stops the worker first and the server last.

@@ -43,3 +43,27 @@ test('a 5xx is logged with its request id, which the answer carries; every answe
     await api.close();
   }
 });
+
+test("the API's own metrics: requests by method, route pattern and status, and their latency, for ops only, with no policy number in a label", async () => {
+  const users = await testApiUsers();
+  const api = buildApi({ huifang: new HuifangClient(new Client(), 'api-metrics-test'), auth: users.auth, reasonLabels: reasonLabelsOf(loadSettings().transferReasons) });
+  try {
+    await api.inject({ method: 'GET', url: '/healthz' });
+    await api.inject({ method: 'GET', url: '/v1/callbacks/P2026120200001', headers: users.headers('a10086') }); // unreachable Temporal: whatever it answers, counted
+    await api.inject({ method: 'GET', url: '/v1/no-such-route/P2026120200002' });
+    expect((await api.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await api.inject({ method: 'GET', url: '/metrics', headers: users.headers('t3-shpd') })).statusCode).toBe(403);
+    const res = await api.inject({ method: 'GET', url: '/metrics', headers: users.headers('ops') });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const text = res.body;
+    expect(text).toMatch(/^huifang_api_requests_total\{method="GET",route="\/healthz",status="200"\} 1$/m);
+    expect(text).toMatch(/^huifang_api_requests_total\{method="GET",route="\/v1\/callbacks\/:policyNo",status="\d{3}"\} 1$/m);
+    expect(text).toMatch(/^huifang_api_requests_total\{method="GET",route="\(unmatched\)",status="404"\} 1$/m);
+    expect(text).toMatch(/^huifang_api_request_duration_seconds_bucket\{method="GET",route="\/healthz",le="\+Inf"\} 1$/m);
+    expect(text).toMatch(/^huifang_api_request_duration_seconds_count\{method="GET",route="\/healthz"\} 1$/m);
+    expect(text).not.toMatch(/P2026120200001|P2026120200002/);
+  } finally {
+    await api.close();
+  }
+});

@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { reasonLabelsOf } from '../documents/format';
 import { buildApi } from '../api/server';
 import { HuifangClient } from '../client/huifang-client';
@@ -234,6 +234,44 @@ test('bodies over the limit and batches over the cap are 413s, and start nothing
     expect(step.statusCode).toBe(413);
   } finally {
     await small.close();
+  }
+});
+
+test('with no worker serving, a read that needs the workflow and an Update answer 503 with retry-after within seconds, and each 5xx is logged with its request id', async () => {
+  // Nothing polls this queue: the callback is started and never run.
+  const queue = `${h.taskQueue}-no-worker`;
+  const idle = new HuifangClient(h.huifang.temporal, queue, { queryMs: 2_000, updateMs: 3_000 });
+  const app = buildApi({ huifang: idle, auth: users.auth, reasonLabels: reasonLabelsOf(h.settings.transferReasons), compliance: { evidence: h.evidence, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare } });
+  const logged: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    logged.push(String(chunk));
+    return write(chunk, ...(rest as []));
+  });
+  try {
+    const contract = aContract();
+    await idle.startCallback(contract);
+    const timed = async (req: InjectOptions) => {
+      const started = Date.now();
+      const res = await app.inject(req);
+      return { res, ms: Date.now() - started };
+    };
+    const read = await timed({ method: 'GET', url: `/v1/callbacks/${contract.policyNo}`, headers: users.headers('issuance') });
+    expect([read.res.statusCode, read.res.headers['retry-after']]).toEqual([503, '10']);
+    expect(read.res.json().message).toMatch(/^no worker answered for callback-\S+ within 2 s: none is serving these workflows right now/);
+    expect(read.ms).toBeLessThan(12_000);
+    const update = await timed({ method: 'POST', url: `/v1/callbacks/${contract.policyNo}/recording`, headers: users.headers('cc-sh'), payload: { reference: 'rec/x.wav', checksum: 'sha256:' + '0'.repeat(64) } });
+    expect([update.res.statusCode, update.res.headers['retry-after']]).toEqual([503, '10']);
+    expect(update.res.json().message).toMatch(/no worker accepted the request .* within 3 s: it may still be applied when a worker is back/);
+    expect(update.ms).toBeLessThan(8_000);
+    // Each one line on stderr with the id its answer carries.
+    for (const res of [read.res, update.res]) {
+      expect(logged.some((line) => line.includes(`"requestId":"${res.headers['x-request-id']}"`) && line.includes('"level":"error"'))).toBe(true);
+    }
+    await idle.handle(contract.policyNo).terminate('test: no worker');
+  } finally {
+    spy.mockRestore();
+    await app.close();
   }
 });
 

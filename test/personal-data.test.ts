@@ -55,6 +55,33 @@ test('the raw history stored by the server holds no name, phone number or ID num
   expect(bytes.includes(Buffer.from(contract.policyNo))).toBe(true);
 });
 
+test('a callback started in clear (through the frontend, without the keys) never runs: its task fails saying why, and nothing reaches the system of record', async () => {
+  const contract = aContract();
+  const raw = new Client({ connection: env.connection });
+  const workflowId = `callback-${contract.policyNo}`;
+  await raw.workflow.start('callbackWorkflow', { taskQueue: h.taskQueue, workflowId, args: [{ contract }] });
+  await h.withWorker(async () => {
+    const failure = await eventually('the refused workflow task', async () => {
+      const { events } = await raw.workflow.getHandle(workflowId).fetchHistory();
+      return events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message ?? undefined;
+    }, 30_000);
+    expect(failure).toContain('a payload arrived unencrypted');
+  });
+  expect(await h.evidence.getCallback(contract.policyNo)).toBeUndefined();
+  expect(await h.evidence.personalData(contract.policyNo)).toBeUndefined();
+  await raw.workflow.getHandle(workflowId).terminate('test: started in clear');
+});
+
+test('a workflow given a malformed input fails at once naming the field, before any activity', async () => {
+  const contract = { ...aContract(), org: { branch: 'SH', centralSubBranch: 'SH-PD' } };
+  const workflowId = `callback-${contract.policyNo}`;
+  await h.withWorker(async () => {
+    await h.huifang.temporal.workflow.start('callbackWorkflow', { taskQueue: h.taskQueue, workflowId, args: [{ contract }] });
+    await expect(h.huifang.temporal.workflow.getHandle(workflowId).result()).rejects.toMatchObject({ cause: { message: 'contract.org.tier4Office: must be an office code', type: 'InvalidWorkflowInput' } });
+  });
+  expect(await h.evidence.getCallback(contract.policyNo)).toBeUndefined();
+});
+
 test('after a key rotation, new payloads use the new key and old histories still read', async () => {
   const contract = aContract();
   await h.withWorker(async () => {
@@ -107,6 +134,36 @@ test("the Web UI's codec endpoint decrypts for the UI's origin, and gives other 
   const preflight = await api.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'https://evil.example.org', 'access-control-request-method': 'POST' } });
   expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   await api.close();
+});
+
+test('by default the codec wants an ops credential, from this machine too: a token, or the cookie an ops sign-in sets; a foreign Host or Origin gets nothing', async () => {
+  const users = await testApiUsers();
+  const api = codecApi(users, false);
+  const payload = await codecBody('{"phone":"13987654321"}');
+  const decode = (headers: Record<string, string> = {}) => api.inject({ method: 'POST', url: '/codec/decode', remoteAddress: '127.0.0.1', headers: { origin: 'http://localhost:8233', ...headers }, payload });
+  try {
+    const anonymous = await decode();
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.body).not.toContain('13987654321');
+    expect((await decode(users.headers('ops'))).statusCode).toBe(200);
+
+    // Signing in as ops sets the codec's cookie: HttpOnly, SameSite=Strict, for /codec only; another role gets none.
+    const signIn = (username: 'ops' | 't3-shpd') => api.inject({ method: 'POST', url: '/v1/auth/sign-in', payload: { username, password: users.credentials(username).password } });
+    expect((await signIn('t3-shpd')).headers['set-cookie']).toBeUndefined();
+    const cookie = String((await signIn('ops')).headers['set-cookie']);
+    expect(cookie).toMatch(/^huifang_codec=hfs_[^;]+; Path=\/codec; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const withCookie = await decode({ cookie: `other=1; ${cookie.split(';')[0]}` });
+    expect(withCookie.statusCode).toBe(200);
+    expect(Buffer.from(withCookie.json().payloads[0].data, 'base64').toString()).toContain('13987654321');
+
+    // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 calls with its own Host.
+    const rebound = await decode({ ...users.headers('ops'), host: 'evil.example:8080' });
+    expect([rebound.statusCode, rebound.body.includes('13987654321')]).toEqual([421, false]);
+    const foreign = await decode({ ...users.headers('ops'), origin: 'https://evil.example' });
+    expect([foreign.statusCode, foreign.body.includes('13987654321')]).toEqual([403, false]);
+  } finally {
+    await api.close();
+  }
 });
 
 test('from another machine the codec decrypts only for an ops token, and with loopback off not even locally', async () => {

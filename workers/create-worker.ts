@@ -30,7 +30,7 @@ export async function createHuifangWorker(opts: HuifangWorkerOptions): Promise<W
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: { ...createActivities(opts.deps), ...opts.activityOverrides },
-    dataConverter: huifangDataConverter(opts.keyring),
+    dataConverter: huifangDataConverter(opts.keyring, { requireEncrypted: true }),
     ...opts.tuning,
   });
 }

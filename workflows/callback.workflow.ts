@@ -8,7 +8,8 @@
  * ends any open stage before a completed call. Each stage is a module of workflows/callback/
  * working on one `CallbackRun`; the decisions are pure functions in domain/callback-flow.ts.
  */
-import { isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
+import { contractInputRejection } from '../domain/workflow-inputs';
 import type { CallbackSummary } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
 import { assess } from './callback/assess';
@@ -23,7 +24,11 @@ export interface CallbackWorkflowInput {
   contract: Contract;
 }
 
-export async function callbackWorkflow({ contract }: CallbackWorkflowInput): Promise<CallbackSummary> {
+export async function callbackWorkflow(input: CallbackWorkflowInput): Promise<CallbackSummary> {
+  // Started another way than through the API or the CLI (the frontend, a script): refused at once, naming the field.
+  const wrong = contractInputRejection(input?.contract);
+  if (wrong) throw ApplicationFailure.nonRetryable(wrong, 'InvalidWorkflowInput');
+  const { contract } = input;
   const run = new CallbackRun(contract);
   registerCallbackHandlers(run);
 

@@ -11,7 +11,9 @@
  * is taken. A late step is still taken, and a late reply marked late. Each stage is a module of
  * workflows/ticket/ working on one `TicketRun`.
  */
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { TicketInput, TicketResult } from '../domain/ticket';
+import { ticketInputRejection } from '../domain/workflow-inputs';
 import { awaitDispatch } from './ticket/dispatch';
 import { registerTicketHandlers } from './ticket/handlers';
 import { awaitLevel2Step } from './ticket/level-2';
@@ -19,6 +21,9 @@ import { awaitReply } from './ticket/reply';
 import { TicketRun } from './ticket/run';
 
 export async function transferTicketWorkflow(input: TicketInput): Promise<TicketResult> {
+  // Started another way than by a callback (the frontend, a script): refused at once, naming the field.
+  const wrong = ticketInputRejection(input);
+  if (wrong) throw ApplicationFailure.nonRetryable(wrong, 'InvalidWorkflowInput');
   const run = new TicketRun(input);
   registerTicketHandlers(run);
   await run.open();

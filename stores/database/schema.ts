@@ -226,6 +226,20 @@ export interface RetentionActionsTable {
   run_id: string;
 }
 
+export interface PersonalDataReadsTable {
+  id: Generated<number>;
+  at: ColumnType<Instant, Instant | undefined, never>;
+  username: string;
+  role: string;
+  office: string | null;
+  policy_no: string;
+  fields: ColumnType<string[], unknown, never>;
+  route: string;
+  request_id: string | null;
+  outcome: string;
+  reason: string | null;
+}
+
 export interface Database {
   policies: PoliciesTable;
   policy_keys: PolicyKeysTable;
@@ -245,4 +259,5 @@ export interface Database {
   tickets: TicketsTable;
   ticket_steps: TicketStepsTable;
   retention_actions: RetentionActionsTable;
+  personal_data_reads: PersonalDataReadsTable;
 }

@@ -18,7 +18,7 @@ export const TEST_USERS = [
   { username: 't4-shjd01', role: 'tier4', id: 'T4-QIAN', office: 'SH-JD-01', token: true },
   { username: 'a10086', role: 'agent', id: 'A10086', token: true, password: true },
   { username: 'a20000', role: 'agent', id: 'A20000', token: true },
-  { username: 'ops', role: 'ops', id: 'OPS-1', token: true },
+  { username: 'ops', role: 'ops', id: 'OPS-1', token: true, password: true },
 ] as const satisfies readonly NewUser[];
 
 export type TestUsername = (typeof TEST_USERS)[number]['username'];

@@ -45,7 +45,7 @@ export async function withNamedWorker<T>(h: TestHarness, identity: string, opts:
       evidence: h.evidence,
       fallbackQuota: new TemporalFallbackQuota(h.env.client, h.taskQueue),
     }),
-    dataConverter: huifangDataConverter(h.keyring),
+    dataConverter: huifangDataConverter(h.keyring, { requireEncrypted: true }),
     identity,
     ...(opts.cached ? {} : { maxCachedWorkflows: 0 }),
   });
