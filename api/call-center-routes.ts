@@ -13,6 +13,8 @@ import { listDueCalls } from '../client/due-calls';
 import { policyNoSchema } from '../domain/contract';
 import { addCalendarDays, instantAt, localDateOf } from '../domain/local-time';
 import { HttpError } from './errors';
+import { DEFAULT_READS_PER_HOUR, personalDataRefusal } from '../domain/personal-data-access';
+import { PersonalDataReads, type ReadOutcome } from '../stores/personal-data-reads';
 import type { OrgScope } from './org-scope';
 import type { ApiRoutes } from './route';
 
@@ -47,8 +49,14 @@ const policyholder = z
   .describe('Who to call: personal data, decrypted for the call center of the policy’s branch only')
   .meta({ id: 'Policyholder' });
 
-export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClient, scope: OrgScope, opts: { timeZone: string; now: () => Date; evidence?: EvidenceStore }): void {
+export function registerCallCenterRoutes(
+  routes: ApiRoutes,
+  huifang: HuifangClient,
+  scope: OrgScope,
+  opts: { timeZone: string; now: () => Date; evidence?: EvidenceStore; personalDataReadsPerHour?: number },
+): void {
   const clock = opts;
+  const readsPerHour = opts.personalDataReadsPerHour ?? DEFAULT_READS_PER_HOUR;
   routes.add({
     method: 'GET',
     url: '/v1/calls/due',
@@ -83,14 +91,39 @@ export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClie
     params: z.object({ policyNo: policyNoSchema }).strict(),
     response: { description: 'Who to call', schema: policyholder },
     errors: [404],
-    async handler({ params: { policyNo }, principal }) {
+    async handler({ params: { policyNo }, principal, req }) {
       await scope.assertPolicy(principal, policyNo);
       const { evidence } = opts;
+      const reads = evidence && new PersonalDataReads(evidence.db);
+      const entry = { username: req.authenticated!.username, role: principal.role, office: principal.office, policyNo, fields: SHOWN_FIELDS, route: 'GET /v1/callbacks/:policyNo/policyholder', requestId: req.id };
+      /** The log first, always: a read that cannot be logged (or counted) is not served (503). */
+      const withLog = async <T>(work: () => Promise<T>): Promise<T> => {
+        try {
+          return await work();
+        } catch (err) {
+          throw new HttpError(503, `the read could not be logged (${(err as Error).message}): personal data is not shown unlogged; try again`, undefined, { 'retry-after': '5' });
+        }
+      };
+      const logged = async (outcome: ReadOutcome, reason?: string) => {
+        if (reads) await withLog(() => reads.log({ ...entry, outcome, reason }));
+      };
+      const refuse = async (status: 403 | 429, reason: string, headers?: Record<string, string>): Promise<never> => {
+        await logged('refused', reason);
+        throw new HttpError(status, reason, undefined, headers);
+      };
+      if (reads) {
+        const hourAgo = new Date(clock.now().getTime() - 3_600_000);
+        const served = await withLog(() => reads.servedSince(entry.username, hourAgo));
+        if (served >= readsPerHour) await refuse(429, `${entry.username} was shown ${served} policyholders in the last hour, the most one person may be: try again later or ask ops`, { 'retry-after': '600' });
+      }
       if (evidence) {
         // The personal data and the policy's codes from the record; the number dialled now from the view (a reply may have corrected it).
         const [person, view] = await Promise.all([evidence.personalData(policyNo), huifang.recordedCallbackView(evidence, policyNo)]);
+        const closedStage = personalDataRefusal(policyNo, view.stage);
+        if (closedStage) await refuse(403, closedStage);
         const story = view.evidence;
         if (person?.holderName && person.holderPhone && story) {
+          await logged('served');
           return {
             policyNo,
             name: person.holderName,
@@ -103,6 +136,9 @@ export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClie
       }
       // Not recorded yet (or a contract without a number): the contract the workflow was started with.
       const [contract, state] = await Promise.all([callbackContract(huifang.temporal, policyNo), huifang.getCallbackState(policyNo)]);
+      const closedStage = personalDataRefusal(policyNo, state.stage);
+      if (closedStage) await refuse(403, closedStage);
+      await logged('served');
       return {
         policyNo,
         name: contract.policyholder.name,
@@ -113,4 +149,51 @@ export function registerCallCenterRoutes(routes: ApiRoutes, huifang: HuifangClie
       };
     },
   });
+
+  if (opts.evidence) {
+    const reads = new PersonalDataReads(opts.evidence.db);
+    routes.add({
+      method: 'GET',
+      url: '/v1/audit/personal-data-reads',
+      tag: 'callbacks',
+      summary: "Who was shown a policyholder's personal data, or refused it, and when (ops: the compliance officer's audit)",
+      roles: ['ops'],
+      query: z
+        .object({
+          policyNo: policyNoSchema.optional(),
+          username: z.string().min(1).max(64).optional(),
+          since: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).optional(),
+        })
+        .strict(),
+      response: { description: 'The reads, newest first', schema: personalDataReadLog },
+      async handler({ query }) {
+        const rows = await reads.list(query);
+        return { count: rows.length, reads: rows };
+      },
+    });
+  }
 }
+
+/** What the policyholder route shows: the read log names these. */
+const SHOWN_FIELDS = ['policyholder.name', 'policyholder.phone', 'agent.name'];
+
+const personalDataReadLog = z
+  .object({
+    count: z.number().int(),
+    reads: z.array(
+      z.object({
+        at: z.string(),
+        username: z.string(),
+        role: z.string(),
+        office: z.string().optional(),
+        policyNo: z.string(),
+        fields: z.array(z.string()),
+        route: z.string(),
+        requestId: z.string().optional(),
+        outcome: z.enum(['served', 'refused']),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'PersonalDataReadLog' });

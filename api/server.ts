@@ -75,6 +75,8 @@ export interface ApiOptions {
   requestTimeoutMs?: number;
   /** Largest scanned document (default 10 MiB). */
   documentLimitBytes?: number;
+  /** How many policyholders one person may be shown per hour (domain/personal-data-access.ts; default 60). */
+  personalDataReadsPerHour?: number;
   /** How many scanned documents of one kind a policy may hold, and how many bytes (default 20 and 50 MiB). */
   scannedDocumentLimits?: ScannedDocumentLimits;
   maxBatchSize?: number;
@@ -171,7 +173,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   registerAuthRoutes(routes, opts.auth);
   if (opts.codec) registerCodecRoutes(app, opts.codec);
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
-  registerCallCenterRoutes(routes, huifang, scope, { timeZone, now, evidence });
+  registerCallCenterRoutes(routes, huifang, scope, { timeZone, now, evidence, personalDataReadsPerHour: opts.personalDataReadsPerHour });
   registerWaiverQueueRoutes(routes, scope, { evidence, documents: opts.documents });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 

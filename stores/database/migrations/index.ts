@@ -6,8 +6,10 @@
 import type { Migration } from 'kysely';
 import * as evidence from './0001-evidence';
 import * as complianceFigures from './0002-compliance-figures';
+import * as personalDataReads from './0003-personal-data-reads';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-evidence': evidence,
   '0002-compliance-figures': complianceFigures,
+  '0003-personal-data-reads': personalDataReads,
 };
