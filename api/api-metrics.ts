@@ -6,6 +6,7 @@
  * endpoint (workers/telemetry.ts); these say how the API answers its callers.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ApiRoutes } from './route';
 
 /** Latency buckets, seconds: from a cached read to a slow Update. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -62,12 +63,22 @@ function escape(value: string): string {
 }
 
 /** Counts every answer (errors and unknown routes too) and serves `GET /metrics` to ops. */
-export function registerApiMetrics(app: FastifyInstance, metrics = new ApiMetrics()): ApiMetrics {
+export function registerApiMetrics(app: FastifyInstance, routes: ApiRoutes, metrics = new ApiMetrics()): ApiMetrics {
   app.addHook('onResponse', async (req, reply) => {
     // An unknown path is one series, not one per URL tried.
     const route = req.is404 ? '(unmatched)' : (req.routeOptions.url ?? '(unmatched)');
     metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { config: { roles: ['ops'] } }, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(metrics.render()));
+  routes.add({
+    method: 'GET',
+    url: '/metrics',
+    tag: 'operations',
+    summary: "The API's own metrics in Prometheus text format: requests by method, route pattern and status, and their latency (scrape with an ops token)",
+    roles: ['ops'],
+    response: { description: 'Prometheus exposition text', contentType: 'text/plain' },
+    async handler({ reply }) {
+      return reply.type('text/plain; version=0.0.4').send(metrics.render());
+    },
+  });
   return metrics;
 }

@@ -45,7 +45,10 @@ export function buildOpenApiDocument(documented: readonly DocumentedRoute[], ser
       description:
         'The huifang (回访) API. Every /v1 route except sign-in and this document needs `Authorization: Bearer <token>`: ' +
         'a machine token from the users file, or the token `POST /v1/auth/sign-in` answers. `x-roles` on each operation lists who may call it.',
+      license: { name: 'Proprietary: the insurer running it', identifier: 'LicenseRef-Proprietary' },
     },
+    // Relative: the document is served by the API it describes, wherever that listens.
+    servers: [{ url: '/', description: 'this huifang API' }],
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'hfm_… (machine) or hfs_… (session, from sign-in)' } },
@@ -68,7 +71,7 @@ function operation(route: DocumentedRoute, schemaOf: (s: z.ZodType) => Json): Js
     responses[String(code)] = { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: { $ref: code === 400 ? '#/components/schemas/FieldErrors' : '#/components/schemas/Error' } } } };
   }
   const op: Json = {
-    operationId: `${route.method.toLowerCase()}${openApiPath(route.url).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: operationIdOf(route),
     summary: route.summary,
     description: [route.description, `Roles: ${route.roles === 'public' ? 'public (no token)' : route.roles.join(', ')}.`, hasBody ? `Body limit: ${route.bodyLimit} bytes.` : undefined].filter(Boolean).join('\n\n'),
     tags: [route.tag],
@@ -82,14 +85,20 @@ function operation(route: DocumentedRoute, schemaOf: (s: z.ZodType) => Json): Js
   return op;
 }
 
+/** `getV1CallbacksPolicyNo`: from the method and path, so every route has one, those added later too. */
+function operationIdOf(route: { method: string; url: string }): string {
+  return `${route.method.toLowerCase()}${openApiPath(route.url).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
+}
+
 function undocumented(route: ServedRoute): Json {
   return {
+    operationId: operationIdOf(route),
     summary: `${route.method} ${route.url}`,
     'x-undocumented': true,
     security: route.roles === 'public' ? [] : [{ bearer: [] }],
     'x-roles': route.roles === 'public' ? [] : route.roles,
     responses: {
-      ...(route.roles === 'public' ? {} : { 401: { description: STATUS_TEXT[401] }, 403: { description: STATUS_TEXT[403] } }),
+      ...(route.roles === 'public' ? { '4XX': { description: 'the request was refused' } } : { 401: { description: STATUS_TEXT[401] }, 403: { description: STATUS_TEXT[403] } }),
       default: { description: 'not described: this route was registered without its schemas' },
     },
   };

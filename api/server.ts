@@ -121,7 +121,6 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     reply.header('x-request-id', req.id);
   });
   registerSecurityHeaders(app);
-  registerApiMetrics(app);
   // JSON or a scanned document, nothing else: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
@@ -133,6 +132,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     }
   });
   const routes = new ApiRoutes(app, jsonLimit);
+  registerApiMetrics(app, routes);
   const evidence = opts.compliance?.evidence;
   const scope = new OrgScope(huifang, evidence);
   /** A ticket's state: the record's, else (not recorded yet, or no record) the workflow's. */

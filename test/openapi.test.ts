@@ -4,7 +4,9 @@
  * round. Checked with Ajv (JSON Schema 2020-12, the dialect of OpenAPI 3.1), the validator Fastify
  * itself ships with.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import Ajv2020 from 'ajv/dist/2020';
@@ -188,3 +190,17 @@ test('the docs page lists every operation with its roles', async () => {
   expect(rows.length).toBe(servedRoutes(api).length);
   expect(page.body).toContain('<code>/v1/tickets/{ticketId}/steps</code>');
 });
+
+test("the document lints clean with Redocly's recommended rules: no error, no warning", async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'huifang-openapi-')), 'openapi.json');
+  writeFileSync(file, JSON.stringify(doc));
+  const bin = join(__dirname, '..', 'node_modules', '.bin', 'redocly');
+  // Offline: no telemetry, no update check; the built-in recommended ruleset (no config file).
+  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_UPDATE_NOTIFIER: '1' };
+  const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+    execFile(bin, ['lint', file, '--format=json', '--extends=recommended'], { env, timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+  );
+  const report = JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+  expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+  expect([report.totals, out.code]).toEqual([{ errors: 0, warnings: 0, ignored: 0 }, 0]);
+}, 150_000);
