@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { temporalSettingsFromEnv } from '../client/connection-settings';
 import { addCalendarDays, localDateOf } from '../domain/local-time';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -165,6 +167,31 @@ export const PROBES: Probe[] = [
     },
   },
   {
+    point: '4',
+    name: 'a callback started in clear through the Temporal frontend never runs: its task fails saying why',
+    async run({ newContract }) {
+      const settings = temporalSettingsFromEnv();
+      if (!['127.0.0.1', 'localhost', '[::1]'].includes(settings.connection.address?.split(':')[0] ?? '')) return { ok: true, saw: `skipped: Temporal at ${settings.connection.address} is not on this machine` };
+      const connection = await Connection.connect({ ...settings.connection, connectTimeout: '5s' });
+      try {
+        // A client without the payload codec: the input goes to the server in clear.
+        const raw = new Client({ connection, namespace: settings.namespace });
+        const contract = newContract();
+        const handle = await raw.workflow.start('callbackWorkflow', { taskQueue: settings.taskQueue, workflowId: `callback-${contract.policyNo}`, args: [{ contract }] });
+        let failure: string | undefined;
+        for (let i = 0; i < 20 && !failure; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          const { events } = await handle.fetchHistory();
+          failure = events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message ?? undefined;
+        }
+        await handle.terminate('probe: started in clear');
+        return { ok: /unencrypted/.test(failure ?? ''), saw: failure ? `workflow task failed: ${failure.slice(0, 90)}…; terminated` : 'no task failure within 10 s' };
+      } finally {
+        await connection.close();
+      }
+    },
+  },
+  {
     point: '5',
     name: 'a policy posted again with another branch is a 409 naming the fields',
     async run(ctx) {
@@ -205,7 +232,7 @@ export const PROBES: Probe[] = [
   },
   {
     point: '8',
-    name: "a policyholder read is logged (who, what, when) and ops can see it; another branch's is a 404",
+    name: 'a policyholder read is logged (who, what, when, request id) and ops can see it',
     async run(ctx) {
       const policyNo = await aPolicy(ctx);
       // The call center reads once the callback is recorded and waiting for its call.

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     if (seeded) printDemoUsers(seeded);
     const token = (process.stdout.isTTY && seeded?.find((c) => c.username === 'issuance')?.token) || '<issuance token from demo-credentials.txt>';
     say(`API        ${api.url}   (routes and roles: ${api.url}/v1/docs, OpenAPI: ${api.url}/v1/openapi.json)`);
-    say(`Pages      ${api.url}/app/   (staff sign in with the demo passwords above, or their own)`);
+    say(`Pages      ${api.url}/app/   (staff sign in with the demo passwords of demo-credentials.txt, or their own)`);
     say(`           e.g. curl -X POST ${api.url}/v1/contracts -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d @examples/contract.json`);
     if (!temporal.external) say(`Web UI     http://localhost:${DEV.uiPort}   (filter e.g. PolicyNo="P202611250001" or CallbackStage="CALLING")`);
     if (telemetry.metricsAddress) say(`metrics    http://${telemetry.metricsAddress}/metrics   (Prometheus; HUIFANG_METRICS_ADDRESS, 'off' for none)`);
