@@ -35,12 +35,17 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   { name: 'other bancassurance: sampled (R3, 50%; 80% in Shanghai)', phoneSuffix: '33', count: 7, agency: false },
 ];
 
+/**
+ * The demo's own fictional organisation (codes DM-…, agents DA…/DB…), never the example offices of
+ * examples/contract.json and the demo users (SH, SH-PD, SH-PD-03, A10086): a demo run must not fill
+ * a person's work lists with a day of made-up cases. The regions are real, for the rules.
+ */
 const OFFICES = [
-  { regionCode: '310115', org: { branch: 'SH', centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03' } },
-  { regionCode: '310104', org: { branch: 'SH', centralSubBranch: 'SH-XH', tier4Office: 'SH-XH-01' } },
-  { regionCode: '110105', org: { branch: 'BJ', centralSubBranch: 'BJ-CY', tier4Office: 'BJ-CY-01' } },
-  { regionCode: '440305', org: { branch: 'SZ', centralSubBranch: 'SZ-NS', tier4Office: 'SZ-NS-02' } },
-  { regionCode: '330106', org: { branch: 'ZJ', centralSubBranch: 'ZJ-HZ', tier4Office: 'ZJ-HZ-05' } },
+  { regionCode: '310115', org: { branch: 'DM-SH', centralSubBranch: 'DM-SH-PD', tier4Office: 'DM-SH-PD-03' } },
+  { regionCode: '310104', org: { branch: 'DM-SH', centralSubBranch: 'DM-SH-XH', tier4Office: 'DM-SH-XH-01' } },
+  { regionCode: '110105', org: { branch: 'DM-BJ', centralSubBranch: 'DM-BJ-CY', tier4Office: 'DM-BJ-CY-01' } },
+  { regionCode: '440305', org: { branch: 'DM-SZ', centralSubBranch: 'DM-SZ-NS', tier4Office: 'DM-SZ-NS-02' } },
+  { regionCode: '330106', org: { branch: 'DM-ZJ', centralSubBranch: 'DM-ZJ-HZ', tier4Office: 'DM-ZJ-HZ-05' } },
 ];
 const PRODUCTS: { code: string; type: ProductType; termMonths: number; amount: number; mode: Contract['premium']['mode'] }[] = [
   { code: 'WL20', type: 'traditional', termMonths: 240, amount: 12000, mode: 'annual' },
@@ -93,7 +98,7 @@ export function demoContracts(now = new Date()): DemoContract[] {
           receiptSignedOn,
           regionCode: office.regionCode,
           org: office.org,
-          agent: { code: `${scenario.agency ? 'A' : 'B'}${agentNo}`, name: fictionalName(n + 5), phone: `137${String(20_000_000 + agentNo).slice(-8)}` },
+          agent: { code: `${scenario.agency ? 'DA' : 'DB'}${agentNo}`, name: fictionalName(n + 5), phone: `137${String(20_000_000 + agentNo).slice(-8)}` },
           policyholder: { name: fictionalName(n), ...(phone ? { phone } : {}), idNumber: fictionalId(office.regionCode, n) },
         },
       });

@@ -205,7 +205,7 @@ export function webUiHints(webUiUrl: string, namespace: string, since: Date): st
     `  open tickets:         ${link(`${run} AND WorkflowType="transferTicketWorkflow" AND TicketStage!="CLOSED"`)}`,
     `  today's calls:        ${link(todaysCallsQuery())}`,
     `  near cooling-off end: ${link(nearCoolingOffEndQuery(since))}`,
-    `  overdue level-1, SH-PD: ${link(overdueLevel1Query('SH-PD'))}`,
+    `  overdue level-1, DM-SH-PD: ${link(overdueLevel1Query('DM-SH-PD'))}`,
     '  open a policy: its summary, its current details (stage, next step) and each timer and activity named in the event history',
   ];
 }

@@ -66,7 +66,12 @@ test('the demo contracts are valid, fictional and spread over channels, products
   expect(new Set(contracts.map((c) => c.contract.policyNo)).size).toBe(contracts.length);
   expect(new Set(contracts.map((c) => c.contract.channel))).toEqual(new Set(['agency', 'bancassurance']));
   expect(new Set(contracts.map((c) => c.contract.productType))).toEqual(new Set(PRODUCT_TYPES));
-  expect(new Set(contracts.map((c) => c.contract.org.branch))).toEqual(new Set(['SH', 'BJ', 'SZ', 'ZJ']));
+  expect(new Set(contracts.map((c) => c.contract.org.branch))).toEqual(new Set(['DM-SH', 'DM-BJ', 'DM-SZ', 'DM-ZJ']));
+  // Its own fictional organisation: nothing lands in the example offices' (and the demo users') work lists.
+  for (const { contract } of contracts) {
+    expect([contract.org.branch, contract.org.centralSubBranch, contract.org.tier4Office].every((code) => code.startsWith('DM-'))).toBe(true);
+    expect(contract.agent.code).toMatch(/^D[AB]\d+$/);
+  }
   expect(new Set(contracts.map((c) => c.contract.org.centralSubBranch)).size).toBeGreaterThanOrEqual(4);
   expect(new Set(contracts.map((c) => c.contract.policyholder.phone?.slice(-2) ?? 'none'))).toEqual(new Set(['21', '04', '05', '08', '00', '02', 'none', '03', '06', '07', '33']));
   // Demo timing: a 3-minute slot now, then one a minute; 3 attempts a round.
@@ -180,7 +185,7 @@ test('the real binary runs the demo against the server named in the environment 
   expect(progressAt.length).toBeGreaterThanOrEqual(3);
   for (let i = 1; i < progressAt.length; i++) expect(progressAt[i] - progressAt[i - 1]).toBeGreaterThanOrEqual(4); // 5 s, each rounded
   expect(out).toMatch(/36 policies: .*COMPLETED \d+/);
-  for (const hint of ["Web UI, this demo's policies and tickets", 'completed calls', 'open tickets', "today's calls", 'near cooling-off end', 'overdue level-1, SH-PD']) {
+  for (const hint of ["Web UI, this demo's policies and tickets", 'completed calls', 'open tickets', "today's calls", 'near cooling-off end', 'overdue level-1, DM-SH-PD']) {
     expect(out).toMatch(new RegExp(`${hint}:\\s+http://ui\\.example/namespaces/default/workflows\\?query=\\S+$`, 'm'));
   }
   for (const stage of [...STAGES, 'AWAITING_CALL']) expect(out).toMatch(new RegExp(`^\\[\\s*\\d+ s\\]\\s+${stage}\\s+first seen after \\d+ s$`, 'm'));
