@@ -235,6 +235,26 @@ test("a waiver citing anything but the policy's own scanned statement is refused
   }, dialler);
 });
 
+test('with the document store down, a waiver report fails within seconds saying so, and goes through once the store is back', async () => {
+  const contract = await aContractSignedDaysAgo(h, 1);
+  const { policyNo } = contract;
+  await h.withWorker(async () => {
+    await h.huifang.startCallback(contract);
+    await waitForState(h, policyNo, (s) => s.stage === 'AWAITING_CALL', { what: 'the first planned call' });
+    const statementRef = await saveScan(`statements/${policyNo}/waiver.pdf`);
+    const down = jest.spyOn(h.documents, 'read').mockRejectedValue(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+    try {
+      const started = Date.now();
+      await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).rejects.toThrow(/EIO: i\/o error/);
+      // Bounded retries: the reporter hears within seconds, not minutes, and nothing is held.
+      expect(Date.now() - started).toBeLessThan(25_000);
+    } finally {
+      down.mockRestore();
+    }
+    await expect(h.huifang.reportWaiver(policyNo, { statementRef, actor: AGENT })).resolves.toMatchObject({ waiver: { statementRef } });
+  }, dialler);
+}, 60_000);
+
 test('a waiver accepted while a failed-callback ticket is out cancels the ticket; after a completed call no waiver is taken', async () => {
   const unreachable = await unreachablePolicy('SH-PD-03');
   const called = await aContractSignedDaysAgo(h, 1);
