@@ -7,6 +7,7 @@ import { ROLE_LABELS } from './labels';
 import { SignInPage } from './SignInPage';
 import { Tier3Page } from './Tier3Page';
 import { TicketsPage } from './TicketsPage';
+import { WaiverReportForm } from './WaiverReportForm';
 import './styles.css';
 
 function App() {
@@ -32,7 +33,12 @@ function App() {
       <main>
         {principal.role === 'call-center' && <CallCenterPage />}
         {principal.role === 'tier3' && <Tier3Page principal={principal} />}
-        {(principal.role === 'tier4' || principal.role === 'agent') && <TicketsPage principal={principal} />}
+        {(principal.role === 'tier4' || principal.role === 'agent') && (
+          <>
+            <TicketsPage principal={principal} />
+            <WaiverReportForm />
+          </>
+        )}
         {(principal.role === 'issuance' || principal.role === 'ops') && <p className="note">此角色没有工作页面：请使用 Temporal Web UI 或 API。</p>}
       </main>
     </>
