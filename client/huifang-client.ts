@@ -347,29 +347,42 @@ export class HuifangClient {
   ): Promise<T> {
     const handle = this.temporal.workflow.getHandle<W>(workflowId);
     const waitMs = kind === 'update' ? this.workerWaits.updateMs : this.workerWaits.queryMs;
-    try {
-      return await this.temporal.withDeadline(Date.now() + waitMs, () => fn(handle));
-    } catch (err) {
-      if (passedDeadline(err)) {
-        throw new WorkerUnavailableError(
-          kind === 'update'
-            ? `no worker accepted the request for ${workflowId} within ${Math.round(waitMs / 1000)} s: it may still be applied when a worker is back; read the state before sending it again`
-            : `no worker answered for ${workflowId} within ${Math.round(waitMs / 1000)} s: none is serving these workflows right now; try again shortly`,
-          kind === 'update',
-        );
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return await this.temporal.withDeadline(deadline, () => fn(handle));
+      } catch (err) {
+        // The server may answer "not found" to an Update sent to a run that has only just started
+        // (seen on the time-skipping server); the run is there, so it is asked again within the same deadline.
+        if (err instanceof WorkflowNotFoundError && Date.now() + NOT_FOUND_RETRY_MS < deadline && (await runStatus(handle)) === 'RUNNING') {
+          await new Promise((resolve) => setTimeout(resolve, NOT_FOUND_RETRY_MS));
+          continue;
+        }
+        throw await this.callFailure(err, handle, workflowId, notFound, kind, waitMs);
       }
-      if (err instanceof WorkflowNotFoundError) {
-        // Also thrown for an Update to a closed workflow: tell the two apart for the caller.
-        const status = await runStatus(handle);
-        if (status) throw new RequestRejectedError(`${workflowId} is closed (run ${status}): it takes no more changes`);
-        throw new NotFoundError(notFound);
-      }
-      if (err instanceof WorkflowUpdateFailedError) {
-        const reason = err.cause instanceof ApplicationFailure && err.cause.type !== 'Error' ? (err.cause.type ?? undefined) : undefined;
-        throw new RequestRejectedError(err.cause?.message ?? err.message, reason);
-      }
-      throw err;
     }
+  }
+
+  /** What a failed call means for the caller: no worker, a closed or missing workflow, a rejected Update. */
+  private async callFailure(err: unknown, handle: WorkflowHandle, workflowId: string, notFound: string, kind: CallKind, waitMs: number): Promise<unknown> {
+    if (passedDeadline(err)) {
+      return new WorkerUnavailableError(
+        kind === 'update'
+          ? `no worker accepted the request for ${workflowId} within ${Math.round(waitMs / 1000)} s: it may still be applied when a worker is back; read the state before sending it again`
+          : `no worker answered for ${workflowId} within ${Math.round(waitMs / 1000)} s: none is serving these workflows right now; try again shortly`,
+        kind === 'update',
+      );
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      // Also thrown for an Update to a closed workflow: tell the two apart for the caller.
+      const status = await runStatus(handle);
+      return status ? new RequestRejectedError(`${workflowId} is closed (run ${status}): it takes no more changes`) : new NotFoundError(notFound);
+    }
+    if (err instanceof WorkflowUpdateFailedError) {
+      const reason = err.cause instanceof ApplicationFailure && err.cause.type !== 'Error' ? (err.cause.type ?? undefined) : undefined;
+      return new RequestRejectedError(err.cause?.message ?? err.message, reason);
+    }
+    return err;
   }
 }
 
@@ -497,6 +510,9 @@ export interface WorkerWaits {
 }
 
 /** A query is a read: a few seconds. An Update may check a file or a recording (bounded retries): longer. */
+/** How soon a call answered "not found" for a running run is sent again. */
+const NOT_FOUND_RETRY_MS = 250;
+
 export const DEFAULT_WORKER_WAITS: WorkerWaits = { queryMs: 5_000, updateMs: 30_000 };
 
 type CallKind = 'query' | 'update';
