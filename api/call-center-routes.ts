@@ -24,7 +24,7 @@ const dueCalls = z
     calls: z.array(
       z.object({
         policyNo: z.string(),
-        stage: z.enum(['CALLING', 'AWAITING_CALL']),
+        stage: z.enum(['CALLING', 'AWAITING_CALL', 'AWAITING_RECORDING']),
         coolingOffEnd: z.string().optional(),
         nextAttemptAt: z.string().optional(),
         attemptCount: z.number().int(),
@@ -34,7 +34,7 @@ const dueCalls = z
       }),
     ),
   })
-  .describe('Calls out now and calls planned before the end of the local day, most urgent first (cooling-off end, attempts made, planned time)')
+  .describe('Calls out now, calls planned before the end of the local day, and calls waiting for their recording, most urgent first (cooling-off end, attempts made, planned time)')
   .meta({ id: 'DueCalls' });
 
 const policyholder = z
@@ -61,7 +61,7 @@ export function registerCallCenterRoutes(
     method: 'GET',
     url: '/v1/calls/due',
     tag: 'callbacks',
-    summary: "Today's calls of the caller's branch: out now, or planned before the end of the day, most urgent first",
+    summary: "Today's calls of the caller's branch: out now, planned before the end of the day, or waiting for their recording; most urgent first",
     description: 'A call center sees its own branch; ops may name one with ?branch= (a call center naming another is a 403).',
     roles: ['call-center', 'ops'],
     query: z

@@ -146,6 +146,8 @@ export const ticketState = z
     dueAt: z.string().optional(),
     overdue: z.boolean(),
     steps: z.array(z.looseObject({ step: z.string(), actor: z.looseObject({ role: z.string(), id: z.string() }), at: z.string() })),
+    reasonsInWords: z.string().optional().describe('The reasons in Chinese, joined with 、'),
+    findingInWords: z.string().optional().describe('What the callback found, in Chinese and local time, with the reasons (as the printed order says it)'),
   })
   .describe('A ticket (domain/ticket.ts): every step with who and when, due time, reminders, escalations')
   .meta({ id: 'TicketState' });
@@ -158,6 +160,8 @@ export const ticketList = z
         ticketId: z.string(),
         policyNo: z.string(),
         type: z.enum(TICKET_TYPES),
+        reasons: z.array(z.string()).optional(),
+        reasonsInWords: z.string().optional().describe('The reasons in Chinese (config/transfer-reasons.json), joined with 、'),
         stage: z.enum(TICKET_STAGES),
         dueAt: z.string().optional(),
         overdue: z.boolean(),

@@ -10,10 +10,11 @@ import { EncryptionCodec } from '../client/encryption-codec';
 import { HuifangClient } from '../client/huifang-client';
 import { calendarHealth, countAwaitingCalendar } from '../client/calendar-health';
 import { LocalFolderDocumentStore } from '../stores/document-store';
+import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { reasonLabelsOf } from '../documents/format';
 import { openEvidenceStore } from '../stores/evidence-store';
 import { databaseUrlFromEnv } from '../stores/database/database-url';
-import { DEFAULT_OUTPUT_DIR } from '../config/data-paths';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
 import { loadSettings } from '../config/settings';
 import { ApiAuth } from './api-auth';
 import { buildApi } from './server';
@@ -40,6 +41,8 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     compliance: { evidence, timeZone: settings.timeZone, maxShare: settings.fallback.maxShare },
     // The same store the worker checks waiver statements and receipts in.
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
+    // The recording storage the worker verifies recordings in: the call center's page uploads there.
+    recordings: new LocalFolderRecordingStore(DEFAULT_RECORDINGS_DIR),
     timeZone: settings.timeZone,
     // A contract's callPreference is checked against the calling hours the worker plans with.
     callingHours: settings.callPlan.callingHours,

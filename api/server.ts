@@ -17,12 +17,13 @@ import { CALLBACK_STAGES } from '../domain/callback-state';
 import { DEFAULT_CALLING_HOURS, type CallingHours } from '../domain/calling-hours';
 import { contractSchema, intakeRejections, policyNoSchema, type Contract, type IntakeRules } from '../domain/contract';
 import { addCalendarDays, DEFAULT_TIME_ZONE, instantAt, isValidLocalDate, localDateOf } from '../domain/local-time';
-import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor } from '../domain/ticket';
+import { actorSchema, TICKET_STAGES, ticketStepSchema, type Actor, type TicketState } from '../domain/ticket';
 import { TICKET_TYPES, type ReasonCode } from '../domain/transfer-reasons';
 import { toFieldErrors } from '../domain/validation';
 import { branchDecisionSchema, fallbackReceiptSchema, waiverDecisionSchema, waiverReportSchema } from '../domain/waiver';
 import { buildTransferRegister } from '../documents/transfer-register';
 import { renderTransferOrderHtml } from '../documents/transfer-order-html';
+import { findingText, reasonText } from '../documents/format';
 import { scannedDocumentPath } from '../stores/document-paths';
 import { DocumentPathRejected, readCitedDocument } from '../stores/document-store';
 import { contentRejection, DEFAULT_SCANNED_DOCUMENT_LIMITS, quotaRejection, scannedRefRejection, versionName, type ScannedDocumentLimits, type ScannedKind } from '../domain/scanned-documents';
@@ -45,6 +46,8 @@ import { narrowFilter, OrgScope } from './org-scope';
 import { registerOpenApiRoutes } from './openapi-routes';
 import { branchDecisionBody, fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
 import * as answers from './response-schemas';
+import { registerRecordingUploadRoute } from './recording-upload-routes';
+import type { RecordingUploads } from '../stores/recording-store';
 import { ApiRoutes } from './route';
 import { registerWaiverQueueRoutes } from './waiver-queue-routes';
 import { registerWebPages } from './web-pages';
@@ -60,6 +63,10 @@ export interface ApiOptions {
   codec?: CodecRouteOptions;
   /** Where scanned waiver statements and receipts are uploaded (the worker's document store). */
   documents?: DocumentStore;
+  /** Recording storage the call center's page uploads into (the store the worker verifies recordings in). */
+  recordings?: RecordingUploads;
+  /** Largest recording upload (default DEFAULT_RECORDING_LIMIT_BYTES). */
+  recordingLimitBytes?: number;
   /**
    * The system of record (`compliance.evidence`): when set, the callback view, the lists, the ticket
    * detail and the registers read it (Temporal is asked only how an open callback's run stands), and
@@ -138,6 +145,8 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   /** A ticket's state: the record's, else (not recorded yet, or no record) the workflow's. */
   const ticketState = async (ticketId: string) => (await evidence?.ticketState(ticketId)) ?? huifang.getTicketState(ticketId);
   const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  /** A ticket as the pages show it: its reasons and what the call found, in words (the order says the same). */
+  const inWords = (ticket: TicketState) => ({ ...ticket, reasonsInWords: reasonText(ticket.reasons, opts.reasonLabels), findingInWords: findingText(ticket, opts.reasonLabels, timeZone) });
   const now = opts.now ?? (() => new Date());
   const intakeRules = (): IntakeRules => ({ today: localDateOf(now(), timeZone), callingHours: opts.callingHours ?? DEFAULT_CALLING_HOURS });
   /** A policy posted again with other values is a 409 naming the fields (not their values): a correction is not a repeat. */
@@ -175,6 +184,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
   registerCallCenterRoutes(routes, huifang, scope, { timeZone, now, evidence, personalDataReadsPerHour: opts.personalDataReadsPerHour });
   registerWaiverQueueRoutes(routes, scope, { evidence, documents: opts.documents });
+  if (opts.recordings) registerRecordingUploadRoute(app, routes, huifang, scope, { recordings: opts.recordings, limitBytes: opts.recordingLimitBytes });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 
   routes.add({
@@ -501,7 +511,8 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     async handler({ query: { limit, ...filter }, principal }) {
       const narrowed = narrowFilter(principal, filter);
       const tickets = evidence ? await evidence.ticketRows(narrowed, limit) : await huifang.listTickets(narrowed, limit);
-      return { count: tickets.length, tickets };
+      const rows = tickets.map((t) => (t.reasons ? { ...t, reasonsInWords: reasonText(t.reasons, opts.reasonLabels) } : t));
+      return { count: rows.length, tickets: rows };
     },
   });
 
@@ -516,7 +527,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     errors: [404],
     async handler({ params, principal }) {
       await scope.assertTicket(principal, params.ticketId);
-      return ticketState(params.ticketId);
+      return inWords(await ticketState(params.ticketId));
     },
   });
 
@@ -533,7 +544,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     async handler({ params, body, principal }) {
       await scope.assertTicket(principal, params.ticketId);
       const step = parseRequest(ticketStepSchema, { ...body, actor: actingActor(principal, body.actor) });
-      return huifang.advanceTicket(params.ticketId, step);
+      return inWords(await huifang.advanceTicket(params.ticketId, step));
     },
   });
 

@@ -6,7 +6,9 @@
  *   …00 wrong number      …01 not in service     …02 suspended       …03 never answers
  *   …04 busy on the first attempt, then a clean call                 …05 refuses the callback
  *   …06 says the signature is not theirs (level-1)                   …07 contract not received (level-2)
- *   …08 "call me back in two hours" on the first attempt, then clean  anything else: a clean call
+ *   …08 "call me back in two hours" on the first attempt, then clean
+ *   …09 left to a person: nothing is reported, the call stays out for the call-center page until its slot ends
+ *   anything else: a clean call
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -58,7 +60,7 @@ export class SimulatedDialer implements CallCenter {
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       const report = simulatedOutcome(task, new Date(), this.options.operator ?? 'simulated-dialer');
-      if (!report) return; // the phone rings out: no outcome, the slot ends as not made
+      if (!report) return; // left to a person: the page reports the outcome, or the slot ends as not made
       const delivery = this.report(task, report)
         .catch((err) => log.warn('simulated dialer could not deliver an outcome', { attemptId: task.attemptId, error: String(err) }))
         .finally(() => this.reporting.delete(delivery));
@@ -99,6 +101,9 @@ export class SimulatedDialer implements CallCenter {
   }
 }
 
+/** The last two digits of a number the simulated dialer leaves to a person at the call-center page. */
+export const PERSON_TAKES_THE_CALL = '09';
+
 /** The outcome the simulated network gives `task` at `now`; undefined when nobody answers. */
 export function simulatedOutcome(task: CallTask, now: Date, operator: string): CallOutcomeReport | undefined {
   const base = { attemptId: task.attemptId, operator, calledAt: now.toISOString() };
@@ -133,6 +138,8 @@ export function simulatedOutcome(task: CallTask, now: Date, operator: string): C
     }
     case '08':
       return first ? { ...base, outcome: 'callback-later', callBackAt: new Date(now.getTime() + 2 * 3_600_000).toISOString() } : clean();
+    case PERSON_TAKES_THE_CALL:
+      return undefined;
     default:
       return clean();
   }

@@ -1,6 +1,6 @@
 /**
- * The call center's work list, from visibility: callbacks waiting for a call or with a call out
- * (CallbackStage), of one branch, most urgent first. Search attributes only: business keys and
+ * The call center's work list, from visibility: callbacks waiting for a call, with a call out, or
+ * waiting for the recording of a call made (CallbackStage), of one branch, most urgent first. Search attributes only: business keys and
  * instants, never personal data.
  */
 import type { Client } from '@temporalio/client';
@@ -8,7 +8,7 @@ import * as sa from '../workflows/search-attributes';
 
 export interface DueCall {
   policyNo: string;
-  stage: 'CALLING' | 'AWAITING_CALL';
+  stage: 'CALLING' | 'AWAITING_CALL' | 'AWAITING_RECORDING';
   coolingOffEnd?: string;
   nextAttemptAt?: string;
   attemptCount: number;
@@ -18,13 +18,14 @@ export interface DueCall {
 }
 
 /**
- * Calls out now, and those planned before `until`, of `branch` (all branches when undefined).
+ * Calls out now, those planned before `until`, and every call still waiting for its recording (it
+ * never drops off the list while it waits), of `branch` (all branches when undefined).
  * Urgency: the cooling-off period that ends first, then the policy tried most often, then the
  * earliest planned attempt.
  */
 export async function listDueCalls(client: Client, branch: string | undefined, until: Date, limit: number): Promise<DueCall[]> {
   if (branch && /['"\\]/.test(branch)) throw new Error('branch may not contain quotes');
-  const clauses = [`WorkflowType = 'callbackWorkflow'`, `ExecutionStatus = 'Running'`, `CallbackStage IN ('CALLING', 'AWAITING_CALL')`];
+  const clauses = [`WorkflowType = 'callbackWorkflow'`, `ExecutionStatus = 'Running'`, `CallbackStage IN ('CALLING', 'AWAITING_CALL', 'AWAITING_RECORDING')`];
   if (branch) clauses.push(`Branch = '${branch}'`);
   const calls: DueCall[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {

@@ -8,7 +8,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
 import type { CallbackStage, CallbackState } from '../domain/callback-state';
 import type { TicketStage, TicketState, TicketStep } from '../domain/ticket';
-import type { TicketType } from '../domain/transfer-reasons';
+import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import type { PolicyStory } from '../domain/policy-story';
 import { advanceTicket, getTicketState, ticketWorkflowId } from '../workflows/ticket-messages';
 import type { Contract } from '../domain/contract';
@@ -58,6 +58,8 @@ export interface TicketSummary {
   ticketId: string;
   policyNo: string;
   type: TicketType;
+  /** Why it was opened: the system of record knows, visibility does not. */
+  reasons?: ReasonCode[];
   stage: TicketStage;
   dueAt?: string;
   overdue: boolean;

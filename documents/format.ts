@@ -73,6 +73,32 @@ export function reasonText(reasons: readonly ReasonCode[], labels: ReasonLabels)
   return reasons.map((r) => labels[r] ?? r).join('、');
 }
 
+/** A call attempt's outcome, as a finding says it. */
+const OUTCOME_LABELS: Record<string, string> = {
+  completed: '接通，问卷已答',
+  refused: '拒绝回访',
+  'no-answer': '无人接听',
+  busy: '占线',
+  'callback-later': '约定再回访',
+  'wrong-number': '号码错误',
+  'not-in-service': '空号',
+  suspended: '停机',
+  'not-made': '未拨出',
+};
+
+/**
+ * What the callback found, in words: the attempt, its time on the local clock and its outcome, then
+ * the reasons (第 1 次回访（2026-12-02 19:23，接通，问卷已答）发现：非本人签名). The workflow keeps the
+ * finding in its own terms (`attempt N (instant): outcome`); the pages and the order say it this way.
+ */
+export function findingText(ticket: Pick<TicketState, 'finding' | 'reasons'>, labels: ReasonLabels, timeZone = DEFAULT_TIME_ZONE): string {
+  const reasons = reasonText(ticket.reasons, labels);
+  const attempt = /^attempt (\d+) \(([^)]+)\): ([\w-]+)$/.exec(ticket.finding ?? '');
+  if (attempt) return `第 ${attempt[1]} 次回访（${formatLocalDateTime(attempt[2], timeZone)}，${OUTCOME_LABELS[attempt[3]] ?? attempt[3]}）发现：${reasons}`;
+  if (ticket.finding === 'no phone number on file') return `投保资料中没有电话号码：${reasons}`;
+  return ticket.finding ? `${redactPhones(ticket.finding)}；${reasons}` : reasons;
+}
+
 /** When `step` was recorded (the first time, should it ever appear twice). */
 export function stepAt(ticket: Pick<TicketState, 'steps'>, step: TicketStepName): string | undefined {
   return ticket.steps.find((s) => s.step === step)?.at;

@@ -13,6 +13,7 @@ import {
   TICKET_TYPE_LABELS,
   formatLocalDateTime,
   isOverdue,
+  findingText,
   reasonText,
   redactPhones,
   replyText,
@@ -81,7 +82,7 @@ export function renderTransferOrderHtml(ticket: TicketState, opts: TransferOrder
       ? `<tr>${field('投保人', text(opts.policyholderMasked))}${field('业务员代码', escapeHtml(ticket.agentCode))}</tr>`
       : `<tr>${field('业务员代码', escapeHtml(ticket.agentCode), 3)}</tr>`,
     `<tr>${field('问题原因', escapeHtml(reasonText(ticket.reasons, opts.labels)), 3)}</tr>`,
-    `<tr>${field('回访发现', text(ticket.finding), 3)}</tr>`,
+    `<tr>${field('回访发现', escapeHtml(findingText(ticket, opts.labels, tz)), 3)}</tr>`,
     `<tr>${field('分公司', escapeHtml(ticket.org.branch))}${field('中心支公司', escapeHtml(ticket.org.centralSubBranch))}</tr>`,
     `<tr>${field('四级机构', escapeHtml(ticket.org.tier4Office), 3)}</tr>`,
     `<tr>${field('派发时间', time(stepAt(ticket, 'dispatch')))}${field('交业务员时间', time(stepAt(ticket, 'hand-to-agent')))}</tr>`,

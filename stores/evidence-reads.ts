@@ -6,7 +6,7 @@
 import type { CallbackStage } from '../domain/callback-state';
 import type { PolicyStory } from '../domain/policy-story';
 import type { TicketStage, TicketState } from '../domain/ticket';
-import type { TicketType } from '../domain/transfer-reasons';
+import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import type { EvidenceDb } from './database/database';
 
 /** A part of the organisation; every code given must match. */
@@ -45,6 +45,8 @@ export interface TicketRow {
   ticketId: string;
   policyNo: string;
   type: TicketType;
+  /** Why it was opened (from the system of record; visibility does not carry them). */
+  reasons?: ReasonCode[];
   stage: TicketStage;
   dueAt?: string;
   overdue: boolean;
@@ -218,7 +220,7 @@ export async function callbackRows(db: EvidenceDb, filter: CallbackRowFilter, li
 export async function ticketRows(db: EvidenceDb, filter: TicketRowFilter, limit: number): Promise<TicketRow[]> {
   let q = db
     .selectFrom('tickets')
-    .select(['ticket_id', 'policy_no', 'type', 'stage', 'due_at', 'overdue', 'central_sub_branch', 'tier4_office', 'agent_code', 'opened_at', 'replied_at', 'dispatched_at', 'closed_at']);
+    .select(['ticket_id', 'policy_no', 'type', 'reasons', 'stage', 'due_at', 'overdue', 'central_sub_branch', 'tier4_office', 'agent_code', 'opened_at', 'replied_at', 'dispatched_at', 'closed_at']);
   if (filter.branch !== undefined) q = q.where('branch', '=', filter.branch);
   if (filter.centralSubBranch !== undefined) q = q.where('central_sub_branch', '=', filter.centralSubBranch);
   if (filter.tier4Office !== undefined) q = q.where('tier4_office', '=', filter.tier4Office);
@@ -231,6 +233,7 @@ export async function ticketRows(db: EvidenceDb, filter: TicketRowFilter, limit:
     ticketId: r.ticket_id,
     policyNo: r.policy_no,
     type: r.type as TicketType,
+    reasons: r.reasons as ReasonCode[],
     stage: (r.stage ?? stageOfBareRow(r)) as TicketStage,
     dueAt: opt(r.due_at),
     overdue: r.overdue,

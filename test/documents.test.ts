@@ -11,7 +11,7 @@ import transferReasons from '../config/transfer-reasons.json';
 import { LocalFolderDocumentStore } from '../stores/document-store';
 import { REGISTER_COLUMNS, buildTransferRegister } from '../documents/transfer-register';
 import { createDocumentActivities } from '../activities/document-files';
-import { reasonLabelsOf, redactPhones } from '../documents/format';
+import { findingText, reasonLabelsOf, redactPhones } from '../documents/format';
 import { renderTransferOrderHtml } from '../documents/transfer-order-html';
 import { readZipEntries } from '../documents/zip';
 import type { Actor, RecordedStep, TicketState, TicketStepName } from '../domain/ticket';
@@ -415,5 +415,18 @@ describe('document store and activities', () => {
     await expect(bad).rejects.toBeInstanceOf(ApplicationFailure);
     await expect(bad).rejects.toMatchObject({ nonRetryable: true, type: 'DocumentRejected' });
     await expect(activities.writeTransferOrder({ ticket: { ...level1, ticketId: '../../evil' } })).rejects.toMatchObject({ nonRetryable: true });
+  });
+});
+
+describe('findingText', () => {
+  test('the attempt, its Beijing time and outcome, then the reasons in words', () => {
+    expect(findingText({ finding: 'attempt 1 (2026-12-02T11:23:52.000Z): completed', reasons: ['not-signed-by-policyholder', 'coverage-unclear'] }, labels, 'Asia/Shanghai')).toBe(
+      '第 1 次回访（2026-12-02 19:23，接通，问卷已答）发现：非本人签名、责任不清',
+    );
+    expect(findingText({ finding: 'attempt 3 (2026-12-02T02:00:00Z): no-answer', reasons: ['unreachable'] }, labels, 'Asia/Shanghai')).toBe('第 3 次回访（2026-12-02 10:00，无人接听）发现：联系不上投保人');
+  });
+  test('no number on file, and free text with its numbers masked', () => {
+    expect(findingText({ finding: 'no phone number on file', reasons: ['no-number'] }, labels)).toBe('投保资料中没有电话号码：无电话号码');
+    expect(findingText({ finding: '客户称号码13912345678已停用', reasons: ['suspended'] }, labels)).toBe('客户称号码139****5678已停用；停机');
   });
 });

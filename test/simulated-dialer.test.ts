@@ -5,7 +5,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { CallTask } from '../call-center/call-center';
-import { SimulatedDialer, type OutcomeTarget } from '../call-center/simulated-dialer';
+import { PERSON_TAKES_THE_CALL, SimulatedDialer, type OutcomeTarget } from '../call-center/simulated-dialer';
 import { RequestRejectedError, UNKNOWN_ATTEMPT } from '../domain/errors';
 import type { CallOutcomeReport } from '../domain/call-outcome';
 import { eventually } from './helpers/eventually';
@@ -70,4 +70,16 @@ test('an outcome reported before the workflow knows the attempt is reported agai
   expect(side.tries()).toBe(2); // refused once as too early, then accepted
   expect(side.received).toHaveLength(1);
   expect(side.received[0]).toMatchObject({ attemptId: task.attemptId, outcome: 'completed' });
+});
+
+test('a number ending in 09 is left to a person: the dialer reports nothing for it', async () => {
+  const side = workflowSide();
+  const dialer = new SimulatedDialer(side.target, { delayMs: 10 });
+  await placeCall(dialer, { ...task, phone: `138001380${PERSON_TAKES_THE_CALL}` });
+  // Handed over after it with the same delay, the marker is dialled after it: once the marker is in, an outcome for the first would be too.
+  const marker = { ...task, policyNo: 'P2026120100003', workflowId: 'callback-P2026120100003', attemptId: 'P2026120100003-1', phone: '13800138021' };
+  await placeCall(dialer, marker);
+  await eventually('the clean call reported', async () => (side.received.some((r) => r.attemptId === marker.attemptId) ? true : undefined), 10_000);
+  await dialer.drain();
+  expect(side.received.map((r) => r.attemptId)).toEqual([marker.attemptId]);
 });

@@ -5,7 +5,10 @@
  * it; the tier-3 handler dispatches and the tier-4 office hands over through theirs.
  * HUIFANG_SCREENSHOTS=docs/screenshots saves each page as a PNG for the README.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +16,7 @@ import { reasonLabelsOf } from '../documents/format';
 import { ApiAuth } from '../api/api-auth';
 import { newUsersFile, type IssuedCredentials, type NewUser } from '../api/new-users';
 import { buildApi } from '../api/server';
+import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { WEB_DIST_DIR } from '../api/web-pages';
 import { benchSettings } from '../bench/settings';
 import type { CallbackState } from '../domain/callback-state';
@@ -20,7 +24,7 @@ import { addCalendarDays, localDateOf } from '../domain/local-time';
 import type { TicketInput } from '../domain/ticket';
 import { TEST_USERS } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
-import { AGENT, routeTicket, startTicket, storeRecording, TIER3, TIER4 } from './helpers/drive';
+import { AGENT, routeTicket, startTicket, TIER3, TIER4 } from './helpers/drive';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
 import { buildWebPages, launchBrowser, refreshUntilListed, screenshot, signIn } from './helpers/web-pages';
 
@@ -31,6 +35,8 @@ let browser: Browser;
 let baseUrl: string;
 let credentials: Map<string, IssuedCredentials>;
 const run = `${process.pid}${Date.now() % 100000}`;
+/** The API here takes recordings of up to this many seconds (8 kHz 16-bit WAV). */
+const RECORDING_LIMIT_SECONDS = 30;
 
 beforeAll(async () => {
   buildWebPages();
@@ -54,6 +60,8 @@ beforeAll(async () => {
     compliance: { evidence: h.evidence, timeZone: h.settings.timeZone, maxShare: h.settings.fallback.maxShare },
     timeZone: h.settings.timeZone,
     webDir: WEB_DIST_DIR,
+    recordings: new LocalFolderRecordingStore(h.recordingsDir),
+    recordingLimitBytes: 44 + RECORDING_LIMIT_SECONDS * 16_000,
   });
   await api.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
@@ -92,7 +100,7 @@ function aTicket(n: number, type: TicketInput['type'] = 'level-1'): TicketInput 
     reasons: type === 'level-1' ? ['agent-misconduct'] : type === 'level-2' ? ['contract-not-received'] : ['wrong-number'],
     org: { branch: 'SH', centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03' },
     agentCode: AGENT.id,
-    finding: 'attempt 1: 投保人表示非本人签名',
+    finding: 'attempt 1 (2026-12-02T11:23:52.000Z): completed',
   };
 }
 
@@ -104,56 +112,125 @@ test('sign-in refuses a wrong password in words', async () => {
   await page.getByLabel('用户名').fill('cc-sh');
   await page.getByLabel('密码').fill('not-the-password');
   await page.getByRole('button', { name: '登录' }).click();
-  await expectAlert(page, '登录已失效或用户名、密码错误：wrong username or password');
+  await expectAlert(page, '用户名或密码错误');
+  expect(await page.getByRole('alert').textContent()).not.toMatch(/[A-Za-z]/);
   await screenshot(page, 'sign-in');
 });
 
-test('a call recorded through the call center page moves the workflow, and the recording closes it', async () => {
+/** A WAV file's bytes: a RIFF/WAVE header, then `seconds` of 8 kHz 16-bit silence. */
+function aWav(seconds: number): Buffer {
+  const data = Buffer.alloc(8000 * 2 * seconds);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+describe.each([
+  ['a desk', false],
+  ['a phone', true],
+])("the call center's day on %s", (_viewport, phone) => {
+  test('a call taken from the keyboard names the ticket it opened; the recording is uploaded from the computer and verified; the case waits for its ticket', async () => {
+    const today = localDateOf(new Date(), h.settings.timeZone);
+    const contract = aContract({ policyNo: `PW${run}0${phone ? 2 : 1}`, issuedOn: addCalendarDays(today, -5), receiptSignedOn: addCalendarDays(today, -2) });
+    const p = contract.policyNo;
+    await h.withWorker(async () => {
+      await h.huifang.startCallback(contract);
+      const calling = await stateWhen(p, (s) => s.stage === 'CALLING', 'call out');
+
+      const page = await pageFor('cc-sh', phone);
+      await refreshUntilListed(page, p);
+      await page.getByRole('button', { name: new RegExp(p) }).click();
+      // The policyholder, decrypted for the signed-in call center.
+      await page.getByText(contract.policyholder.name, { exact: true }).waitFor();
+      await page.getByText(contract.policyholder.phone!, { exact: true }).waitFor();
+      if (!phone) {
+        // Another branch's call center neither lists the policy nor gets its policyholder.
+        const asBj = { authorization: `Bearer ${credentials.get('cc-bj')!.token}` };
+        expect((await api.inject({ url: `/v1/callbacks/${p}/policyholder`, headers: asBj })).statusCode).toBe(404);
+        expect((await api.inject({ url: '/v1/calls/due', headers: asBj })).json().calls.map((c: { policyNo: string }) => c.policyNo)).not.toContain(p);
+        expect((await api.inject({ url: '/v1/calls/due?branch=SH', headers: asBj })).statusCode).toBe(403);
+      }
+
+      // The form checks before sending: a completed call needs every answer.
+      await page.getByLabel('回访结果').selectOption('completed');
+      await page.getByRole('button', { name: '提交回访结果' }).click();
+      await expectAlert(page, '请回答全部问题');
+      expect((await h.huifang.getCallbackState(p)).attempts[0].outcome).toBeUndefined();
+
+      // From the keyboard: a key per question, the focus moving on; the contract was not received.
+      const questions = calling.questions ?? [];
+      await page.locator(`input[name="${questions[0].id}"]`).first().focus();
+      for (const q of questions) await page.keyboard.press(q.id === 'contract-received' ? 'n' : 'y');
+      await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).resolves.toBe('提交回访结果');
+      await screenshot(page, phone ? 'call-center-phone' : 'call-center');
+      await page.keyboard.press('Enter');
+      const confirmation = page.getByRole('status');
+      await confirmation.filter({ hasText: `已记录第 1 次拨打结果：接通，问卷已答；发现问题，已开二级转办单 ${p}-T1（未收到合同）；请上传本次通话录音` }).waitFor();
+      const after = await h.huifang.getCallbackState(p);
+      expect(after.stage).toBe('AWAITING_RECORDING');
+      expect(after.attempts[0]).toMatchObject({ outcome: 'completed', report: { operator: 'CC-ZHANG', answers: { 'contract-received': 'no' } } });
+      // The attempt history, and the policy stays on the list while its recording is awaited.
+      await page.getByRole('table', { name: '拨打记录' }).getByText('接通，问卷已答').waitFor();
+      const due = (await api.inject({ url: '/v1/calls/due', headers: { authorization: `Bearer ${credentials.get('cc-sh')!.token}` } })).json();
+      expect(due.calls.find((c: { policyNo: string }) => c.policyNo === p)).toMatchObject({ stage: 'AWAITING_RECORDING' });
+
+      // The recording, from the computer: a file that is not audio is refused in words, and nothing is kept.
+      await page.getByLabel(/录音文件/).setInputFiles({ name: 'call.wav', mimeType: 'audio/wav', buffer: Buffer.from('<html>not a recording</html>') });
+      await page.getByRole('button', { name: '上传录音', exact: true }).click();
+      await expectAlert(page, '文件不是录音');
+      const wav = aWav(2);
+      await page.getByLabel(/录音文件/).setInputFiles({ name: 'call.wav', mimeType: 'audio/wav', buffer: wav });
+      await page.getByRole('button', { name: '上传录音', exact: true }).click();
+      await confirmation.filter({ hasText: '录音已上传并核验' }).filter({ hasText: '回访状态：待转办件处理' }).waitFor();
+      const closed = await h.huifang.getCallbackState(p);
+      expect(closed.stage).toBe('AWAITING_TICKET');
+      // Stored under the policy, owner-only, with the checksum the server computed of what arrived.
+      expect(closed.recording).toMatchObject({ reference: `recordings/${p}/${after.attempts[0].attemptId}.wav`, checksum: `sha256:${createHash('sha256').update(wav).digest('hex')}`, uploadedBy: 'CC-ZHANG' });
+      const path = join(h.recordingsDir, closed.recording!.reference);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dirname(path))).toEqual([basename(path)]);
+      await page.context().close();
+    });
+  });
+});
+
+test('a recording upload is refused at once when it is too large or not expected, naming why, and nothing is kept', async () => {
   const today = localDateOf(new Date(), h.settings.timeZone);
-  const contract = aContract({ policyNo: `PW${run}0`, issuedOn: addCalendarDays(today, -5), receiptSignedOn: addCalendarDays(today, -2) });
+  const contract = aContract({ policyNo: `PW${run}05`, issuedOn: addCalendarDays(today, -5), receiptSignedOn: addCalendarDays(today, -2) });
+  const p = contract.policyNo;
+  const asCc = { authorization: `Bearer ${credentials.get('cc-sh')!.token}` };
   await h.withWorker(async () => {
     await h.huifang.startCallback(contract);
-    const calling = await stateWhen(contract.policyNo, (s) => s.stage === 'CALLING', 'call out');
-
-    const page = await pageFor('cc-sh');
-    await refreshUntilListed(page, contract.policyNo);
-    await page.getByRole('button', { name: new RegExp(contract.policyNo) }).click();
-    // The policyholder, decrypted for the signed-in call center.
-    await page.getByText(contract.policyholder.name, { exact: true }).waitFor();
-    await page.getByText(contract.policyholder.phone!, { exact: true }).waitFor();
-    // Another branch's call center neither lists the policy nor gets its policyholder.
-    const asBj = { authorization: `Bearer ${credentials.get('cc-bj')!.token}` };
-    expect((await api.inject({ url: `/v1/callbacks/${contract.policyNo}/policyholder`, headers: asBj })).statusCode).toBe(404);
-    expect((await api.inject({ url: '/v1/calls/due', headers: asBj })).json().calls.map((c: { policyNo: string }) => c.policyNo)).not.toContain(contract.policyNo);
-    expect((await api.inject({ url: '/v1/calls/due?branch=SH', headers: asBj })).statusCode).toBe(403);
-
-    // The form checks before sending: a completed call needs every answer.
-    await page.getByLabel('回访结果').selectOption('completed');
-    await page.getByRole('button', { name: '提交回访结果' }).click();
-    await expectAlert(page, '请回答全部问题');
-    expect((await h.huifang.getCallbackState(contract.policyNo)).attempts[0].outcome).toBeUndefined();
-
-    for (const q of calling.questions ?? []) await page.locator(`input[name="${q.id}"][value="yes"]`).check();
-    await screenshot(page, 'call-center');
-    await page.getByRole('button', { name: '提交回访结果' }).click();
-    await page.getByRole('status').filter({ hasText: '已记录第 1 次回访结果：回访成功' }).waitFor();
-    const after = await h.huifang.getCallbackState(contract.policyNo);
-    expect(after.stage).toBe('AWAITING_RECORDING');
-    expect(after.attempts[0]).toMatchObject({ outcome: 'completed', report: { operator: 'CC-ZHANG' } });
-
-    // The recording: a file that is not the stored one is turned down by the workflow, in words.
-    const reference = `recordings/${after.attempts[0].attemptId}.wav`;
-    const stored = Buffer.from(`RIFF recording of ${contract.policyNo}`);
-    storeRecording(h, reference, stored);
-    await page.getByTestId('stage').filter({ hasText: '待上传录音' }).waitFor();
-    await page.getByLabel(/录音文件/).setInputFiles({ name: 'call.wav', mimeType: 'audio/wav', buffer: Buffer.from('another file') });
-    await page.getByRole('button', { name: '提交录音' }).click();
-    await expectAlert(page, '业务流程拒绝了此操作');
-    await page.getByLabel(/录音文件/).setInputFiles({ name: 'call.wav', mimeType: 'audio/wav', buffer: stored });
-    await page.getByRole('button', { name: '提交录音' }).click();
-    await page.getByRole('status').filter({ hasText: '录音已核验；回访状态：回访成功' }).waitFor();
-    expect((await h.huifang.getCallbackState(contract.policyNo)).stage).toBe('COMPLETED');
-    await page.context().close();
+    const calling = await stateWhen(p, (s) => s.stage === 'CALLING', 'call out');
+    const attemptId = calling.attempts[0].attemptId;
+    const put = (body: Buffer, type = 'audio/wav') => api.inject({ method: 'PUT', url: `/v1/callbacks/${p}/attempts/${attemptId}/recording`, headers: { ...asCc, 'content-type': type }, payload: body });
+    // No call made yet: nothing to record.
+    const early = await put(aWav(1));
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toMatch(/is CALLING: no recording is expected now/);
+    await h.huifang.recordCallOutcome(p, { attemptId, outcome: 'completed', operator: 'CC-ZHANG', calledAt: new Date().toISOString(), answers: Object.fromEntries((calling.questions ?? []).map((q) => [q.id, 'yes' as const])) });
+    await stateWhen(p, (s) => s.stage === 'AWAITING_RECORDING', 'the recording stage');
+    const large = await put(aWav(RECORDING_LIMIT_SECONDS + 1));
+    expect(large.statusCode).toBe(413);
+    expect(large.json().message).toMatch(/larger than the \d+ bytes allowed/);
+    expect((await put(Buffer.from('%PDF-1.4 a scan'), 'audio/mpeg')).statusCode).toBe(415);
+    expect(existsSync(join(h.recordingsDir, 'recordings', p)) ? readdirSync(join(h.recordingsDir, 'recordings', p)) : []).toEqual([]);
+    expect(readdirSync(h.recordingsDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+    // Another attempt id than the call's: refused before anything is stored.
+    const other = await api.inject({ method: 'PUT', url: `/v1/callbacks/${p}/attempts/${p}-9/recording`, headers: { ...asCc, 'content-type': 'audio/wav' }, payload: aWav(1) });
+    expect(other.statusCode).toBe(409);
+    expect((await h.huifang.getCallbackState(p)).stage).toBe('AWAITING_RECORDING');
   });
 });
 
@@ -201,7 +278,10 @@ test('the tier-3 handler dispatches a new order and decides a waiver, and the ti
 
     const t3 = await pageFor('t3-shpd');
     await refreshUntilListed(t3, ticket.ticketId);
+    // The list says why (the reason in words) and for which tier-4 office; the detail, what the call found, in Beijing time.
+    await t3.getByRole('button', { name: new RegExp(ticket.ticketId) }).filter({ hasText: '代理人违规' }).filter({ hasText: 'SH-PD-03' }).waitFor();
     await t3.getByRole('button', { name: new RegExp(ticket.ticketId) }).click();
+    await t3.getByTestId('finding').filter({ hasText: '回访发现：第 1 次回访（2026-12-02 19:23，接通，问卷已答）发现：代理人违规' }).waitFor();
     await t3.getByRole('button', { name: '派发', exact: true }).click();
     await t3.getByRole('status').filter({ hasText: '已派发；转办件状态：已派发至四级机构' }).waitFor();
     await t3.getByText('回复时限').first().waitFor();
@@ -216,11 +296,17 @@ test('the tier-3 handler dispatches a new order and decides a waiver, and the ti
     await screenshot(t3, 'tier3');
     await waiver.getByRole('button', { name: '驳回' }).click();
     await expectAlert(t3, '驳回须填写原因');
-    const statement = t3.waitForEvent('download');
+    // The statement shows in the page, beside the decision (and still downloads as its file).
     await waiver.getByRole('button', { name: '查看签字声明书' }).click();
+    expect(await waiver.locator('iframe.viewer').getAttribute('src')).toMatch(/^blob:/);
+    const statement = t3.waitForEvent('download');
+    await waiver.getByRole('button', { name: '下载' }).click();
     expect((await statement).suggestedFilename()).toBe('waiver.pdf');
+    // Chromium's PDF viewer takes the pointer events around it while it loads: the handler closes it, then decides.
+    await waiver.getByRole('button', { name: '收起签字声明书' }).click();
     await waiver.getByRole('button', { name: '同意免回访' }).click();
     await waiver.waitFor({ state: 'detached' });
+    await t3.getByRole('status').filter({ hasText: `已同意保单 ${waived.policyNo} 免回访` }).waitFor();
     expect(await stateWhen(waived.policyNo, (s) => s.stage === 'WAIVED', 'waiver accepted')).toMatchObject({ waiver: { decision: { accepted: true, by: { id: 'T3-LI' } } } });
     await t3.context().close();
 
@@ -264,7 +350,7 @@ test('a ticket answered by its agent on a phone closes; another agent cannot see
 
     // Another agent: not in the list, and the API answers 404 to its session, as if it did not exist.
     const other = await pageFor('a20000', true);
-    await other.getByText('没有转办件。').waitFor();
+    await other.getByText('现在没有需要您处理的转办件。').waitFor();
     expect(await other.getByText(ticket.ticketId).count()).toBe(0);
     const status = await other.evaluate(async (id) => {
       const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string } }).sessionStorage;

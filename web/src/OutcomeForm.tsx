@@ -1,14 +1,21 @@
-/** The outcome of one call attempt: the questionnaire for a completed call, checked before sending. */
-import { useState, type FormEvent } from 'react';
+/**
+ * The outcome of one call attempt: the questionnaire for a completed call, checked before sending.
+ * Quick from the keyboard: in a question, Y / N / U (or 1 / 2 / 3) answers 是 / 否 / 不清楚 and
+ * moves to the next; after the last, the focus is on the submit button.
+ */
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api } from './api';
 import { useSubmit } from './hooks';
-import { ANSWER_LABELS, CALLBACK_STAGES, OUTCOMES, when } from './labels';
+import { ANSWER_LABELS, OUTCOMES, when } from './labels';
+
+/** Keys that answer a question: Y/1 是, N/2 否, U/3 不清楚. */
+const ANSWER_KEYS: Record<string, string> = { y: 'yes', '1': 'yes', n: 'no', '2': 'no', u: 'unclear', '3': 'unclear' };
 
 interface Props {
   policyNo: string;
   attempt: { attemptId: string; attemptNo: number; slot: { end: string } };
   questions: { id: string; text: string }[];
-  onRecorded: (what: string) => void;
+  onRecorded: (attemptNo: number, outcome: string) => Promise<void>;
 }
 
 /** A datetime-local value (Beijing time) as an ISO instant with its offset, as the API wants it. */
@@ -36,12 +43,25 @@ export function OutcomeForm({ policyNo, attempt, questions, onRecorded }: Props)
     return undefined;
   }
 
+  /** A key in question `i`: answer it and go on to the next question (or the submit button). */
+  function answerByKey(e: KeyboardEvent<HTMLFieldSetElement>, i: number) {
+    const answer = ANSWER_KEYS[e.key.toLowerCase()];
+    if (!answer || e.ctrlKey || e.metaKey || e.altKey) return;
+    e.preventDefault();
+    const q = questions[i];
+    edit(setAnswers)({ ...answers, [q.id]: answer });
+    const form = e.currentTarget.form;
+    const next = questions[i + 1];
+    const target = next ? form?.querySelector<HTMLInputElement>(`input[name="${next.id}"]`) : form?.querySelector<HTMLButtonElement>('button[type="submit"]');
+    target?.focus();
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     const problem = problems();
     if (problem) return setError(problem);
     await send(async () => {
-      const ack = await api<{ stage: string }>(`/v1/callbacks/${policyNo}/attempts/${attempt.attemptId}/outcome`, {
+      await api<{ stage: string }>(`/v1/callbacks/${policyNo}/attempts/${attempt.attemptId}/outcome`, {
         method: 'POST',
         body: {
           outcome,
@@ -50,7 +70,7 @@ export function OutcomeForm({ policyNo, attempt, questions, onRecorded }: Props)
           ...(note.trim() ? { note: note.trim() } : {}),
         },
       });
-      onRecorded(`已记录第 ${attempt.attemptNo} 次回访结果：${OUTCOMES[outcome]}；回访状态：${CALLBACK_STAGES[ack.stage] ?? ack.stage}`);
+      await onRecorded(attempt.attemptNo, outcome);
     });
   }
 
@@ -70,9 +90,10 @@ export function OutcomeForm({ policyNo, attempt, questions, onRecorded }: Props)
           ))}
         </select>
       </label>
+      {outcome === 'completed' && <p className="note">键盘作答：Y 是 · N 否 · U 不清楚（或 1 / 2 / 3），自动跳到下一题</p>}
       {outcome === 'completed' &&
         questions.map((q, i) => (
-          <fieldset key={q.id}>
+          <fieldset key={q.id} onKeyDown={(e) => answerByKey(e, i)}>
             <legend>
               {i + 1}. {q.text}
             </legend>

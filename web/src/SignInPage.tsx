@@ -12,7 +12,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: Session) => void })
     e.preventDefault();
     if (!username.trim() || !password) return setError('请输入用户名和密码');
     await send(async () => {
-      const s = await api<Omit<Session, 'username'>>('/v1/auth/sign-in', { method: 'POST', body: { username: username.trim(), password } });
+      const s = await api<Omit<Session, 'username'>>('/v1/auth/sign-in', {
+        method: 'POST',
+        body: { username: username.trim(), password },
+        refusals: { 401: '用户名或密码错误', 429: '登录尝试次数过多，请稍后再试或联系运维解锁' },
+      });
       onSignedIn({ ...s, username: username.trim() });
     });
   }

@@ -3,13 +3,16 @@
  * when it is the signed-in user's to take; the agent's reply form asks what the ticket type needs.
  */
 import { useState, type FormEvent } from 'react';
+import { useShownWhereLooking } from './hooks';
 import { api, download, type Principal } from './api';
 import { useLoad, useSubmit } from './hooks';
 import type { TicketSummary } from './TicketList';
 import { nextStepOf, STEP_LABELS, TICKET_STAGES, TICKET_TYPES, dueBy, when } from './labels';
 
-interface TicketState extends TicketSummary {
+interface TicketState extends Omit<TicketSummary, 'tier4Office' | 'startedAt'> {
+  org: { tier4Office: string };
   finding?: string;
+  findingInWords?: string;
   steps: { step: string; actor: { role: string; id: string }; at: string; note?: string }[];
 }
 
@@ -43,9 +46,11 @@ export function TicketDetail({ ticketId, principal, onChanged }: { ticketId: str
     });
   }
 
+  const shown = useShownWhereLooking<HTMLElement>();
   return (
-    <section className="card" aria-label="转办件详情">
+    <section className="card" aria-label="转办件详情" ref={shown}>
       <h2>转办件 {ticketId}</h2>
+      {!ticket && !error && <p className="note">正在加载…</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {done && <p className="ok" role="status">{done}</p>}
       {ticket && (
@@ -54,7 +59,10 @@ export function TicketDetail({ ticketId, principal, onChanged }: { ticketId: str
             保单 {ticket.policyNo} · {TICKET_TYPES[ticket.type]} · 状态 <strong data-testid="ticket-stage">{TICKET_STAGES[ticket.stage]}</strong>
             {ticket.dueAt && <> · 回复时限 {dueBy(ticket.dueAt)}</>} {ticket.overdue && <span className="tag overdue">已超时</span>}
           </p>
-          {ticket.finding && <p className="note">回访发现：{ticket.finding}</p>}
+          <p>
+            四级机构 {ticket.org.tier4Office} · 业务人员 {ticket.agentCode}
+          </p>
+          {(ticket.findingInWords || ticket.reasonsInWords) && <p data-testid="finding">回访发现：{ticket.findingInWords ?? ticket.reasonsInWords}</p>}
           <ol>
             {ticket.steps.map((s) => (
               <li key={s.step + s.at}>

@@ -4,7 +4,7 @@
  * tier-3 handler of the policy's central sub-branch decides it.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, savedSession } from './api';
+import { api, sendFile } from './api';
 import { useSubmit } from './hooks';
 
 const TYPES: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
@@ -17,17 +17,11 @@ const UPLOAD_REFUSALS: Record<number, string> = {
   415: '文件内容不是 PDF、JPG 或 PNG 扫描件，或与文件类型不符',
 };
 
-/** The scan as the raw body, with the session token; answers where it was kept. */
+/** The scan as the raw body; answers where it was kept. */
 async function uploadStatement(policyNo: string, file: File): Promise<string> {
-  const ext = TYPES[file.type];
-  const res = await fetch(`/v1/documents/statements/${encodeURIComponent(policyNo)}/waiver.${ext}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${savedSession()?.token ?? ''}`, 'content-type': file.type },
-    body: file,
-  });
-  const body = (await res.json().catch(() => ({}))) as { reference?: string; message?: string; fields?: { message: string }[] };
-  if (!res.ok) throw new ApiError(res.status, `声明上传失败：${UPLOAD_REFUSALS[res.status] ?? body.fields?.map((f) => f.message).join('；') ?? body.message ?? res.statusText}`);
-  return body.reference!;
+  const refusals = Object.fromEntries(Object.entries(UPLOAD_REFUSALS).map(([status, words]) => [status, `声明上传失败：${words}`]));
+  const { reference } = await sendFile<{ reference: string }>(`/v1/documents/statements/${encodeURIComponent(policyNo)}/waiver.${TYPES[file.type]}`, file, file.type, refusals);
+  return reference;
 }
 
 export function WaiverReportForm() {

@@ -51,7 +51,7 @@ export function stageText(state: { stage: string; run?: { status: string } }): s
 }
 
 export const OUTCOMES: Record<string, string> = {
-  completed: '回访成功（问卷已完成）',
+  completed: '接通，问卷已答',
   refused: '拒绝回访',
   'no-answer': '无人接听',
   busy: '占线',
@@ -60,6 +60,7 @@ export const OUTCOMES: Record<string, string> = {
   'not-in-service': '空号',
   suspended: '停机',
   'no-number': '无电话号码',
+  'not-made': '时段结束未拨通',
 };
 
 export const ANSWER_LABELS: Record<string, string> = { yes: '是', no: '否', unclear: '不清楚' };

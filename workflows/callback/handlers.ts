@@ -13,6 +13,7 @@ import type { CallbackStage } from '../../domain/callback-state';
 import { branchDecisionCheck, callOutcomeCheck, fallbackReceiptCheck, recordingUploadCheck, waiverDecisionCheck, waiverReportCheck } from '../../domain/message-checks';
 import { checkOrThrow } from '../../domain/plain-check';
 import { scannedRefRejection, type ScannedKind } from '../../domain/scanned-documents';
+import { acceptsRecording } from '../../domain/recording-files';
 import { branchDeciderRejection, receiptEntererRejection, waiverDeciderRejection, waiverReporterRejection } from '../../domain/waiver-rules';
 import { nowIso } from '../clock';
 import { closeUnresolved, decideWaiver, getCallbackState, recordCallOutcome, recordFallbackReceipt, recordingUploaded, reportWaiver, type OutcomeAck } from '../messages';
@@ -78,8 +79,7 @@ export function registerCallbackHandlers(run: CallbackRun): void {
     {
       validator: (upload) => {
         checkOrThrow(recordingUploadCheck, upload);
-        const late = state.stage === 'UNRESOLVED' && state.escalation?.cause === 'recording';
-        if (state.stage !== 'AWAITING_RECORDING' && !late) throw new Error(`no recording is expected in stage ${state.stage}`);
+        if (!acceptsRecording(state.stage, state.escalation?.cause)) throw new Error(`no recording is expected in stage ${state.stage}`);
         if (recordingVerifying.isLocked()) throw new Error('a recording is already being verified for this policy');
       },
     },
