@@ -136,7 +136,7 @@ test('the lists filter by stage, open or closed, org, ticket type and overdue, m
   expect(ids(await store.ticketRows({}, 1000))).toEqual([`${b.policyNo}-T1`, `${a.policyNo}-T2`, `${a.policyNo}-T1`]);
   expect(ids(await store.ticketRows({ centralSubBranch: 'SH-PD' }, 1000))).toEqual([`${a.policyNo}-T2`, `${a.policyNo}-T1`]);
   expect(await store.ticketRows({ type: 'level-1', overdue: true, stage: 'DISPATCHED' }, 1000)).toEqual([
-    { ticketId: `${a.policyNo}-T2`, policyNo: a.policyNo, type: 'level-1', stage: 'DISPATCHED', dueAt: T2, overdue: true, centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03', agentCode: a.agent.code, startedAt: T1 },
+    { ticketId: `${a.policyNo}-T2`, policyNo: a.policyNo, type: 'level-1', reasons: ['wrong-number'], stage: 'DISPATCHED', dueAt: T2, overdue: true, centralSubBranch: 'SH-PD', tier4Office: 'SH-PD-03', agentCode: a.agent.code, startedAt: T1 },
   ]);
   expect(ids(await store.ticketRows({ overdue: false, tier4Office: 'SH-PD-03' }, 1000))).toEqual([`${a.policyNo}-T1`]);
   expect(ids(await store.ticketRows({}, 1))).toHaveLength(1);

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { reasonLabelsOf } from '../documents/format';
 import { ApiAuth } from '../api/api-auth';
 import { newUsersFile, type IssuedCredentials, type NewUser } from '../api/new-users';
@@ -324,6 +324,24 @@ test('the tier-3 handler dispatches a new order and decides a waiver, and the ti
   });
 });
 
+test('the tier-3 handler dispatches several new orders at once, and is told what went', async () => {
+  const tickets = [aTicket(6, 'level-2'), aTicket(7, 'level-2')];
+  await h.withWorker(async () => {
+    for (const t of tickets) await startTicket(h, t);
+    const t3 = await pageFor('t3-shpd');
+    for (const t of tickets) await refreshUntilListed(t3, t.ticketId);
+    // Narrowed to these two by the search, then all of them picked and dispatched together.
+    await t3.getByLabel('保单号或转办单号').fill(`PW${run}`);
+    await t3.getByRole('button', { name: '派发所选（0）' }).click();
+    await expectAlert(t3, '请先勾选要派发的转办单');
+    for (const t of tickets) await t3.getByLabel(`选择 ${t.ticketId}`).check();
+    await t3.getByRole('button', { name: '派发所选（2）' }).click();
+    await t3.getByRole('status').filter({ hasText: '已派发 2 件' }).waitFor();
+    for (const t of tickets) expect((await h.huifang.getTicketState(t.ticketId)).steps.map((s) => [s.step, s.actor.id])).toEqual([['dispatch', 'T3-LI']]);
+    await t3.context().close();
+  });
+});
+
 test('a ticket answered by its agent on a phone closes; another agent cannot see it', async () => {
   const ticket = aTicket(2);
   await h.withWorker(async () => {
@@ -333,7 +351,11 @@ test('a ticket answered by its agent on a phone closes; another agent cannot see
 
     const page = await pageFor('a10086', true);
     await refreshUntilListed(page, ticket.ticketId);
+    // What is the agent's to do now comes first; the detail opens where the agent is looking, not below the list.
+    await page.getByRole('heading', { name: /待我处理（[1-9]\d*）/ }).waitFor();
     await page.getByRole('button', { name: new RegExp(ticket.ticketId) }).click();
+    await page.getByRole('button', { name: '签收（明细簿签字）' }).waitFor();
+    await eventuallyInView(page, page.getByLabel('转办件详情'));
     await page.getByRole('button', { name: '签收（明细簿签字）' }).click();
     await page.getByRole('status').filter({ hasText: '转办件状态：业务人员已签收' }).waitFor();
     // The reply form checks before sending.
@@ -409,6 +431,17 @@ test('a failed-callback order asks its agent for the corrected number straight a
     expect(closed.reply).toMatchObject({ correctedPhone: '13912345679' });
   });
 });
+
+/** The element's top is on the screen (a smooth scroll takes a moment). */
+async function eventuallyInView(page: Page, element: Locator): Promise<void> {
+  const height = page.viewportSize()!.height;
+  for (let i = 0; ; i++) {
+    const box = await element.boundingBox();
+    if (box && box.y >= 0 && box.y < height) return;
+    if (i > 20) throw new Error(`not in view: top at ${box?.y} of a ${height} px screen`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function expectAlert(page: Page, text: string): Promise<void> {
   await page.getByRole('alert').filter({ hasText: text }).waitFor({ timeout: 10_000 });

@@ -78,10 +78,14 @@ export function UnresolvedPanel({ policyNo, onClosed }: { policyNo: string; onCl
       {e && (
         <p>
           转交分公司：{when(e.at)} · {ESCALATION_CAUSES[e.cause] ?? e.cause}
-          <br />
-          <span className="note">{e.reason}</span>
           {state?.reminders?.length ? <span className="note">（已提醒 {state.reminders.length} 次）</span> : null}
         </p>
+      )}
+      {e && (
+        <details className="note">
+          <summary>系统记录（供运维核查）</summary>
+          {e.reason}
+        </details>
       )}
       {done && <p className="ok" role="status">{done}</p>}
       {state?.branchDecision && (
