@@ -3,7 +3,11 @@
  * urgent first: overdue, then the earliest due time, then the oldest. With `picked`, each item has a
  * box to take several at once (the tier-3 handler's bulk dispatch).
  */
+import { useState } from 'react';
 import { TICKET_STAGES, TICKET_TYPES, dueBy, when } from './labels';
+
+/** How many a list shows at first, and more on each press of 显示更多. */
+const PAGE = 30;
 
 export interface TicketSummary {
   ticketId: string;
@@ -35,10 +39,11 @@ interface Props {
 }
 
 export function TicketList({ tickets, chosen, onChoose, empty = '没有转办件。', picked, onPick }: Props) {
+  const [shown, setShown] = useState(PAGE);
   if (tickets.length === 0) return <p className="note">{empty}</p>;
   return (
     <div className="list">
-      {[...tickets].sort(byUrgency).map((t) => (
+      {[...tickets].sort(byUrgency).slice(0, shown).map((t) => (
         <div key={t.ticketId} className="pickable">
           {onPick && <input type="checkbox" aria-label={`选择 ${t.ticketId}`} checked={picked?.has(t.ticketId) ?? false} onChange={(e) => onPick(t.ticketId, e.target.checked)} />}
           <button className={`item secondary${t.ticketId === chosen ? ' selected' : ''}`} style={{ textAlign: 'left' }} onClick={() => onChoose(t.ticketId)}>
@@ -54,6 +59,11 @@ export function TicketList({ tickets, chosen, onChoose, empty = '没有转办件
           </button>
         </div>
       ))}
+      {tickets.length > shown && (
+        <button className="secondary" onClick={() => setShown(shown + PAGE)}>
+          显示更多（还有 {tickets.length - shown} 件）
+        </button>
+      )}
     </div>
   );
 }
