@@ -11,7 +11,7 @@ import { TicketDetail } from './TicketDetail';
 import { TicketList, type TicketSummary } from './TicketList';
 
 export function TicketsPage({ principal }: { principal: Principal }) {
-  const { data, error, reload: load } = useLoad<{ tickets: TicketSummary[] }>('/v1/tickets', LIST_REFRESH_MS);
+  const { data, error, reload: load } = useLoad<{ tickets: TicketSummary[] }>('/v1/tickets?limit=1000', LIST_REFRESH_MS);
   const tickets = data?.tickets ?? [];
   const [chosen, setChosen] = useState<string>();
   const [showClosed, setShowClosed] = useState(false);

@@ -36,7 +36,7 @@ const matches = (f: Filter) => (t: TicketSummary) =>
   (!f.overdueOnly || t.overdue);
 
 export function Tier3Page({ principal }: { principal: Principal }) {
-  const { data, error, reload: load } = useLoad<{ tickets: TicketSummary[] }>('/v1/tickets', LIST_REFRESH_MS);
+  const { data, error, reload: load } = useLoad<{ tickets: TicketSummary[] }>('/v1/tickets?limit=1000', LIST_REFRESH_MS);
   const tickets = data?.tickets ?? [];
   const [chosen, setChosen] = useState<string>();
   const [filter, setFilter] = useState<Filter>({ policyNo: '', type: '', tier4Office: '', overdueOnly: false });
