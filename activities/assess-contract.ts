@@ -19,6 +19,7 @@ import { callbackMonthOf } from '../domain/callback-month';
 import { decideCallback, drawNeeded, type CallbackDecision } from '../domain/callback-rules';
 import { coolingOffPeriod, type CoolingOffPeriod } from '../domain/cooling-off';
 import type { DeadlinesConfig } from '../domain/deadlines';
+import { firstMethod, type ECallbackConfig, type MethodDecision } from '../domain/e-callback';
 import { questionsFor, type Question } from '../domain/questionnaire';
 import { drawText, isDrawn, samplingScope, type SamplingDraw } from '../domain/sampling';
 import { ticketTypesOf, type ReasonCode, type TicketType } from '../domain/transfer-reasons';
@@ -62,6 +63,10 @@ export interface Assessment {
   minHoursForPhoneRound: number;
   /** The deadlines of the waits staff end (recording, tickets, the branch), as configured at the start. */
   deadlines: DeadlinesConfig;
+  /** How the callback starts (absent in assessments made before e-callback: phone). */
+  method?: MethodDecision;
+  /** The e-callback stage's timing, when it starts that way. */
+  eCallback?: Pick<ECallbackConfig, 'stageHours' | 'minHoursLeftForPhone' | 'resendAfterHours' | 'linkValidHours'>;
 }
 
 /**
@@ -126,7 +131,16 @@ export function createAssessActivities(settings: Settings, evidence?: EvidenceSt
         maxLevel1Tickets: settings.tickets.maxLevel1Tickets,
         minHoursForPhoneRound: settings.fallback.minHoursForPhoneRound,
         deadlines: settings.deadlines,
+        ...(decision.required ? eCallbackPart(contract, settings.eCallback) : {}),
       };
     },
   };
+}
+
+/** The method decision, and the e-callback timing when the callback starts that way. */
+function eCallbackPart(contract: Contract, config: ECallbackConfig): Pick<Assessment, 'method' | 'eCallback'> {
+  const method = firstMethod(contract, config);
+  if (method.method !== 'e-callback') return { method };
+  const { stageHours, minHoursLeftForPhone, resendAfterHours, linkValidHours } = config;
+  return { method, eCallback: { stageHours, minHoursLeftForPhone, resendAfterHours, linkValidHours } };
 }

@@ -22,6 +22,8 @@ import { createEvidenceActivities } from './evidence';
 import { createTicketDeadlineActivities } from './ticket-deadlines';
 import { createRecordingActivities } from './verify-recording';
 import { createRetentionActivities } from './retention';
+import { createECallbackActivities } from './e-callback';
+import { SimulatedSmsGateway, type SmsGateway } from '../notifications/sms-gateway';
 
 export interface ActivityDeps {
   settings: Settings;
@@ -34,6 +36,8 @@ export interface ActivityDeps {
   fallbackQuota: FallbackQuotaGateway;
   /** Mail with attachments (the 08:30 exemption list); only logged when absent. */
   mailer?: Mailer;
+  /** Text messages to policyholders (e-callback links); a simulated gateway when absent. */
+  sms?: SmsGateway;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -47,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFallbackActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, quota: deps.fallbackQuota }),
     ...createExemptionListActivities({ settings: deps.settings, evidence: deps.evidence, documents: deps.documents, mailer: deps.mailer ?? new LogNotifier() }),
     ...createRetentionActivities({ settings: deps.settings, evidence: deps.evidence, recordings: deps.recordings, documents: deps.documents }),
+    ...createECallbackActivities({ evidence: deps.evidence, sms: deps.sms ?? new SimulatedSmsGateway(), config: deps.settings.eCallback }),
     ...createDocumentActivities({ store: deps.documents, labels: reasonLabelsOf(deps.settings.transferReasons), timeZone: deps.settings.timeZone }),
   };
 }

@@ -47,6 +47,7 @@ import { registerOpenApiRoutes } from './openapi-routes';
 import { branchDecisionBody, fallbackReceiptBody, outcomeBody, recordingBody, ticketStepBody, waiverDecisionBody, waiverReportBody } from './request-bodies';
 import * as answers from './response-schemas';
 import { registerRecordingUploadRoute } from './recording-upload-routes';
+import { registerECallbackRoutes, type ECallbackRouteOptions } from './e-callback-routes';
 import type { RecordingUploads } from '../stores/recording-store';
 import { ApiRoutes } from './route';
 import { registerWaiverQueueRoutes } from './waiver-queue-routes';
@@ -65,6 +66,8 @@ export interface ApiOptions {
   documents?: DocumentStore;
   /** Recording storage the call center's page uploads into (the store the worker verifies recordings in). */
   recordings?: RecordingUploads;
+  /** The policyholder's e-callback page (needs `compliance.evidence` and `documents`): the SMS gateway for the one-time code, and the configuration. */
+  eCallback?: Pick<ECallbackRouteOptions, 'sms' | 'config'>;
   /** Largest recording upload (default DEFAULT_RECORDING_LIMIT_BYTES). */
   recordingLimitBytes?: number;
   /**
@@ -184,6 +187,7 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
   if (opts.compliance) registerComplianceRoutes(routes, opts.compliance);
   registerCallCenterRoutes(routes, huifang, scope, { timeZone, now, evidence, personalDataReadsPerHour: opts.personalDataReadsPerHour });
   registerWaiverQueueRoutes(routes, scope, { evidence, documents: opts.documents });
+  if (opts.eCallback && evidence && opts.documents) registerECallbackRoutes(routes, huifang, { ...opts.eCallback, evidence, documents: opts.documents });
   if (opts.recordings) registerRecordingUploadRoute(app, routes, huifang, scope, { recordings: opts.recordings, limitBytes: opts.recordingLimitBytes });
   if (opts.webDir) registerWebPages(app, opts.webDir);
 

@@ -6,7 +6,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { Client, Connection, WorkflowFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateFailedError, type WorkflowExecutionStatusName, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workflow } from '@temporalio/common';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
-import type { CallbackStage, CallbackState } from '../domain/callback-state';
+import type { CallbackStage, CallbackState, ECallbackCompletion, ECallbackEnd } from '../domain/callback-state';
 import type { TicketStage, TicketState, TicketStep } from '../domain/ticket';
 import type { ReasonCode, TicketType } from '../domain/transfer-reasons';
 import type { PolicyStory } from '../domain/policy-story';
@@ -16,6 +16,8 @@ import { callbackWorkflow } from '../workflows/callback.workflow';
 import {
   callbackWorkflowId,
   closeUnresolved,
+  completeECallback,
+  endECallback,
   decideWaiver,
   getCallbackState,
   recordCallOutcome,
@@ -227,6 +229,16 @@ export class HuifangClient {
 
   async uploadRecording(policyNo: string, upload: RecordingUpload): Promise<CallbackState> {
     return this.call(policyNo, 'update', (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
+  }
+
+  /** The policyholder completed the e-callback on the page. */
+  async completeECallback(policyNo: string, done: ECallbackCompletion): Promise<CallbackState> {
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(completeECallback, { args: [done], updateId: `e-callback-${done.linkId}` }));
+  }
+
+  /** The e-callback ends without answers (a call asked for, the identity check locked). */
+  async endECallback(policyNo: string, end: ECallbackEnd): Promise<CallbackState> {
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(endECallback, { args: [end], updateId: `e-callback-${end.linkId}` }));
   }
 
   async reportWaiver(policyNo: string, report: WaiverReport): Promise<CallbackState> {

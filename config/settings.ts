@@ -17,6 +17,7 @@ import { retentionConfigSchema, type RetentionConfig } from '../domain/retention
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
 import { STAFF_DIRECTORY_FILE, staffDirectorySchema, type StaffDirectory } from '../domain/staff-directory';
 import { ticketsConfigSchema, type TicketsConfig } from '../domain/ticket';
+import { eCallbackConfigSchema, type ECallbackConfig } from '../domain/e-callback';
 import { transferReasonsConfigSchema, type TransferReasonsConfig } from '../domain/transfer-reasons';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
 import { WorkingDayCalendar } from '../domain/working-day-calendar';
@@ -36,6 +37,7 @@ export interface Settings {
   fallback: FallbackConfig;
   exemptionList: ExemptionListConfig;
   retention: RetentionConfig;
+  eCallback: ECallbackConfig;
   directory: StaffDirectory;
   calendar: WorkingDayCalendar;
 }
@@ -70,6 +72,7 @@ export function loadSettings(dir: string = process.env.HUIFANG_CONFIG_DIR ?? DEF
     fallback: readConfigFile(dir, 'fallback.json', fallbackConfigSchema),
     exemptionList: readConfigFile(dir, 'exemption-list.json', exemptionListConfigSchema),
     retention: readConfigFile(dir, 'retention.json', retentionConfigSchema),
+    eCallback: readConfigFile(dir, 'e-callback.json', eCallbackConfigSchema),
     directory: readConfigFile(dir, STAFF_DIRECTORY_FILE, staffDirectorySchema),
     calendar: WorkingDayCalendar.fromDirectory(join(dir, 'calendar'), timeZone),
   };

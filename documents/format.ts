@@ -95,6 +95,8 @@ export function findingText(ticket: Pick<TicketState, 'finding' | 'reasons'>, la
   const reasons = reasonText(ticket.reasons, labels);
   const attempt = /^attempt (\d+) \(([^)]+)\): ([\w-]+)$/.exec(ticket.finding ?? '');
   if (attempt) return `第 ${attempt[1]} 次回访（${formatLocalDateTime(attempt[2], timeZone)}，${OUTCOME_LABELS[attempt[3]] ?? attempt[3]}）发现：${reasons}`;
+  const online = /^e-callback \(([^)]+)\): completed$/.exec(ticket.finding ?? '');
+  if (online) return `电子化回访（${formatLocalDateTime(online[1], timeZone)}，投保人在线作答）发现：${reasons}`;
   if (ticket.finding === 'no phone number on file') return `投保资料中没有电话号码：${reasons}`;
   return ticket.finding ? `${redactPhones(ticket.finding)}；${reasons}` : reasons;
 }

@@ -76,7 +76,7 @@ export interface CallbackRecord {
    */
   successfulCallAt?: string;
   /** How the callback was done, once it was. */
-  completedBy?: 'phone' | FallbackKind;
+  completedBy?: 'phone' | 'e-callback' | FallbackKind;
   attemptsMade: number;
   fallback?: FallbackRecord;
   waiver?: WaiverRecord;

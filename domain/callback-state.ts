@@ -12,6 +12,7 @@ import type { ReasonCode, TicketType } from './transfer-reasons';
 export const CALLBACK_STAGES = [
   'ASSESSING', // deciding whether a callback is needed
   'NOT_REQUIRED', // closed: no rule requires a callback (or not sampled)
+  'AWAITING_E_CALLBACK', // a single-use link is out by SMS: waiting for the policyholder to complete the e-callback
   'AWAITING_CALL', // sleeping until the next planned attempt
   'CALLING', // an attempt is out with the call center, waiting for its outcome
   'AWAITING_RECORDING', // completed call with clean answers; waiting for the recording upload
@@ -105,7 +106,9 @@ export interface CallbackState {
   /** Earlier waivers of this policy, rejected by the tier-3 handler. */
   rejectedWaivers?: WaiverRecord[];
   /** How the callback was done, once it was. */
-  completedBy?: 'phone' | FallbackKind;
+  completedBy?: 'phone' | 'e-callback' | FallbackKind;
+  /** The e-callback, when the callback started that way. */
+  eCallback?: ECallbackRecord;
   /** Set when the case went up to the branch (UNRESOLVED): why, and what would still end it. */
   escalation?: Escalation;
   /** A refused call closes once its recording is verified, as a completed call does. */
@@ -150,3 +153,32 @@ export interface Escalation {
 
 /** What the workflow returns when it ends: the state, less the plan. */
 export type CallbackSummary = Omit<CallbackState, 'plan'>;
+
+/** The e-callback stage: the links sent, its deadline, and how it ended. */
+export interface ECallbackRecord {
+  /** Why the callback started this way (the policyholder's choice, the configuration). */
+  reason: string;
+  links: { linkId: string; sentAt: string; expiresAt: string }[];
+  /** When the phone takes over if it is not completed. */
+  deadline: string;
+  completedAt?: string;
+  /** The answers given on the page (the questionnaire's ids). */
+  answers?: Record<string, 'yes' | 'no' | 'unclear'>;
+  /** The signature's image in the document store, and its SHA-256. */
+  signature?: { ref: string; sha256: string };
+  /** Why it ended without being completed. */
+  endedWithout?: 'asked-for-a-call' | 'identity-locked' | 'deadline' | 'no-phone-number';
+}
+
+/** The policyholder's completed e-callback, as the page's API reports it to the workflow. */
+export interface ECallbackCompletion {
+  linkId: string;
+  answers: Record<string, 'yes' | 'no' | 'unclear'>;
+  signature: { ref: string; sha256: string };
+}
+
+/** The e-callback ended without answers: the policyholder asked for a call, or the identity check locked the link. */
+export interface ECallbackEnd {
+  linkId: string;
+  why: 'asked-for-a-call' | 'identity-locked';
+}

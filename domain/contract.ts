@@ -68,6 +68,8 @@ export const contractSchema = z
     }).strict(),
     /** The policyholder's preferred calling window, if they gave one (local time, e.g. 19:00-20:30). */
     callPreference: callPreferenceSchema.optional(),
+    /** How the policyholder chose to be called back, if they chose (e-callback or phone). */
+    callbackMethod: z.enum(['e-callback', 'phone']).optional(),
     policyholder: z.object({
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema.optional(),

@@ -17,6 +17,12 @@ export interface WaitDeclaration {
 }
 
 export const CALLBACK_WAITS = {
+  'e-callback': {
+    stage: 'AWAITING_E_CALLBACK',
+    for: 'the policyholder to complete the e-callback on the page (identity, disclosures, questionnaire, signature), or to ask for a call there',
+    deadline: 'the next re-send (resendAfterHours), then stageHours after the first link, and never later than minHoursLeftForPhone before the cooling-off period ends (config/e-callback.json)',
+    onDeadline: 'send a new link (the old one stops working); at the last, the phone plan takes over with the time that is left',
+  },
   'slot-start': {
     stage: 'AWAITING_CALL',
     for: 'the start of the next planned slot',

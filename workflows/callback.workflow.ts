@@ -1,7 +1,7 @@
 /**
  * One policy's callback (回访), from the decision to the close, as the deck runs it:
  *
- *   assess → call rounds (tickets, confirming calls) → letter / on-site → recording → tickets → close
+ *   assess → [e-callback] → call rounds (tickets, confirming calls) → letter / on-site → recording → tickets → close
  *
  * Every wait has a deadline and an action when it passes (domain/waits.ts); a case that cannot be
  * finished goes to the branch (UNRESOLVED), which closes it with its decision. An accepted waiver
@@ -16,7 +16,11 @@ import { assess } from './callback/assess';
 import { awaitLevel2Tickets, awaitRecording, closeDone } from './callback/close';
 import { fallBack } from './callback/fallback';
 import { registerCallbackHandlers } from './callback/handlers';
-import { callUntilDone } from './callback/phone';
+import { callOnTape, callUntilDone } from './callback/phone';
+import { planRound } from './callback/calendar-wait';
+import { eCallbackStage } from './callback/e-callback';
+import { registerECallbackHandlers } from './callback/e-callback-handlers';
+import { nowIso } from './clock';
 import { CallbackRun } from './callback/run';
 import type { OpenTicket } from './callback/tickets';
 
@@ -31,6 +35,7 @@ export async function callbackWorkflow(input: CallbackWorkflowInput): Promise<Ca
   const { contract } = input;
   const run = new CallbackRun(contract);
   registerCallbackHandlers(run);
+  registerECallbackHandlers(run);
 
   await assess(run);
   if (!run.state.decision!.required) {
@@ -43,11 +48,15 @@ export async function callbackWorkflow(input: CallbackWorkflowInput): Promise<Ca
   try {
     await run.mainScope.run(async () => {
       const level2Tickets: OpenTicket[] = [];
-      const phone = await callUntilDone(run, level2Tickets);
+      // Online first where the policyholder chose it or the configuration says so; else, or when it is
+      // not completed in time, the phone with the time that is left.
+      const online = run.assessed.method?.method === 'e-callback' && (await eCallbackStage(run)) === 'completed';
+      if (run.state.eCallback && !online) await planRound(run, { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: contract.callPreference }, 'plan the phone round after the e-callback');
+      const phone = await callUntilDone(run, level2Tickets, online);
       if (phone === 'closed') return;
       if (phone === 'call-done') {
         await run.record(); // the call is done: the compliance figures count it while the recording is awaited
-        if (!(await awaitRecording(run))) return;
+        if (callOnTape(run.state) && !(await awaitRecording(run))) return;
       } else if ((await fallBack(run, run.lastNote('unreachable by phone'), level2Tickets)) === 'closed') {
         return;
       }

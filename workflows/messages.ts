@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CallOutcomeReport, RecordingUpload } from '../domain/call-outcome';
-import type { CallbackStage, CallbackState } from '../domain/callback-state';
+import type { CallbackStage, CallbackState, ECallbackCompletion, ECallbackEnd } from '../domain/callback-state';
 import type { BranchDecision, FallbackReceipt, WaiverDecision, WaiverReport } from '../domain/waiver';
 
 export const getCallbackState = defineQuery<CallbackState>('getCallbackState');
@@ -33,6 +33,12 @@ export const recordFallbackReceipt = defineUpdate<CallbackState, [FallbackReceip
 
 /** The branch closes a case that went up to it (UNRESOLVED), with its decision in words. */
 export const closeUnresolved = defineUpdate<CallbackState, [BranchDecision]>('closeUnresolved');
+
+/** The policyholder completed the e-callback on the page (identity checked, answers, signature). */
+export const completeECallback = defineUpdate<CallbackState, [ECallbackCompletion]>('completeECallback');
+
+/** The e-callback ends without answers: a call asked for on the page, or the identity check locked the link. */
+export const endECallback = defineUpdate<CallbackState, [ECallbackEnd]>('endECallback');
 
 export function callbackWorkflowId(policyNo: string): string {
   return `callback-${policyNo}`;

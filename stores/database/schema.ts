@@ -240,6 +240,30 @@ export interface PersonalDataReadsTable {
   reason: string | null;
 }
 
+export interface ECallbackLinksTable {
+  link_id: string;
+  policy_no: string;
+  token_hash: string;
+  sent_at: Instant;
+  expires_at: Instant;
+  tries: Generated<number>;
+  code_hash: string | null;
+  code_expires_at: Instant | null;
+  session_hash: string | null;
+  session_expires_at: Instant | null;
+  used_at: Instant | null;
+  locked_at: Instant | null;
+}
+
+export interface ECallbackEventsTable {
+  id: Generated<number>;
+  policy_no: string;
+  link_id: string;
+  at: ColumnType<Instant, Instant | undefined, never>;
+  event: string;
+  detail: JSONColumnType<Record<string, unknown>> | null;
+}
+
 export interface Database {
   policies: PoliciesTable;
   policy_keys: PolicyKeysTable;
@@ -260,4 +284,6 @@ export interface Database {
   ticket_steps: TicketStepsTable;
   retention_actions: RetentionActionsTable;
   personal_data_reads: PersonalDataReadsTable;
+  e_callback_links: ECallbackLinksTable;
+  e_callback_events: ECallbackEventsTable;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Settings } from '../../config/settings';
+import { SimulatedSmsGateway } from '../../notifications/sms-gateway';
 import { LocalFolderRecordingStore } from '../../stores/recording-store';
 import type { Activities } from '../../activities';
 import type { CallCenter } from '../../call-center/call-center';
@@ -106,6 +107,8 @@ export interface TestHarness {
   taskQueue: string;
   /** Every notification the workflows sent (the log transport keeps them). */
   notifier: LogNotifier;
+  /** Every text message the workflows sent (e-callback links): read the link there. */
+  sms: SimulatedSmsGateway;
   /**
    * Runs `fn` with the harness's worker polling (started on first use, then kept: see `sharedWorker`
    * below), its calls handed to `callCenter`. `bundle`: other workflow code (an earlier version), run
@@ -147,6 +150,7 @@ export async function createHarness(
   const huifang = new HuifangClient(env.client, taskQueue);
   const defaultCallCenter: CallCenter = options.callCenter ?? { placeCall: async () => undefined };
   const notifier = new LogNotifier(true);
+  const sms = new SimulatedSmsGateway();
   const database = await createTestDatabase(keyring);
   const evidence = database.store;
   const documents = new LocalFolderDocumentStore(outputDir);
@@ -161,7 +165,7 @@ export async function createHarness(
       taskQueue,
       keyring,
       workflowBundle: bundle,
-      deps: { settings, callCenter: center, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, evidence, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer },
+      deps: { settings, callCenter: center, notifier, recordings: new LocalFolderRecordingStore(recordingsDir), documents, evidence, fallbackQuota: new TemporalFallbackQuota(env.client, taskQueue), mailer: options.mailer, sms },
       activityOverrides: options.activities,
       tuning,
     });
@@ -198,6 +202,7 @@ export async function createHarness(
     database,
     documents,
     taskQueue,
+    sms,
     notifier,
     async withWorker(fn, center = defaultCallCenter, bundle) {
       if (bundle) {

@@ -33,6 +33,11 @@ export const { reserveFallback, writeFallbackDocument, writeFallbackRegister, no
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
 });
+// The e-callback link: issued in the record and sent by SMS; keep trying, the policyholder is waiting for it.
+export const { sendECallbackLink } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
+});
 // Checking a recording in storage is quick I/O: a local activity keeps it to one history event.
 export const { verifyRecording } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -50,6 +50,9 @@ export function closeDone(run: CallbackRun): void {
     const stage = stageAfterRecording(state.refusal !== undefined, 0);
     if (stage === 'COMPLETED') state.completedBy = 'phone';
     run.close(stage, `recording ${state.recording.reference}`);
+  } else if (state.eCallback?.completedAt) {
+    state.completedBy = 'e-callback';
+    run.close('COMPLETED', `e-callback completed ${state.eCallback.completedAt}, signed ${state.eCallback.signature?.ref}`);
   } else {
     run.close('COMPLETED', `signed receipt ${state.fallback?.receipt?.reference}`);
   }

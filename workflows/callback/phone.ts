@@ -10,6 +10,7 @@ import { msUntil, nowIso } from '../clock';
 import { localStamp } from '../summaries';
 import { callRound } from './call-rounds';
 import { planRound } from './calendar-wait';
+import type { CallbackState } from '../../domain/callback-state';
 import type { CallbackRun } from './run';
 import { awaitTickets, findingOf, startTicket, type OpenTicket } from './tickets';
 
@@ -18,14 +19,23 @@ const HOUR = 3_600_000;
 /** How the phone part ended. */
 export type PhoneEnd = 'call-done' | 'phone-failed' | 'closed';
 
-export async function callUntilDone(run: CallbackRun, level2Tickets: OpenTicket[]): Promise<PhoneEnd> {
+/** Whether a call of this callback is on tape (completed or refused): its recording is then awaited. */
+export function callOnTape(state: CallbackState): boolean {
+  return state.attempts.some((a) => a.outcome === 'completed' || a.outcome === 'refused');
+}
+
+/** `answeredOnline`: the e-callback's answers stand for the first round; problems go on from them. */
+export async function callUntilDone(run: CallbackRun, level2Tickets: OpenTicket[], answeredOnline = false): Promise<PhoneEnd> {
   const { state, contract } = run;
   const assessment = run.assessed;
   let phone = contract.policyholder.phone;
   let failedCallbackTickets = 0;
   let level1Tickets = 0;
+  let roundDone = answeredOnline;
   for (;;) {
-    if (phone) {
+    if (roundDone) {
+      roundDone = false;
+    } else if (phone) {
       await callRound(run, phone);
     } else {
       state.unreachableReason = 'no-number';
@@ -47,7 +57,7 @@ export async function callUntilDone(run: CallbackRun, level2Tickets: OpenTicket[
 
     switch (next.kind) {
       case 'calls-done':
-        if (state.stage !== 'AWAITING_RECORDING') run.setStage('AWAITING_RECORDING', next.note);
+        if (state.stage !== 'AWAITING_RECORDING' && callOnTape(state)) run.setStage('AWAITING_RECORDING', next.note);
         return 'call-done';
       case 'no-working-number':
         run.note(next.note);

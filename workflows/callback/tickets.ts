@@ -53,5 +53,7 @@ export function awaitTickets(wait: CallbackWaitId, tickets: readonly OpenTicket[
 /** What the call found, for the ticket (the reason's words are added by the order and the pages). */
 export function findingOf(run: CallbackRun): string {
   const last = run.state.attempts.at(-1);
+  const online = run.state.eCallback?.completedAt;
+  if (online && !(last?.recordedAt && last.recordedAt > online)) return `e-callback (${online}): completed`;
   return last ? `attempt ${last.attemptNo} (${last.slot.start}): ${last.outcome}` : 'no phone number on file';
 }

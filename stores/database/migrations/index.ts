@@ -7,9 +7,11 @@ import type { Migration } from 'kysely';
 import * as evidence from './0001-evidence';
 import * as complianceFigures from './0002-compliance-figures';
 import * as personalDataReads from './0003-personal-data-reads';
+import * as eCallback from './0004-e-callback';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-evidence': evidence,
   '0002-compliance-figures': complianceFigures,
   '0003-personal-data-reads': personalDataReads,
+  '0004-e-callback': eCallback,
 };
