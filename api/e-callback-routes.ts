@@ -17,7 +17,7 @@ import type { Contract } from '../domain/contract';
 import { policyNoSchema } from '../domain/contract';
 import { identityMatches, keyDisclosures, maskedPhone, type ECallbackConfig } from '../domain/e-callback';
 import { RequestRejectedError } from '../domain/errors';
-import type { SmsGateway } from '../notifications/sms-gateway';
+import type { SmsGateway } from '../domain/sms-gateway';
 import type { DocumentStore } from '../stores/document-store';
 import { ECallbackLinks, newCode, type LinkRow } from '../stores/e-callback-links';
 import type { EvidenceStore } from '../stores/evidence-store';

@@ -71,7 +71,7 @@ export interface ComplianceFigures {
    */
   calledInCoolingOff: Ratio;
   /** Completed callbacks by the channel they were completed through. */
-  completed: { total: number; byPhone: number; byLetter: number; byOnsite: number };
+  completed: { total: number; byPhone: number; byECallback: number; byLetter: number; byOnsite: number };
   /** The legitimate exclusions: a signed waiver accepted, or the policyholder refused on the call. */
   exclusions: { waived: number; refused: number };
   /** Completed over policies needing a callback less the exclusions (the regulator expects 100%). */
@@ -116,7 +116,7 @@ export interface ComplianceCounts {
   /** Policies a rule requires a callback for; every count below but `sampling` is of these. */
   needing: number;
   completed: number;
-  completedBy: { phone: number; letter: number; onsite: number };
+  completedBy: { phone: number; eCallback: number; letter: number; onsite: number };
   waived: number;
   refused: number;
   /** Not closed: no closedAt and not COMPLETED, WAIVED or REFUSED. */
@@ -197,7 +197,7 @@ export function countCompliance(callbacks: readonly CallbackRecord[], tickets: r
       policies: policies.length,
       needing: needing.length,
       completed: count((r) => r.stage === 'COMPLETED'),
-      completedBy: { phone: completedBy('phone'), letter: completedBy('letter'), onsite: completedBy('onsite') },
+      completedBy: { phone: completedBy('phone'), eCallback: completedBy('e-callback'), letter: completedBy('letter'), onsite: completedBy('onsite') },
       waived: count((r) => r.stage === 'WAIVED'),
       refused: count((r) => r.stage === 'REFUSED'),
       open: count((r) => !closed(r)),
@@ -237,7 +237,7 @@ export function figuresOf(counts: ComplianceCounts, query: ComplianceQuery, leve
     needingCallback: c.needing,
     notRequired: c.policies - c.needing,
     calledInCoolingOff: ratio(c.calledInCoolingOff, c.needing),
-    completed: { total: c.completed, byPhone: c.completedBy.phone, byLetter: c.completedBy.letter, byOnsite: c.completedBy.onsite },
+    completed: { total: c.completed, byPhone: c.completedBy.phone, byECallback: c.completedBy.eCallback, byLetter: c.completedBy.letter, byOnsite: c.completedBy.onsite },
     exclusions: { waived: c.waived, refused: c.refused },
     successRate: ratio(c.completed, c.needing - c.waived - c.refused),
     open: c.open,
@@ -282,8 +282,9 @@ export function complianceRows(f: ComplianceFigures): [label: string, value: str
     ['需回访 needing a callback', String(f.needingCallback)],
     ['无需回访 not required', String(f.notRequired)],
     ['犹豫期内电话回访成功 completed by phone on a call inside the cooling-off period', pct(f.calledInCoolingOff)],
-    ['回访成功 completed (phone / letter / on-site)', `${f.completed.total} (${f.completed.byPhone} / ${f.completed.byLetter} / ${f.completed.byOnsite})`],
+    ['回访成功 completed (phone / e-callback / letter / on-site)', `${f.completed.total} (${f.completed.byPhone} / ${f.completed.byECallback} / ${f.completed.byLetter} / ${f.completed.byOnsite})`],
     ['  电话回访成功 completed by phone', String(f.completed.byPhone)],
+    ['  电子化回访成功 completed by e-callback', String(f.completed.byECallback)],
     ['  信函回访成功 completed by letter', String(f.completed.byLetter)],
     ['  上门回访成功 completed on site', String(f.completed.byOnsite)],
     ['免回访 waived', String(f.exclusions.waived)],

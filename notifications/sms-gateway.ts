@@ -1,25 +1,15 @@
 /**
- * Text messages to policyholders (the e-callback link, the one-time code). A real provider plugs in
- * behind `SmsGateway`; on this machine the simulated gateway records what it would send: in memory
- * (tests read the link and the code there) and, when given a file, one JSON line per message, owner-only,
- * the number masked (a person trying `npm start` opens the link from there).
+ * The simulated SMS gateway (domain/sms-gateway.ts is the interface a real provider implements): it
+ * records what it would send, in memory (tests read the link and the code there) and, given a file,
+ * one JSON line per message, owner-only, the number masked (a person trying `npm start` opens the
+ * link from there).
  */
 import { appendFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { maskedPhone } from '../domain/e-callback';
+import type { SmsGateway, SmsMessage } from '../domain/sms-gateway';
 
-export interface SmsMessage {
-  to: string;
-  text: string;
-  /** What it is, for the provider's templates and the record: 'e-callback-link' or 'e-callback-code'. */
-  kind: 'e-callback-link' | 'e-callback-code';
-  policyNo: string;
-}
-
-export interface SmsGateway {
-  /** Sends one message; answers the provider's id. Throws when the provider refused it (retried by the caller). */
-  send(message: SmsMessage): Promise<{ messageId: string }>;
-}
+export type { SmsGateway, SmsMessage };
 
 export class SimulatedSmsGateway implements SmsGateway {
   readonly sent: (SmsMessage & { messageId: string; at: string })[] = [];

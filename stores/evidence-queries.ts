@@ -59,6 +59,7 @@ export async function complianceFromEvidence(evidence: EvidenceStore, query: Com
       ${n(sql`stage = 'COMPLETED' and completed_by = 'phone'`)} as by_phone,
       ${n(sql`stage = 'COMPLETED' and completed_by = 'letter'`)} as by_letter,
       ${n(sql`stage = 'COMPLETED' and completed_by = 'onsite'`)} as by_onsite,
+      ${n(sql`stage = 'COMPLETED' and completed_by = 'e-callback'`)} as by_e_callback,
       ${n(sql`stage = 'WAIVED'`)} as waived,
       ${n(sql`stage = 'REFUSED'`)} as refused,
       ${n(sql`closed_at is null and not ${closing}`)} as open,
@@ -94,7 +95,7 @@ export async function complianceFromEvidence(evidence: EvidenceStore, query: Com
     policies: c.policies,
     needing: c.needing,
     completed: c.completed,
-    completedBy: { phone: c.by_phone, letter: c.by_letter, onsite: c.by_onsite },
+    completedBy: { phone: c.by_phone, eCallback: c.by_e_callback, letter: c.by_letter, onsite: c.by_onsite },
     waived: c.waived,
     refused: c.refused,
     open: c.open,
@@ -126,6 +127,7 @@ interface PolicyCounts {
   by_phone: number;
   by_letter: number;
   by_onsite: number;
+  by_e_callback: number;
   waived: number;
   refused: number;
   open: number;
@@ -146,7 +148,7 @@ function emptyCounts(): ComplianceCounts {
     policies: 0,
     needing: 0,
     completed: 0,
-    completedBy: { phone: 0, letter: 0, onsite: 0 },
+    completedBy: { phone: 0, eCallback: 0, letter: 0, onsite: 0 },
     waived: 0,
     refused: 0,
     open: 0,

@@ -227,7 +227,7 @@ const SH_PD_01_BY_HAND: ComplianceFigures = {
   needingCallback: 160, // 185 - 25 not required
   notRequired: 25,
   calledInCoolingOff: { count: 102, of: 160, rate: 102 / 160 }, // 75 + 25 + 2 (see above)
-  completed: { total: 122, byPhone: 110, byLetter: 8, byOnsite: 4 }, // phone: 75 + 25 + 5 late + 3 confirmed late + 2 after escalation
+  completed: { total: 122, byPhone: 110, byECallback: 0, byLetter: 8, byOnsite: 4 }, // phone: 75 + 25 + 5 late + 3 confirmed late + 2 after escalation
   exclusions: { waived: 10, refused: 6 },
   successRate: { count: 122, of: 144, rate: 122 / 144 }, // 160 - 10 - 6
   open: 17, // 12 awaiting a call + 2 awaiting a receipt + 3 unresolved with the branch
@@ -260,7 +260,7 @@ const SH_PD_BY_HAND: ComplianceFigures = {
   needingCallback: 182, // 160 + 22
   notRequired: 30, // 25 + 5
   calledInCoolingOff: { count: 122, of: 182, rate: 122 / 182 }, // 102 + 20
-  completed: { total: 142, byPhone: 130, byLetter: 8, byOnsite: 4 }, // 122 + 20 by phone
+  completed: { total: 142, byPhone: 130, byECallback: 0, byLetter: 8, byOnsite: 4 }, // 122 + 20 by phone
   exclusions: { waived: 12, refused: 6 }, // 10 + 2 waived
   successRate: { count: 142, of: 164, rate: 142 / 164 }, // 182 - 12 - 6
   sampling: [{ ruleId: 'R3', ratio: 0.5, called: { count: 30, of: 60, rate: 0.5 }, atLeastRatio: true }], // + 5 of 10
@@ -275,7 +275,7 @@ const SH_BY_HAND: ComplianceFigures = {
   policies: 233, // 212 + 11 + 10
   needingCallback: 203, // 182 + 11 + 10
   calledInCoolingOff: { count: 140, of: 203, rate: 140 / 203 }, // 122 + 10 + 8
-  completed: { total: 162, byPhone: 148, byLetter: 10, byOnsite: 4 }, // 142 + 10 + 8 by phone + 2 letters
+  completed: { total: 162, byPhone: 148, byECallback: 0, byLetter: 10, byOnsite: 4 }, // 142 + 10 + 8 by phone + 2 letters
   exclusions: { waived: 12, refused: 7 }, // + 1 refused at SH-JD-01
   successRate: { count: 162, of: 184, rate: 162 / 184 }, // 203 - 12 - 7
   fallback: { count: 16, of: 203, rate: 16 / 203, letter: 12, onsite: 4, refused: 5, cap: 0.15, withinCap: true }, // + SH-JD-02's 2 letters
@@ -311,12 +311,12 @@ describe('the corrected definitions, case by case', () => {
       one('phone-in-time', { successfulCallAt: '2026-12-20T16:00:00.000Z' }),
     ]);
     expect(f.calledInCoolingOff).toEqual({ count: 1, of: 5, rate: 0.2 });
-    expect(f.completed).toEqual({ total: 3, byPhone: 3, byLetter: 0, byOnsite: 0 });
+    expect(f.completed).toEqual({ total: 3, byPhone: 3, byECallback: 0, byLetter: 0, byOnsite: 0 });
   });
 
   test('the channel of completion, and escalated cases: still with the branch, closed by it, or completed late', () => {
     const f = figures([one('letter'), one('onsite'), one('onsite'), one('escalated-cap'), one('escalated-region'), one('escalated-late-recording')]);
-    expect(f.completed).toEqual({ total: 4, byPhone: 1, byLetter: 1, byOnsite: 2 });
+    expect(f.completed).toEqual({ total: 4, byPhone: 1, byECallback: 0, byLetter: 1, byOnsite: 2 });
     expect(f.escalation).toEqual({ escalated: 3, unresolved: 1, closedByBranch: 1 });
     expect(f).toMatchObject({ open: 1, unsuccessful: 1 });
     const rows = complianceRows(f);
@@ -431,7 +431,7 @@ describe('from the system of record: in SQL, through the CLI and the API', () =>
     const rows = await xlsxRows(readFileSync(file));
     expect(rows[0][0]).toContain('回访合规指标　机构：SH-PD-01　期间：2026-11-01 至 2026-11-30');
     expect(rows).toContainEqual(['超时 overdue tickets', '5']);
-    expect(rows).toContainEqual(['回访成功 completed (phone / letter / on-site)', '122 (110 / 8 / 4)']);
+    expect(rows).toContainEqual(['回访成功 completed (phone / e-callback / letter / on-site)', '122 (110 / 0 / 8 / 4)']);
     expect(rows).toContainEqual(['上报分公司 escalated to the branch', '10']);
     // Same figures, same bytes.
     const again = join(dir, 'again.xlsx');
@@ -472,8 +472,9 @@ describe('from the system of record: in SQL, through the CLI and the API', () =>
             '需回访 needing a callback,160',
             '无需回访 not required,25',
             '犹豫期内电话回访成功 completed by phone on a call inside the cooling-off period,102/160 (63.7%)',
-            '回访成功 completed (phone / letter / on-site),122 (110 / 8 / 4)',
+            '回访成功 completed (phone / e-callback / letter / on-site),122 (110 / 0 / 8 / 4)',
             '  电话回访成功 completed by phone,110',
+            '  电子化回访成功 completed by e-callback,0',
             '  信函回访成功 completed by letter,8',
             '  上门回访成功 completed on site,4',
             '免回访 waived,10',

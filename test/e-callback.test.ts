@@ -115,6 +115,10 @@ test('a policyholder who chose e-callback completes it on the page: COMPLETED by
   const audit = await api.inject({ url: `/v1/audit/e-callback/${contract.policyNo}`, headers: users.headers('ops') });
   expect(audit.json().events).toHaveLength(events.length);
   expect((await h.evidence.getCallback(contract.policyNo))?.completedBy).toBe('e-callback');
+  // The figures count it by its method.
+  const day = contract.receiptSignedOn;
+  const figures = await api.inject({ url: `/v1/compliance/${contract.org.tier4Office}?from=${day}&to=${day}`, headers: users.headers('ops') });
+  expect(figures.json().completed).toMatchObject({ byECallback: 1, byPhone: 0 });
 });
 
 test("a 'no' on the page opens its ticket as a call's would, the finding saying it was online", async () => {

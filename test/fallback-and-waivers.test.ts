@@ -316,7 +316,7 @@ test('compliance figures through the API, from the rows these workflows wrote: t
       needingCallback: 4,
       // Successful phone callbacks only: the clean call; the call awaiting its recording is not one yet.
       calledInCoolingOff: { count: 1, of: 4, rate: 0.25 },
-      completed: { total: 1, byPhone: 1, byLetter: 0, byOnsite: 0 },
+      completed: { total: 1, byPhone: 1, byECallback: 0, byLetter: 0, byOnsite: 0 },
       exclusions: { waived: 1, refused: 1 },
       successRate: { count: 1, of: 2, rate: 0.5 },
       open: 1,

@@ -13,7 +13,7 @@ interface Figures {
   successRate: Ratio;
   /** Successful phone callbacks on a call inside the cooling-off period (domain/compliance.ts). */
   calledInCoolingOff: Ratio;
-  completed: { total: number; byPhone: number; byLetter: number; byOnsite: number };
+  completed: { total: number; byPhone: number; byECallback?: number; byLetter: number; byOnsite: number };
   escalation: { escalated: number; unresolved: number; closedByBranch: number };
   /** Sampled rules (R3): drawn for a callback over the policies the rule applied to, against its ratio. */
   sampling: { ruleId: string; ratio: number; called: Ratio; atLeastRatio: boolean }[];
@@ -67,7 +67,7 @@ export function ComplianceChart({ office }: { office: string }) {
                 <th>需回访</th>
                 <th>回访成功率</th>
                 <th>犹豫期内电话回访成功率</th>
-                <th>回访成功：电话 / 信函 / 上门</th>
+                <th>回访成功：电话 / 电子化 / 信函 / 上门</th>
                 <th>上报分公司：待处理 / 分公司结案</th>
                 <th>抽样回访比例</th>
                 <th>信函+上门占比</th>
@@ -82,7 +82,7 @@ export function ComplianceChart({ office }: { office: string }) {
                   <td>{pct(r.successRate)}</td>
                   <td>{pct(r.calledInCoolingOff)}</td>
                   <td>
-                    {r.completed.byPhone} / {r.completed.byLetter} / {r.completed.byOnsite}
+                    {r.completed.byPhone} / {r.completed.byECallback ?? 0} / {r.completed.byLetter} / {r.completed.byOnsite}
                   </td>
                   <td>
                     {r.escalation.escalated}：{r.escalation.unresolved} / {r.escalation.closedByBranch}
