@@ -14,7 +14,8 @@ import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { reasonLabelsOf } from '../documents/format';
 import { openEvidenceStore } from '../stores/evidence-store';
 import { databaseUrlFromEnv } from '../stores/database/database-url';
-import { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR, DEFAULT_SMS_OUTBOX } from '../config/data-paths';
+import { SimulatedSmsGateway } from '../notifications/sms-gateway';
 import { loadSettings } from '../config/settings';
 import { ApiAuth } from './api-auth';
 import { buildApi } from './server';
@@ -43,6 +44,8 @@ export async function startApi(temporal: TemporalSettings, keyring: PayloadKeyri
     documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
     // The recording storage the worker verifies recordings in: the call center's page uploads there.
     recordings: new LocalFolderRecordingStore(DEFAULT_RECORDINGS_DIR),
+    // The policyholder's e-callback page: its one-time codes go through the same (simulated) SMS gateway as the links.
+    eCallback: { sms: new SimulatedSmsGateway(DEFAULT_SMS_OUTBOX), config: settings.eCallback },
     timeZone: settings.timeZone,
     // A contract's callPreference is checked against the calling hours the worker plans with.
     callingHours: settings.callPlan.callingHours,

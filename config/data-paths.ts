@@ -7,3 +7,8 @@ const ROOT = resolve(__dirname, '..');
 export const DEFAULT_RECORDINGS_DIR = process.env.HUIFANG_RECORDINGS_DIR ?? resolve(ROOT, 'data', 'recordings');
 /** Registers, printable orders, letters, uploaded statements and receipts (HUIFANG_OUTPUT_DIR, default output/). */
 export const DEFAULT_OUTPUT_DIR = process.env.HUIFANG_OUTPUT_DIR ?? resolve(ROOT, 'output');
+/**
+ * Where the simulated SMS gateway writes what it would send (HUIFANG_SMS_OUTBOX, default
+ * data/sms-outbox.jsonl): open an e-callback link from there on a local run.
+ */
+export const DEFAULT_SMS_OUTBOX = process.env.HUIFANG_SMS_OUTBOX ?? resolve(ROOT, 'data', 'sms-outbox.jsonl');

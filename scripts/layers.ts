@@ -55,7 +55,7 @@ export const LAYERS: readonly Layer[] = [
   },
   { folders: [{ folder: 'activities', imports: ['domain', 'config', 'stores', 'documents', 'notifications', 'call-center'] }] },
   { folders: [{ folder: 'workers', imports: ['domain', 'config', 'workflows', 'stores', 'notifications', 'call-center', 'activities', 'client'] }] },
-  { folders: [{ folder: 'api', imports: ['domain', 'config', 'workflows', 'stores', 'documents', 'client'] }] },
+  { folders: [{ folder: 'api', imports: ['domain', 'config', 'workflows', 'stores', 'documents', 'notifications', 'client'] }] },
   {
     peers: true,
     folders: [

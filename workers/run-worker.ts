@@ -19,7 +19,8 @@ import { databaseUrlFromEnv } from '../stores/database/database-url';
 import { notifierFromEnv } from '../notifications/smtp-notifier';
 import { LocalFolderRecordingStore } from '../stores/recording-store';
 import { SimulatedDialer } from '../call-center/simulated-dialer';
-import { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR } from '../config/data-paths';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_RECORDINGS_DIR, DEFAULT_SMS_OUTBOX } from '../config/data-paths';
+import { SimulatedSmsGateway } from '../notifications/sms-gateway';
 import { loadSettings } from '../config/settings';
 import type { TemporalSettings } from '../client/connection-settings';
 import type { PayloadKeyring } from '../client/encryption-codec';
@@ -74,6 +75,8 @@ export async function startWorker(temporal: TemporalSettings, keyring: PayloadKe
       documents: new LocalFolderDocumentStore(DEFAULT_OUTPUT_DIR),
       evidence,
       fallbackQuota: new TemporalFallbackQuota(huifang.temporal, temporal.taskQueue),
+      // No SMS provider here: the simulated gateway writes what it would send to an owner-only file.
+      sms: new SimulatedSmsGateway(DEFAULT_SMS_OUTBOX),
     },
   });
   // Gauges of the working-day calendar's reach and of the callbacks waiting for next year's file.

@@ -11,6 +11,7 @@ export const ROLE_LABELS: Record<string, string> = {
 export const CALLBACK_STAGES: Record<string, string> = {
   ASSESSING: '评估中',
   NOT_REQUIRED: '无需回访',
+  AWAITING_E_CALLBACK: '待投保人线上回访',
   AWAITING_CALL: '待回访',
   CALLING: '回访中',
   AWAITING_RECORDING: '待上传录音',

@@ -1,8 +1,9 @@
-/** The staff pages: sign in, then the page of the signed-in user's role. */
+/** The staff pages: sign in, then the page of the signed-in user's role; and the policyholder's e-callback page. */
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { savedSession, saveSession, type Session } from './api';
 import { CallCenterPage } from './CallCenterPage';
+import { ECallbackPage } from './ECallbackPage';
 import { ROLE_LABELS } from './labels';
 import { SignInPage } from './SignInPage';
 import { Tier3Page } from './Tier3Page';
@@ -45,8 +46,7 @@ function App() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/** /app/e is the policyholder's e-callback page; everything else under /app/ is the staff's. */
+const policyholderPage = /\/app\/e\/?$/.test(location.pathname);
+
+createRoot(document.getElementById('root')!).render(<StrictMode>{policyholderPage ? <ECallbackPage /> : <App />}</StrictMode>);
