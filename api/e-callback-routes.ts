@@ -5,6 +5,7 @@
  *   POST /v1/e-callback/open          the link opened: is it still good?
  *   POST /v1/e-callback/identity      name and ID number against the contract; a one-time code by SMS to the phone on file
  *   POST /v1/e-callback/verify        the code: the page's session, the disclosures and the questionnaire
+ *   POST /v1/e-callback/face          face verification (人脸识别) through the provider, when configured
  *   POST /v1/e-callback/screen        a screen the page showed (evidence)
  *   POST /v1/e-callback/submit        the answers and the signature: the workflow completes the e-callback
  *   POST /v1/e-callback/ask-for-call  the policyholder would rather be called: the phone takes over
@@ -22,7 +23,9 @@ import type { DocumentStore } from '../stores/document-store';
 import { ECallbackLinks, newCode, type LinkRow } from '../stores/e-callback-links';
 import type { EvidenceStore } from '../stores/evidence-store';
 import { callbackContract } from '../client/callback-contract';
+import type { FaceVerifier } from '../domain/face-verification';
 import { HttpError } from './errors';
+import { SimulatedFaceVerifier } from './simulated-face-verifier';
 import type { ApiRoutes } from './route';
 
 const secret = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the code from the link');
@@ -40,12 +43,15 @@ export interface ECallbackRouteOptions {
   evidence: EvidenceStore;
   documents: DocumentStore;
   sms: SmsGateway;
+  /** The face-verification provider (when `identity.faceVerification`); a simulated one by default. */
+  faces?: FaceVerifier;
   config: ECallbackConfig;
 }
 
 export function registerECallbackRoutes(routes: ApiRoutes, huifang: HuifangClient, opts: ECallbackRouteOptions): void {
   const links = new ECallbackLinks(opts.evidence.db);
   const { identity } = opts.config;
+  const faces = opts.faces ?? new SimulatedFaceVerifier();
 
   /** The link behind `token`, still good; else a 404/410/423 saying why, in words the policyholder reads. */
   const goodLink = async (token: string): Promise<LinkRow> => {
@@ -131,6 +137,7 @@ export function registerECallbackRoutes(routes: ApiRoutes, huifang: HuifangClien
     response: answer(
       z.object({
         session: z.string(),
+        faceVerification: z.boolean().describe('Whether POST /v1/e-callback/face must pass before the answers'),
         disclosures: z.array(z.string()),
         questions: z.array(z.object({ id: z.string(), text: z.string() })),
       }),
@@ -143,7 +150,27 @@ export function registerECallbackRoutes(routes: ApiRoutes, huifang: HuifangClien
       if (state.stage !== 'AWAITING_E_CALLBACK') throw new HttpError(410, '此保单的回访已不在线上进行，我们将电话联系您');
       const session = await links.openSession(link.linkId, new Date(Date.now() + identity.sessionMinutes * 60_000).toISOString());
       await links.event(link.policyNo, link.linkId, 'identity-verified');
-      return { session, disclosures: keyDisclosures(contract, state.coolingOff?.lastDay), questions: state.questions ?? [] };
+      return { session, faceVerification: identity.faceVerification, disclosures: keyDisclosures(contract, state.coolingOff?.lastDay), questions: state.questions ?? [] };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/v1/e-callback/face',
+    tag: 'e-callback',
+    summary: "Face verification: the page's capture against the policyholder's ID photo, by the provider; a failure counts as a wrong try",
+    roles: 'public',
+    body: z.object({ session: secret, capture: z.string().min(1).max(700_000) }).strict(),
+    bodyLimit: 1024 * 1024,
+    response: answer(z.object({ verified: z.literal(true) })),
+    errors: [401, 403, 423],
+    async handler({ body }) {
+      const link = await sessionLink(body.session);
+      const contract = await contractOf(link.policyNo);
+      const result = await faces.verify({ policyNo: link.policyNo, idNumber: contract.policyholder.idNumber, capture: body.capture });
+      if (!result.passed) return wrongTry(link, 'face-refused');
+      await links.event(link.policyNo, link.linkId, 'face-verified', { provider: result.provider, ...(result.score !== undefined ? { score: result.score } : {}) });
+      return { verified: true as const };
     },
   });
 
@@ -173,9 +200,10 @@ export function registerECallbackRoutes(routes: ApiRoutes, huifang: HuifangClien
     body: z.object({ session: secret, answers: z.record(z.string().max(64), ANSWER), signature: SIGNATURE }).strict(),
     bodyLimit: 1024 * 1024,
     response: answer(z.object({ completed: z.literal(true), followUp: z.boolean() })),
-    errors: [401, 409, 410],
+    errors: [401, 403, 409, 410],
     async handler({ body }) {
       const link = await sessionLink(body.session);
+      if (identity.faceVerification && !(await links.happened(link.linkId, 'face-verified'))) throw new HttpError(403, '请先完成人脸识别');
       const image = Buffer.from(body.signature.slice(body.signature.indexOf(',') + 1), 'base64');
       if (!image.subarray(0, 8).equals(PNG) || image.length < 100) throw new HttpError(400, 'signature: 请在签名框内签名', [{ field: 'signature', message: 'must be a PNG of the signature' }]);
       const state = await huifang.getCallbackState(link.policyNo);

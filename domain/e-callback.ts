@@ -30,6 +30,8 @@ export const eCallbackConfigSchema = z
         codeValidMinutes: z.number().positive(),
         /** How long the page may take from the verified code to the signature. */
         sessionMinutes: z.number().positive(),
+        /** Whether a face verification (人脸识别) must pass before the answers are taken. */
+        faceVerification: z.boolean(),
       })
       .strict(),
     /** The page the link opens; the token follows in the URL's fragment, never sent to a server's logs. */

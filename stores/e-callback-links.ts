@@ -87,6 +87,12 @@ export class ECallbackLinks {
     return rows.map((r) => ({ at: new Date(r.at).toISOString(), linkId: r.link_id, event: r.event, ...(r.detail ? { detail: r.detail as Record<string, unknown> } : {}) }));
   }
 
+  /** Whether `event` happened on link `linkId` (a face verification passed, say). */
+  async happened(linkId: string, event: string): Promise<boolean> {
+    const r = await this.db.selectFrom('e_callback_events').select('id').where('link_id', '=', linkId).where('event', '=', event).limit(1).executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** Counts a wrong identity or code; locks the link at `maxTries`. Answers the tries left. */
   async failedTry(linkId: string, maxTries: number): Promise<number> {
     const r = await this.db

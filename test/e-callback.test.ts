@@ -73,6 +73,8 @@ async function verified(contract: Contract) {
   expect(id).toMatchObject({ status: 200, body: { codeSentTo: `${contract.policyholder.phone!.slice(0, 3)}****${contract.policyholder.phone!.slice(-4)}` } });
   const v = await post('/v1/e-callback/verify', { token, code: codeOf(contract.policyNo) });
   expect(v.status).toBe(200);
+  const { session } = v.body as { session: string };
+  expect((await post('/v1/e-callback/face', { session, capture: 'a capture' })).status).toBe(200);
   return { token, ...(v.body as { session: string; disclosures: string[]; questions: { id: string }[] }) };
 }
 
@@ -111,7 +113,7 @@ test('a policyholder who chose e-callback completes it on the page: COMPLETED by
   expect(calls.tasks.filter((t) => t.policyNo === contract.policyNo)).toEqual([]);
   // The evidence, step by step, readable by ops years later.
   const events = (await new ECallbackLinks(h.evidence.db).events(contract.policyNo)).map((e) => e.event);
-  expect(events).toEqual(['link-sent', 'identity-refused', 'opened', 'identity-matched-code-sent', 'identity-verified', 'screen-shown', 'screen-shown', 'screen-shown', 'answered-and-signed', 'opened-after-use']);
+  expect(events).toEqual(['link-sent', 'identity-refused', 'opened', 'identity-matched-code-sent', 'identity-verified', 'face-verified', 'screen-shown', 'screen-shown', 'screen-shown', 'answered-and-signed', 'opened-after-use']);
   const audit = await api.inject({ url: `/v1/audit/e-callback/${contract.policyNo}`, headers: users.headers('ops') });
   expect(audit.json().events).toHaveLength(events.length);
   expect((await h.evidence.getCallback(contract.policyNo))?.completedBy).toBe('e-callback');
@@ -132,6 +134,23 @@ test("a 'no' on the page opens its ticket as a call's would, the finding saying 
     const ticket = await h.huifang.getTicketState(waiting.tickets[0].ticketId);
     expect(ticket.finding).toMatch(/^e-callback \(.+\): completed$/);
     expect(calls.tasks.filter((t) => t.policyNo === c.policyNo)).toEqual([]);
+  });
+});
+
+test('the answers are taken only after the face verification passed; a failed one counts as a wrong try', async () => {
+  await h.withWorker(async () => {
+    const c = await onlineContract();
+    const token = linkToken(c.policyNo);
+    await post('/v1/e-callback/identity', { token, name: c.policyholder.name, idNumber: c.policyholder.idNumber });
+    const { body } = await post('/v1/e-callback/verify', { token, code: codeOf(c.policyNo) });
+    const { session, questions } = body as { session: string; questions: { id: string }[] };
+    const answers = Object.fromEntries(questions.map((q) => [q.id, 'yes']));
+    expect(await post('/v1/e-callback/submit', { session, answers, signature: SIGNATURE })).toMatchObject({ status: 403, body: { message: '请先完成人脸识别' } });
+    expect(await post('/v1/e-callback/face', { session, capture: 'no-match' })).toMatchObject({ status: 403, body: { message: `信息不符，还可尝试 ${h.settings.eCallback.identity.maxTries - 1} 次` } });
+    expect((await post('/v1/e-callback/face', { session, capture: 'a capture' })).status).toBe(200);
+    expect((await post('/v1/e-callback/submit', { session, answers, signature: SIGNATURE })).status).toBe(200);
+    const events = (await new ECallbackLinks(h.evidence.db).events(c.policyNo)).map((e) => e.event);
+    expect(events).toEqual(expect.arrayContaining(['face-refused', 'face-verified', 'answered-and-signed']));
   });
 });
 

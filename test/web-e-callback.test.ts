@@ -79,6 +79,7 @@ test('the policyholder completes the e-callback on a phone: identity, code, disc
     await page.getByLabel('验证码', { exact: true }).fill(h.sms.last(p, 'e-callback-code')!.text.match(/验证码 (\d+)/)![1]);
     await page.getByRole('button', { name: '下一步' }).click();
 
+    await page.getByRole('button', { name: '开始人脸识别' }).click();
     await page.getByRole('heading', { name: '请阅读以下重要信息' }).waitFor();
     await page.getByText(contract.productCode, { exact: false }).first().waitFor();
     await page.getByRole('button', { name: '我已阅读，开始回访' }).click();

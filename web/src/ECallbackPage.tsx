@@ -30,7 +30,7 @@ type Step =
   | { at: 'opening' }
   | { at: 'identity' }
   | { at: 'code'; sentTo: string; minutes: number }
-  | { at: 'disclosures' | 'questions' | 'signature'; session: string; disclosures: string[]; questions: { id: string; text: string }[] }
+  | { at: 'face' | 'disclosures' | 'questions' | 'signature'; session: string; faceVerification: boolean; disclosures: string[]; questions: { id: string; text: string }[] }
   | { at: 'done'; followUp: boolean }
   | { at: 'call' }
   | { at: 'closed'; why: string };
@@ -94,8 +94,8 @@ export function ECallbackPage() {
     e.preventDefault();
     if (!/^\d{4,8}$/.test(code.trim())) return setError('请输入短信中的验证码');
     void run(async () => {
-      const r = await post<{ session: string; disclosures: string[]; questions: { id: string; text: string }[] }>('verify', { token, code: code.trim() });
-      setStep({ at: 'disclosures', ...r });
+      const r = await post<{ session: string; faceVerification: boolean; disclosures: string[]; questions: { id: string; text: string }[] }>('verify', { token, code: code.trim() });
+      setStep({ at: r.faceVerification ? 'face' : 'disclosures', ...r });
     });
   };
 
@@ -133,7 +133,7 @@ export function ECallbackPage() {
     });
   };
 
-  const callInstead = step.at === 'identity' || step.at === 'code' || step.at === 'disclosures' || step.at === 'questions';
+  const callInstead = step.at === 'identity' || step.at === 'code' || step.at === 'face' || step.at === 'disclosures' || step.at === 'questions';
   return (
     <main className="h5" lang="zh-CN">
       <h1>新契约电子化回访</h1>
@@ -168,6 +168,24 @@ export function ECallbackPage() {
             下一步
           </button>
         </form>
+      )}
+      {step.at === 'face' && (
+        <section aria-label="人脸识别">
+          <h2>人脸识别</h2>
+          <p>请投保人本人正对手机，按提示完成人脸识别。</p>
+          <button
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                // The provider's SDK captures here and answers its session id; this machine has a simulated provider.
+                await post('face', { session: step.session, capture: 'simulated-capture' });
+                setStep({ ...step, at: 'disclosures' });
+              })
+            }
+          >
+            开始人脸识别
+          </button>
+        </section>
       )}
       {step.at === 'disclosures' && (
         <section aria-label="重要信息">
