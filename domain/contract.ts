@@ -70,6 +70,8 @@ export const contractSchema = z
     callPreference: callPreferenceSchema.optional(),
     /** How the policyholder chose to be called back, if they chose (e-callback or phone). */
     callbackMethod: z.enum(['e-callback', 'phone']).optional(),
+    /** The policyholder asked not to be called: e-callback, else letter or on-site, never the phone first. */
+    doNotCall: z.boolean().optional(),
     policyholder: z.object({
       name: z.string().trim().min(1).max(50),
       phone: phoneSchema.optional(),

@@ -46,14 +46,21 @@ export const CALLBACK_METHODS = ['e-callback', 'phone'] as const;
 export interface MethodDecision {
   method: CallbackMethod;
   reason: string;
+  /** A do-not-call request: no call is placed; what e-callback cannot do goes by letter or on-site. */
+  noPhone?: true;
 }
 
 /** How a required callback starts, and why (stored with the decision, like the callback rule's). */
 export function firstMethod(
-  contract: { channel: string; productType: string; regionCode: string; callbackMethod?: CallbackMethod },
+  contract: { channel: string; productType: string; regionCode: string; callbackMethod?: CallbackMethod; doNotCall?: boolean },
   config: ECallbackConfig,
 ): MethodDecision {
   const forbidden = config.forbiddenRegionPrefixes.find((p) => contract.regionCode.startsWith(p));
+  if (contract.doNotCall) {
+    return forbidden
+      ? { method: 'phone', reason: `do-not-call request, and e-callback forbidden in region ${forbidden}*: letter or on-site`, noPhone: true }
+      : { method: 'e-callback', reason: 'do-not-call request: e-callback, else letter or on-site', noPhone: true };
+  }
   if (forbidden) return { method: 'phone', reason: `e-callback forbidden in region ${forbidden}*` };
   if (contract.callbackMethod) return { method: contract.callbackMethod, reason: "the policyholder's choice" };
   const { channels, productTypes } = config.firstAttempt;

@@ -31,7 +31,8 @@ beforeAll(async () => {
   const keyring = generateKeyring();
   env = await startTimeSkippingServer(keyring);
   const settings = settingsWithCalendar(syntheticCalendar(localDateOf(new Date(await env.currentTimeMs()))));
-  h = await createHarness(env, keyring, { settings, callCenter: calls });
+  // Each letter is granted here (the office's cap is fallback-and-waivers' to test).
+  h = await createHarness(env, keyring, { settings: { ...settings, fallback: { ...settings.fallback, maxShare: 1 } }, callCenter: calls });
   users = await testApiUsers();
   api = buildApi({
     huifang: h.huifang,
@@ -202,6 +203,19 @@ test('not completed: a new link at the re-send time replaces the first, and at t
   });
 });
 
+test('a do-not-call request: e-callback first; not completed in time, a letter instead of a call, and no call placed', async () => {
+  await h.withWorker(async () => {
+    const c = await onlineContract({ callbackMethod: undefined, doNotCall: true });
+    const p = c.policyNo;
+    const { eCallback } = await h.huifang.getCallbackState(p);
+    expect(eCallback?.reason).toBe('do-not-call request: e-callback, else letter or on-site');
+    await skipTo(h, new Date(Date.parse(eCallback!.deadline) + 60_000));
+    const letter = await waitForState(h, p, (s) => s.stage === 'AWAITING_RECEIPT', { what: 'the letter' });
+    expect(letter.fallback).toMatchObject({ granted: true, trigger: 'do-not-call request: letter or on-site instead of a call' });
+    expect(calls.tasks.filter((t) => t.policyNo === p)).toEqual([]);
+  });
+});
+
 test('the method: a regional rule forbids e-callback even when chosen; configuration can make it the first attempt', async () => {
   const { firstMethod } = await import('../domain/e-callback');
   const config = { ...h.settings.eCallback, forbiddenRegionPrefixes: ['65'], firstAttempt: { channels: ['bancassurance' as const], productTypes: ['participating' as const] } };
@@ -209,4 +223,5 @@ test('the method: a regional rule forbids e-callback even when chosen; configura
   expect(firstMethod({ channel: 'bancassurance', productType: 'participating', regionCode: '310115' }, config)).toMatchObject({ method: 'e-callback' });
   expect(firstMethod({ channel: 'agency', productType: 'participating', regionCode: '310115' }, config)).toMatchObject({ method: 'phone' });
   expect(firstMethod({ channel: 'bancassurance', productType: 'participating', regionCode: '310115', callbackMethod: 'phone' }, config)).toEqual({ method: 'phone', reason: "the policyholder's choice" });
+  expect(firstMethod({ channel: 'agency', productType: 'health', regionCode: '650102', doNotCall: true }, config)).toMatchObject({ method: 'phone', noPhone: true });
 });

@@ -16,7 +16,7 @@ import { assess } from './callback/assess';
 import { awaitLevel2Tickets, awaitRecording, closeDone } from './callback/close';
 import { fallBack } from './callback/fallback';
 import { registerCallbackHandlers } from './callback/handlers';
-import { callOnTape, callUntilDone } from './callback/phone';
+import { callOnTape, callUntilDone, type PhoneEnd } from './callback/phone';
 import { planRound } from './callback/calendar-wait';
 import { eCallbackStage } from './callback/e-callback';
 import { registerECallbackHandlers } from './callback/e-callback-handlers';
@@ -50,9 +50,17 @@ export async function callbackWorkflow(input: CallbackWorkflowInput): Promise<Ca
       const level2Tickets: OpenTicket[] = [];
       // Online first where the policyholder chose it or the configuration says so; else, or when it is
       // not completed in time, the phone with the time that is left.
-      const online = run.assessed.method?.method === 'e-callback' && (await eCallbackStage(run)) === 'completed';
-      if (run.state.eCallback && !online) await planRound(run, { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: contract.callPreference }, 'plan the phone round after the e-callback');
-      const phone = await callUntilDone(run, level2Tickets, online);
+      const method = run.assessed.method;
+      const online = method?.method === 'e-callback' && (await eCallbackStage(run)) === 'completed';
+      let phone: PhoneEnd;
+      if (method?.noPhone && !online && run.state.eCallback?.endedWithout !== 'asked-for-a-call') {
+        // A do-not-call request (unless withdrawn on the page): what e-callback could not do goes by letter or on-site.
+        run.note('do-not-call request: letter or on-site instead of a call');
+        phone = 'phone-failed';
+      } else {
+        if (run.state.eCallback && !online) await planRound(run, { now: nowIso(), coolingOffEndsAt: run.coolingOffEndsAt, preference: contract.callPreference }, 'plan the phone round after the e-callback');
+        phone = await callUntilDone(run, level2Tickets, online);
+      }
       if (phone === 'closed') return;
       if (phone === 'call-done') {
         await run.record(); // the call is done: the compliance figures count it while the recording is awaited
