@@ -203,6 +203,20 @@ test('not completed: a new link at the re-send time replaces the first, and at t
   });
 });
 
+test('an expired link reveals nothing and says so; a link that never existed neither', async () => {
+  await h.withWorker(async () => {
+    const c = await onlineContract();
+    const token = linkToken(c.policyNo);
+    await h.evidence.db.updateTable('e_callback_links').set({ expires_at: new Date(Date.now() - HOUR).toISOString() }).where('policy_no', '=', c.policyNo).execute();
+    const expired = await post('/v1/e-callback/identity', { token, name: c.policyholder.name, idNumber: c.policyholder.idNumber });
+    expect(expired).toMatchObject({ status: 410, body: { message: '此链接已过期，请使用最新短信中的链接，或等待我们的电话' } });
+    expect(h.sms.last(c.policyNo, 'e-callback-code')).toBeUndefined();
+    const unknown = await post('/v1/e-callback/open', { token: 'A'.repeat(43) });
+    expect(unknown).toMatchObject({ status: 404, body: { message: '链接无效：请使用短信中的完整链接' } });
+    expect((await post('/v1/e-callback/open', { token: 'short' })).status).toBe(400);
+  });
+});
+
 test('a do-not-call request: e-callback first; not completed in time, a letter instead of a call, and no call placed', async () => {
   await h.withWorker(async () => {
     const c = await onlineContract({ callbackMethod: undefined, doNotCall: true });
