@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Settings } from '../config/settings';
 import { localDateOf, type LocalDate } from '../domain/local-time';
 import type { DocumentStore } from '../stores/document-store';
-import { fallbackDocumentPath, scannedDocumentPath, transferOrderPath } from '../stores/document-paths';
+import { fallbackDocumentPath, scannedDocumentPath, transferOrderPath, eSignaturePath } from '../stores/document-paths';
 import type { EvidenceStore } from '../stores/evidence-store';
 import type { RecordingStore } from '../stores/recording-store';
 import { shredExpired } from '../stores/retention';
@@ -44,6 +44,7 @@ export function createRetentionActivities({ settings, evidence, recordings, docu
       scannedDocumentPath('receipts', policyNo, '').replace(/\/$/, ''),
       fallbackDocumentPath('letter', policyNo),
       fallbackDocumentPath('onsite', policyNo),
+      eSignaturePath(policyNo),
       ...tickets.map((t) => transferOrderPath(t.ticket_id)),
     ];
     for (const path of paths) if (await documents.remove(path)) removed.push(`documents/${path}`);

@@ -20,6 +20,7 @@ import { identityMatches, keyDisclosures, maskedPhone, type ECallbackConfig } fr
 import { RequestRejectedError } from '../domain/errors';
 import type { SmsGateway } from '../domain/sms-gateway';
 import type { DocumentStore } from '../stores/document-store';
+import { eSignaturePath } from '../stores/document-paths';
 import { ECallbackLinks, newCode, type LinkRow } from '../stores/e-callback-links';
 import type { EvidenceStore } from '../stores/evidence-store';
 import { callbackContract } from '../client/callback-contract';
@@ -209,7 +210,7 @@ export function registerECallbackRoutes(routes: ApiRoutes, huifang: HuifangClien
       const state = await huifang.getCallbackState(link.policyNo);
       const missing = (state.questions ?? []).filter((q) => !body.answers[q.id]);
       if (missing.length) throw new HttpError(400, `answers: 还有 ${missing.length} 个问题未回答`, [{ field: 'answers', message: `missing: ${missing.map((q) => q.id).join(', ')}` }]);
-      const ref = `e-signatures/${link.policyNo}/${link.linkId}.png`;
+      const ref = eSignaturePath(link.policyNo, link.linkId);
       await opts.documents.saveNew(ref, image);
       const sha256 = createHash('sha256').update(image).digest('hex');
       if (!(await links.markUsed(link.linkId))) throw new HttpError(410, '此链接已使用过');

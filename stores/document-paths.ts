@@ -44,3 +44,8 @@ export function exemptionListPath(centralSubBranch: string, date: LocalDate, suf
 export function scannedDocumentPath(kind: 'statements' | 'receipts', policyNo: string, name: string): string {
   return `${kind}/${policyNo}/${name}`;
 }
+
+/** The signature the policyholder drew on the e-callback page for link `linkId` (its folder: omit `linkId`). */
+export function eSignaturePath(policyNo: string, linkId?: string): string {
+  return linkId ? `e-signatures/${policyNo}/${linkId}.png` : `e-signatures/${policyNo}`;
+}
