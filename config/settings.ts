@@ -17,7 +17,7 @@ import { retentionConfigSchema, type RetentionConfig } from '../domain/retention
 import { questionnaireConfigSchema, type QuestionnaireConfig } from '../domain/questionnaire';
 import { STAFF_DIRECTORY_FILE, staffDirectorySchema, type StaffDirectory } from '../domain/staff-directory';
 import { ticketsConfigSchema, type TicketsConfig } from '../domain/ticket';
-import { eCallbackConfigSchema, type ECallbackConfig } from '../domain/e-callback';
+import { eCallbackConfigSchema, type ECallbackConfig } from '../domain/e-callback-config';
 import { transferReasonsConfigSchema, type TransferReasonsConfig } from '../domain/transfer-reasons';
 import { describeFieldErrors, toFieldErrors } from '../domain/validation';
 import { WorkingDayCalendar } from '../domain/working-day-calendar';
