@@ -2,6 +2,7 @@
  * Where the Temporal CLI and the time-skipping test server are, as `scripts/toolchain.sh` left them.
  * Environment variables win; else the toolchain's cache file; else a clear instruction.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -33,4 +34,33 @@ export function toolchainPaths(): ToolchainPaths {
     );
   }
   return { temporalCli, testServer };
+}
+
+export interface TemporalServerPaths {
+  server: string;
+  sqlTool: string;
+  /** schema/postgresql/v12 of the server's module: temporal/versioned and visibility/versioned. */
+  schema: string;
+}
+
+/** The Temporal server and its SQL tool: built once by `toolchain.sh --temporal-server` (about 2 minutes), cached after. */
+export function temporalServerPaths(): TemporalServerPaths {
+  const read = () => {
+    const file = join(toolchainCacheDir(), 'toolchain.env');
+    const cached: Record<string, string> = {};
+    if (existsSync(file)) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const eq = line.indexOf('=');
+        if (eq > 0) cached[line.slice(0, eq)] = line.slice(eq + 1);
+      }
+    }
+    const paths = { server: cached.HUIFANG_TEMPORAL_SERVER, sqlTool: cached.HUIFANG_TEMPORAL_SQL_TOOL, schema: cached.HUIFANG_TEMPORAL_SCHEMA };
+    return paths.server && paths.sqlTool && paths.schema && existsSync(paths.server) && existsSync(paths.schema) ? (paths as TemporalServerPaths) : undefined;
+  };
+  const ready = read();
+  if (ready) return ready;
+  const built = spawnSync('bash', [join(__dirname, 'toolchain.sh'), '--temporal-server'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const after = built.status === 0 ? read() : undefined;
+  if (!after) throw new Error("The Temporal server could not be built: run 'bash scripts/toolchain.sh --temporal-server' and read its errors (it needs go and the Go module proxy).");
+  return after;
 }

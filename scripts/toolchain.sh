@@ -5,6 +5,9 @@
 # Both are cached in a user-level folder outside the clone (default ~/.cache/huifang), so a fresh
 # clone on the same machine reuses them and only a fresh machine builds them again.
 #
+# With --temporal-server it also builds the Temporal server itself and its SQL schema tool (the
+# production-shaped cluster of `npm run cluster` and `npm run drill`: Temporal on PostgreSQL).
+#
 # A `temporal` named by $HUIFANG_TEMPORAL_CLI, or already on PATH, wins over building one.
 # The paths end up in $CACHE/toolchain.env, which scripts/toolchain-paths.ts reads.
 set -euo pipefail
@@ -12,6 +15,9 @@ set -euo pipefail
 CACHE="${HUIFANG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/huifang}"
 TEMPORAL_CLI_VERSION="v1.5.1"          # later tags carry a `replace` directive that `go install` refuses
 TEST_SERVER_VERSION="${HUIFANG_TEST_SERVER_VERSION:-1.38.0}"   # io.temporal:temporal-test-server on Maven Central
+TEMPORAL_SERVER_VERSION="v1.29.1"      # go.temporal.io/server: the server and its SQL schema tool
+WITH_SERVER=0
+[[ "${1:-}" == "--temporal-server" ]] && WITH_SERVER=1
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
 die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -74,10 +80,36 @@ EOF
   say "Test server: ready ($ts_wrapper)"
 fi
 
-cat >"$CACHE/toolchain.env" <<EOF
-HUIFANG_TEMPORAL_CLI=$temporal_cli
-HUIFANG_TEST_SERVER=$ts_wrapper
-EOF
+# --- 3. Temporal server and its SQL schema tool (with --temporal-server, or once built) ----------
+server_dir="$CACHE/temporal-server-${TEMPORAL_SERVER_VERSION#v}"
+schema_dir=""
+if [[ $WITH_SERVER == 1 || -x "$server_dir/server" ]]; then
+  if [[ -x "$server_dir/server" && -x "$server_dir/sql" ]]; then
+    say "Temporal server: cached ($server_dir)"
+  else
+    need go "build the Temporal server" golang
+    say "Temporal server: building go.temporal.io/server $TEMPORAL_SERVER_VERSION (server and SQL tool) with 'go install' (first time only; about 2 minutes on 2 cores)..."
+    started=$(date +%s)
+    mkdir -p "$server_dir"
+    { GOBIN="$server_dir" GOFLAGS=-mod=mod go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+      && GOBIN="$server_dir" GOFLAGS=-mod=mod go install "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION"; } \
+      || die "'go install go.temporal.io/server/...@$TEMPORAL_SERVER_VERSION' failed (see above). It needs the Go module proxy."
+    say "Temporal server: built in $(( $(date +%s) - started ))s -> $server_dir"
+  fi
+  # The schema files ship in the module: the SQL tool applies them from there.
+  schema_dir="$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
+  [[ -d "$schema_dir/temporal/versioned" ]] || die "no PostgreSQL schema at $schema_dir (the module cache was cleaned?): remove $server_dir and run again."
+fi
+
+{
+  echo "HUIFANG_TEMPORAL_CLI=$temporal_cli"
+  echo "HUIFANG_TEST_SERVER=$ts_wrapper"
+  if [[ -n "$schema_dir" ]]; then
+    echo "HUIFANG_TEMPORAL_SERVER=$server_dir/server"
+    echo "HUIFANG_TEMPORAL_SQL_TOOL=$server_dir/sql"
+    echo "HUIFANG_TEMPORAL_SCHEMA=$schema_dir"
+  fi
+} >"$CACHE/toolchain.env"
 say "Toolchain ready; paths written to $CACHE/toolchain.env"
 echo "HUIFANG_TEMPORAL_CLI=$temporal_cli"
 echo "HUIFANG_TEST_SERVER=$ts_wrapper"
