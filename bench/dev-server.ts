@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { startTemporalCluster } from '../scripts/temporal-cluster';
 import { toolchainPaths } from '../scripts/toolchain-paths';
 
 export interface BenchServer {
@@ -112,4 +113,26 @@ async function terminate(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * The production-shaped Temporal for `npm run bench -- --server cluster`: the server on PostgreSQL
+ * (scripts/temporal-cluster.ts) on ports of its own, deleted when stopped. `dbFile` names a file in a
+ * temp folder of its own (removed with it); the database's size is PostgreSQL's, not a file's.
+ */
+export async function startClusterBenchServer(): Promise<BenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'huifang-bench-cluster-'));
+  const cluster = await startTemporalCluster({ dir, frontendPort: 7533, postgresPort: 5436, persistent: false });
+  return {
+    address: cluster.address,
+    dbFile: join(dir, 'no-sqlite-file'),
+    process: cluster.server,
+    async restart() {
+      throw new Error('the fault drills restart the dev server only');
+    },
+    async stop() {
+      await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -35,7 +35,7 @@ import { WORKFLOWS_PATH } from '../workers/create-worker';
 import { describeShape, type BareShape } from './bare-shape';
 import { BenchChild } from './children';
 import { ContractFactory, LEVEL1_PHONE_SUFFIX } from './contracts';
-import { startBenchServer, type BenchServer } from './dev-server';
+import { startBenchServer, startClusterBenchServer, type BenchServer } from './dev-server';
 import { bareDriven, driveLevel1, huifangDriven, isFirstSleep, mergeRuns, rateOf, runLifecycle, waitForEvent, type LifecycleRun } from './drive';
 import { countHistory, describeCounts, shapeOf, type HistoryCounts } from './history';
 import { BENCH_API_TOKEN, encodeKeyring, type ChildConfig, type ChildSample, type WorkerTuning } from './ipc';
@@ -65,6 +65,8 @@ interface Flags {
   /** Evidence rows seeded for the system of record's figures (phase 6). */
   evidenceRows: number;
   skipEvidenceScale: boolean;
+  /** 'dev': the CLI's dev server (SQLite); 'cluster': the Temporal server on PostgreSQL (scripts/temporal-cluster.ts). */
+  server: 'dev' | 'cluster';
 }
 
 const RESULTS_DIR = resolve(__dirname, 'results');
@@ -92,6 +94,7 @@ function parseFlags(argv: string[]): Flags {
     preload: [],
     evidenceRows: 1_000_000,
     skipEvidenceScale: false,
+    server: 'dev',
   };
   const numeric: Record<string, keyof Flags> = {
     '--policies': 'policies',
@@ -118,8 +121,13 @@ function parseFlags(argv: string[]): Flags {
         .map((m) => (m.startsWith('.') ? resolve(__dirname, '..', m) : m));
     }
     else if (name === '--out') flags.out = resolve(inline ?? argv[++i]);
+    else if (name === '--server') {
+      const server = inline ?? argv[++i];
+      if (server !== 'dev' && server !== 'cluster') throw new Error(`--server: 'dev' or 'cluster', not '${server}'`);
+      flags.server = server;
+    }
     else if (name === '--help' || name === '-h') {
-      console.log('usage: npm run bench -- [--policies N] [--scale N] [--skip-scale] [--out file] [--concurrency N] [--warmup N] [--intake N] [--intake-concurrency N] [--probes N] [--rounds N] [--profile] [--preload module,…] [--evidence-rows N] [--skip-evidence-scale]');
+      console.log('usage: npm run bench -- [--policies N] [--scale N] [--skip-scale] [--out file] [--concurrency N] [--warmup N] [--intake N] [--intake-concurrency N] [--probes N] [--rounds N] [--profile] [--preload module,…] [--evidence-rows N] [--skip-evidence-scale] [--server dev|cluster]');
       process.exit(0);
     } else if (numeric[name]) {
       const v = Number(inline ?? argv[++i]);
@@ -212,8 +220,8 @@ async function main(): Promise<void> {
 
   try {
     // --- Server, search attributes, bundles -----------------------------------------------------
-    log('starting the Temporal dev server (temp SQLite file, WAL, headless)…');
-    server = await startBenchServer();
+    log(flags.server === 'cluster' ? 'starting the Temporal server on PostgreSQL (scripts/temporal-cluster.ts)…' : 'starting the Temporal dev server (temp SQLite file, WAL, headless)…');
+    server = flags.server === 'cluster' ? await startClusterBenchServer() : await startBenchServer();
     const connection = await Connection.connect({ address: server.address });
     const systemInfo = await connection.workflowService.getSystemInfo({});
     const added = await ensureSearchAttributes(connection, 'default');
