@@ -4,11 +4,13 @@
  * queue, with the bench's "call now" timing by configuration. Calls go to the call center over HTTP,
  * as to a real one: the dialer lives in the drill's process, so a killed worker takes no call with it. It prints `ready`
  * once polling and stops gracefully on SIGTERM (in-flight tasks finish), at once on SIGKILL.
- *   DRILL_ADDRESS, DRILL_DATABASE_URL, DRILL_KEYS_FILE, DRILL_DIR, DRILL_NAME
+ *   DRILL_ADDRESS, DRILL_DATABASE_URL, DRILL_KEYS_FILE, DRILL_DIR, DRILL_NAME, DRILL_CALL_CENTER_URL
+ *   DRILL_WORKFLOWS_PATH: the workflow code of another build (the rolling deploy's next build)
+ *   DRILL_HOLD: wait for a line on stdin before polling
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { HuifangClient } from '../client/huifang-client';
 import { readKeyringFile } from '../client/payload-keys';
 import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
     },
   };
   const connection = await NativeConnection.connect({ address });
+  const next = process.env.DRILL_WORKFLOWS_PATH;
   const worker = await createHuifangWorker({
+    ...(next ? { workflowBundle: await bundleWorkflowCode({ workflowsPath: next, logger: new DefaultLogger('WARN') }) } : {}),
     connection,
     namespace: 'default',
     taskQueue: DRILL_TASK_QUEUE,
@@ -54,6 +58,13 @@ async function main(): Promise<void> {
     },
   });
   process.once('SIGTERM', () => worker.shutdown());
+  // DRILL_HOLD: built and connected, it polls only once told (a line on stdin; SIGUSR2 would be the
+  // Temporal runtime's own shutdown signal): the switch of a rolling deploy is then immediate.
+  if (process.env.DRILL_HOLD) {
+    console.log('bundled');
+    await new Promise((r) => process.stdin.once('data', r));
+    process.stdin.pause();
+  }
   const running = worker.run();
   console.log('ready');
   await running;

@@ -3,11 +3,13 @@
  * Temporal server on PostgreSQL), with two worker processes (bench/drill-worker.ts):
  *   1. a batch of policies started; mid-flight, worker A is killed (SIGKILL, as a crashed host);
  *      worker B carries on: every policy completes, none lost, none called twice;
- *   2. a rolling deploy: worker C (the next build) starts, a second batch goes in, worker B is stopped
- *      gracefully (SIGTERM: its tasks finish, then it leaves); C completes everything;
- *   3. every completed history replays on the current workflow code (what a new build must do).
+ *   2. a rolling deploy: a second batch begins on B (the old build); worker C starts with the next
+ *      build (a workflow change behind patched()), B is stopped gracefully (SIGTERM: its tasks
+ *      finish, then it leaves), a third batch starts on C; C completes everything;
+ *   3. every history replays on the next build's code, the old build's runs and its own.
  * Figures: policies completed, lost, called twice, time to recover after the kill, drain of B.
- * Its cluster and database are its own (ports 7433 and 5435, data in data/drill, deleted at the end).
+ * Its cluster and database are its own (ports 7433 and 5435, or DRILL_FRONTEND_PORT and
+ * DRILL_POSTGRES_PORT; data in data/drill, deleted at the end).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,7 +18,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { CallTask } from '../call-center/call-center';
 import { SimulatedDialer } from '../call-center/simulated-dialer';
 import { LocalFolderRecordingStore } from '../stores/recording-store';
-import { mkdirSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -26,12 +29,12 @@ import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { embeddedServerUrl } from '../stores/database/database-url';
 import { ensureDatabase, migrateToLatest, openDatabase, withDatabaseName } from '../stores/database/database';
 import { startTemporalCluster } from '../scripts/temporal-cluster';
-import { WORKFLOWS_PATH } from '../workers/create-worker';
 import { ContractFactory } from './contracts';
 import { DRILL_TASK_QUEUE } from './drill-worker';
 
 const FIRST_BATCH = Number(process.env.DRILL_POLICIES ?? 60);
 const SECOND_BATCH = Math.round(FIRST_BATCH / 2);
+const THIRD_BATCH = Math.round(FIRST_BATCH / 6);
 const TIMEOUT_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
@@ -42,7 +45,13 @@ async function main(): Promise<void> {
   const dir = resolve(__dirname, '..', 'data', 'drill');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const cluster = await startTemporalCluster({ dir: join(dir, 'temporal'), frontendPort: 7433, postgresPort: 5435, persistent: false, say });
+  const cluster = await startTemporalCluster({
+    dir: join(dir, 'temporal'),
+    frontendPort: Number(process.env.DRILL_FRONTEND_PORT ?? 7433),
+    postgresPort: Number(process.env.DRILL_POSTGRES_PORT ?? 5435),
+    persistent: false,
+    say,
+  });
   const workers = new Map<string, ChildProcess>();
   const closers: (() => Promise<void>)[] = [];
   try {
@@ -79,19 +88,25 @@ async function main(): Promise<void> {
       await new Promise((r) => calls.close(r));
     });
 
-    const startWorker = async (name: string) => {
+    /** A worker process; with `hold`, answered once it is built and connected, polling when told on stdin. */
+    const startWorker = async (name: string, workflowsPath?: string, hold = false) => {
       const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'drill-worker.ts')], {
-        env: { ...process.env, DRILL_CALL_CENTER_URL: callCenterUrl, DRILL_ADDRESS: cluster.address, DRILL_DATABASE_URL: databaseUrl, DRILL_KEYS_FILE: keysFile, DRILL_DIR: dir, DRILL_NAME: name },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...(workflowsPath ? { DRILL_WORKFLOWS_PATH: workflowsPath } : {}), ...(hold ? { DRILL_HOLD: '1' } : {}), DRILL_CALL_CENTER_URL: callCenterUrl, DRILL_ADDRESS: cluster.address, DRILL_DATABASE_URL: databaseUrl, DRILL_KEYS_FILE: keysFile, DRILL_DIR: dir, DRILL_NAME: name },
+        stdio: [hold ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
       workers.set(name, child);
       let err = '';
-      child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-2000)));
+      // Each worker's own log, kept after the drill (its cluster and data are deleted): where to look when a figure is off.
+      const log = createWriteStream(join(tmpdir(), `huifang-drill-worker-${name}.log`));
+      child.stderr!.on('data', (c: Buffer) => {
+        err = (err + c.toString()).slice(-2000);
+        log.write(c);
+      });
       await new Promise<void>((ok, fail) => {
-        child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && ok());
+        child.stdout!.on('data', (c: Buffer) => c.toString().includes(hold ? 'bundled' : 'ready') && ok());
         child.once('exit', (code) => fail(new Error(`worker ${name} exited (${code}) before polling: ${err}`)));
       });
-      say(`worker ${name} polling (pid ${child.pid})`);
+      say(`worker ${name} ${hold ? 'built, waiting to poll' : 'polling'} (pid ${child.pid})`);
       return child;
     };
     const ended = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
@@ -112,35 +127,46 @@ async function main(): Promise<void> {
     const recovered = await allCompleted(huifang, first.length, killedAt);
     say(`all ${first.length} completed on worker B ${((recovered - killedAt) / 1000).toFixed(1)} s after the kill`);
 
-    // Rolling deploy: the next build starts, then the old one leaves gracefully.
-    await startWorker('C');
+    // Rolling deploy: the next build (a workflow change behind patched()) starts, then the old one leaves gracefully.
+    // A second batch begins on the old build (B alone), then the next build takes over mid-flight.
+    const nextBuild = prepareNextBuild(dir);
+    const c = await startWorker('C', nextBuild, true);
     const second = Array.from({ length: SECOND_BATCH }, () => factory.next());
-    await Promise.all(second.map((c) => huifang.startCallback(c)));
+    await Promise.all(second.map((contract) => huifang.startCallback(contract)));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const doneAtSwitch = (await countCompleted(huifang)) - first.length;
+    c.stdin!.write('poll\n');
     const drainStart = Date.now();
     workers.get('B')!.kill('SIGTERM');
     await ended(workers.get('B')!);
-    say(`worker B drained and left in ${((Date.now() - drainStart) / 1000).toFixed(1)} s (SIGTERM; ${SECOND_BATCH} more policies in flight)`);
-    await allCompleted(huifang, first.length + second.length, drainStart);
-    say(`all ${first.length + second.length} completed; worker C alone`);
+    say(`worker C (next build) polling; worker B (old build) drained and left in ${((Date.now() - drainStart) / 1000).toFixed(1)} s (SIGTERM), ${SECOND_BATCH - doneAtSwitch} of the ${SECOND_BATCH} policies it began still in flight`);
+    const third = Array.from({ length: THIRD_BATCH }, () => factory.next());
+    await Promise.all(third.map((c) => huifang.startCallback(c)));
+    const total = first.length + second.length + third.length;
+    await allCompleted(huifang, total, drainStart);
+    say(`all ${total} completed; worker C (next build) alone`);
 
     // The evidence: each policy completed once, with one call; nothing lost.
-    const policies = [...first, ...second].map((c) => c.policyNo);
+    const policies = [...first, ...second, ...third].map((c) => c.policyNo);
     let calledTwice = 0;
     let lost = 0;
+    let patchedRuns = 0;
     for (const p of policies) {
       const state = await huifang.getCallbackState(p).catch(() => undefined);
+      if (state?.stageHistory.some((s) => s.note === NEXT_BUILD_NOTE)) patchedRuns++;
       if (!state || state.stage !== 'COMPLETED') lost++;
       else if (state.attempts.filter((a) => a.outcome === 'completed').length !== 1) calledTwice++;
     }
-    // Every history replays on the current code.
+    // Every history replays on the next build's code: those begun by the old build, taken over mid-flight, and its own.
     const histories = huifang.temporal.workflow.list({ query: `TaskQueue = '${DRILL_TASK_QUEUE}'` }).intoHistories();
-    const replay = await Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, dataConverter: huifang.temporal.options.dataConverter }, histories);
+    const replay = await Worker.runReplayHistories({ workflowsPath: nextBuild, dataConverter: huifang.temporal.options.dataConverter }, histories);
     let replayed = 0;
     let replayFailures = 0;
     for await (const r of replay) {
       replayed++;
       if (r.error) replayFailures++;
     }
+    say(`${patchedRuns} runs started on the next build took its patched path; the ${policies.length - patchedRuns} begun on the old build (${SECOND_BATCH} of them finished by the next) replay without it`);
     say(`figures: ${policies.length} policies, ${policies.length - lost} completed, ${lost} lost, ${calledTwice} called twice; ${replayed} histories replayed, ${replayFailures} failed`);
     if (lost || calledTwice || replayFailures) process.exitCode = 1;
     await connection.close();
@@ -150,6 +176,26 @@ async function main(): Promise<void> {
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The patch the next build brings: a note at the start of every callback it runs from the start. */
+const NEXT_BUILD_PATCH = 'drill-next-build';
+const NEXT_BUILD_NOTE = 'started on the next build';
+
+/**
+ * The next build's workflow code: the current workflows and domain copied beside the drill's data,
+ * with a change behind `patched()`, as a real change is deployed while callbacks are in flight.
+ */
+function prepareNextBuild(dir: string): string {
+  const root = resolve(__dirname, '..');
+  const next = join(dir, 'next-build');
+  for (const folder of ['workflows', 'domain']) cpSync(join(root, folder), join(next, folder), { recursive: true });
+  const file = join(next, 'workflows', 'callback.workflow.ts');
+  const code = readFileSync(file, 'utf8');
+  const anchor = '  registerECallbackHandlers(run);\n';
+  if (!code.includes(anchor)) throw new Error(`the drill's patch point is gone from ${file}: update bench/drill.ts`);
+  writeFileSync(file, code.replace(anchor, `${anchor}  if (patched('${NEXT_BUILD_PATCH}')) run.note('${NEXT_BUILD_NOTE}');\n`));
+  return join(next, 'workflows');
 }
 
 async function countCompleted(huifang: HuifangClient): Promise<number> {

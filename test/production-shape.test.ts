@@ -1,7 +1,8 @@
 /**
  * The production shape (issue 19), run on every landing: `npm run drill` on the Temporal server on
  * PostgreSQL (built once by the toolchain): two worker processes, one killed mid-flight, a rolling
- * replacement; every policy completed once, none lost, every history replayed on the current code.
+ * replacement by a build with a patched workflow change; every policy completed once, none lost, every
+ * history replayed on the new build's code.
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -20,6 +21,7 @@ test('the drill on the Temporal server on PostgreSQL: a worker killed, another r
   expect({ code: run.code, lines }).toMatchObject({ code: 0 });
   expect(lines.join('\n')).toMatch(/worker A killed \(SIGKILL\) with \d+ of 30 completed/);
   expect(lines.join('\n')).toMatch(/all 30 completed on worker B [\d.]+ s after the kill/);
-  expect(lines.join('\n')).toMatch(/worker B drained and left in [\d.]+ s/);
-  expect(lines.at(-1)).toMatch(/figures: 45 policies, 45 completed, 0 lost, 0 called twice; 45 histories replayed, 0 failed/);
+  expect(lines.join('\n')).toMatch(/worker C \(next build\) polling; worker B \(old build\) drained and left in [\d.]+ s \(SIGTERM\), \d+ of the 15 policies it began still in flight/);
+  expect(lines.join('\n')).toMatch(/5 runs started on the next build took its patched path/);
+  expect(lines.at(-1)).toMatch(/figures: 50 policies, 50 completed, 0 lost, 0 called twice; 50 histories replayed, 0 failed/);
 }, 10 * 60_000);
