@@ -16,7 +16,8 @@ export function toolchainCacheDir(): string {
   return process.env.HUIFANG_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huifang');
 }
 
-export function toolchainPaths(): ToolchainPaths {
+/** What scripts/toolchain.sh wrote to its cache file (NAME=path lines), and that file. */
+function cachedToolchain(): { file: string; cached: Record<string, string> } {
   const file = join(toolchainCacheDir(), 'toolchain.env');
   const cached: Record<string, string> = {};
   if (existsSync(file)) {
@@ -25,6 +26,11 @@ export function toolchainPaths(): ToolchainPaths {
       if (eq > 0) cached[line.slice(0, eq)] = line.slice(eq + 1);
     }
   }
+  return { file, cached };
+}
+
+export function toolchainPaths(): ToolchainPaths {
+  const { file, cached } = cachedToolchain();
   const temporalCli = process.env.HUIFANG_TEMPORAL_CLI ?? cached.HUIFANG_TEMPORAL_CLI;
   const testServer = process.env.HUIFANG_TEST_SERVER ?? cached.HUIFANG_TEST_SERVER;
   if (!temporalCli || !testServer || !existsSync(temporalCli) || !existsSync(testServer)) {
@@ -46,14 +52,7 @@ export interface TemporalServerPaths {
 /** The Temporal server and its SQL tool: built once by `toolchain.sh --temporal-server` (about 2 minutes), cached after. */
 export function temporalServerPaths(): TemporalServerPaths {
   const read = () => {
-    const file = join(toolchainCacheDir(), 'toolchain.env');
-    const cached: Record<string, string> = {};
-    if (existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0) cached[line.slice(0, eq)] = line.slice(eq + 1);
-      }
-    }
+    const { cached } = cachedToolchain();
     const paths = { server: cached.HUIFANG_TEMPORAL_SERVER, sqlTool: cached.HUIFANG_TEMPORAL_SQL_TOOL, schema: cached.HUIFANG_TEMPORAL_SCHEMA };
     return paths.server && paths.sqlTool && paths.schema && existsSync(paths.server) && existsSync(paths.schema) ? (paths as TemporalServerPaths) : undefined;
   };
