@@ -50,6 +50,9 @@ export async function bareWorkflow({ payload, shape }: { payload: unknown; shape
     if (op === 'localActivity') await bareLocal(input);
     else if (op === 'activity') await bareActivity(input);
     else if (op === 'upsert') upsert();
+    else if (op === 'sleep') {
+      if ((shape.sleepMs ?? 0) > 0) await sleep(shape.sleepMs!);
+    }
     else if (afterUpdates) await sleep(1);
     else {
       const k = timers++; // waits for Update k+1 (or a day), as the callback waits for the outcome until the slot ends

@@ -7,6 +7,7 @@
  *   phone …06, first attempt: "the signature is not mine" (a level-1 ticket), later attempts clean
  *   anything else: a clean call, every question answered 'yes'
  */
+import { Semaphore } from 'async-mutex';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -49,10 +50,16 @@ export class BenchCallCenter implements CallCenter {
   /** How often each attempt was handed over (`placeCall`); it is dialled on the first only. */
   readonly placedByAttempt = new Map<string, number>();
 
+  /** Calls in progress at once, as a call center's seats (unbounded when not given: the lifecycle runs bound them by policies in flight). */
+  private readonly seats?: Semaphore;
+
   constructor(
     private readonly target: OutcomeTarget,
     private readonly recordings: LocalFolderRecordingStore,
-  ) {}
+    seats?: number,
+  ) {
+    if (seats) this.seats = new Semaphore(seats);
+  }
 
   async placeCall(task: CallTask): Promise<void> {
     this.stats.placed++;
@@ -61,7 +68,7 @@ export class BenchCallCenter implements CallCenter {
     // placeCall runs at least once: a workflow task lost with the server retries its local
     // activities. The attempt id is the idempotency key: an attempt is dialled once.
     if (handedOver > 1) return;
-    setTimeout(() => void this.report(task), 0);
+    setTimeout(() => void (this.seats ? this.seats.runExclusive(() => this.report(task)) : this.report(task)), 0);
   }
 
   private async report(task: CallTask): Promise<void> {

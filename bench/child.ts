@@ -74,11 +74,11 @@ async function start(cfg: ChildConfig): Promise<void> {
     const recordings = new LocalFolderRecordingStore(cfg.recordingsDir);
     let callCenter: CallCenter = new StaffedCallCenter();
     if (cfg.callCenter === 'bench') {
-      const bench = new BenchCallCenter(new HuifangClient(client, cfg.taskQueue), recordings);
+      const bench = new BenchCallCenter(new HuifangClient(client, cfg.taskQueue), recordings, cfg.seats);
       statsOf = () => bench.stats;
       callCenter = bench;
     }
-    const settings = benchSettings(cfg.planMode);
+    const settings = benchSettings(cfg.planMode, new Date(), cfg.waveAt ? new Date(cfg.waveAt) : undefined);
     const evidence =
       cfg.evidence === 'none'
         ? openNoEvidenceStore(cfg.databaseUrl, keyring)

@@ -4,7 +4,8 @@
  * fault drills restart it on the same file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Client as PgClient } from 'pg';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface BenchServer {
   /** Stops the server, waits `downMs`, and starts it again on the same ports and SQLite file. */
   restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
+  /** What the server keeps on disk now, in bytes: the SQLite file and its WAL, or the PostgreSQL databases. */
+  storageBytes(): Promise<Record<string, number>>;
 }
 
 export function freePort(): Promise<number> {
@@ -80,6 +83,10 @@ function benchServer(cli: string, args: string[], dir: string, dbFile: string, s
       await terminate(server.process);
       rmSync(dir, { recursive: true, force: true });
     },
+    async storageBytes() {
+      const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+      return { sqlite: size(dbFile) + size(`${dbFile}-wal`) };
+    },
   };
   return server;
 }
@@ -133,6 +140,18 @@ export async function startClusterBenchServer(): Promise<BenchServer> {
     async stop() {
       await cluster.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+    async storageBytes() {
+      const pg = new PgClient({ connectionString: cluster.postgres.url });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query<{ name: string; bytes: string }>(
+          "select datname as name, pg_database_size(datname)::text as bytes from pg_database where datname in ('temporal', 'temporal_visibility')",
+        );
+        return Object.fromEntries(rows.map((r) => [r.name, Number(r.bytes)]));
+      } finally {
+        await pg.end();
+      }
     },
   };
 }

@@ -25,7 +25,11 @@ export interface ChildConfig {
   keyring: EncodedKeyring;
   bundlePath: string;
   planMode: PlanMode;
+  /** Plan mode 'wave': when the slot opens (ISO instant, a whole minute later today in Beijing time). */
+  waveAt?: string;
   callCenter: 'bench' | 'staff';
+  /** The bench call center's seats: calls in progress at once (default: no limit). */
+  seats?: number;
   tuning: WorkerTuning;
   recordingsDir: string;
   outputDir: string;

@@ -32,10 +32,11 @@ import { HuifangClient } from '../client/huifang-client';
 import { generateKeyring, huifangDataConverter } from '../client/payload-keys';
 import { ensureSearchAttributes } from '../client/register-search-attributes';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
-import { describeShape, type BareShape } from './bare-shape';
+import { describeShape, irreducibleShape, type BareShape } from './bare-shape';
 import { BenchChild } from './children';
 import { ContractFactory, LEVEL1_PHONE_SUFFIX } from './contracts';
 import { startBenchServer, startClusterBenchServer, type BenchServer } from './dev-server';
+import { waveStart } from './settings';
 import { bareDriven, driveLevel1, huifangDriven, isFirstSleep, mergeRuns, rateOf, runLifecycle, waitForEvent, type LifecycleRun } from './drive';
 import { countHistory, describeCounts, shapeOf, type HistoryCounts } from './history';
 import { BENCH_API_TOKEN, encodeKeyring, type ChildConfig, type ChildSample, type WorkerTuning } from './ipc';
@@ -274,6 +275,9 @@ async function main(): Promise<void> {
     const noEvidenceClient = new HuifangClient(client, noEvidenceQueue);
     const happyFactory = new ContractFactory(`${tag}H`);
     const bareFactory = new ContractFactory(`${tag}B`);
+    const irreducibleFactory = new ContractFactory(`${tag}R`);
+    // The physical limit: the irreducible callback on the bare worker, its slot started (no sleep, as the lifecycle here).
+    const irreducible = irreducibleShape(0);
     const noEvidenceFactory = new ContractFactory(`${tag}N`);
     const warm = Math.min(10, flags.concurrency);
     const happyWarm = await runLifecycle('callback warm-up', Math.max(1, flags.warmup), warm, () => huifangDriven(happyClient, happyFactory.next()));
@@ -287,13 +291,29 @@ async function main(): Promise<void> {
       throw new Error('the recorded happy path has no step that hands over a call, or no Update: the bare workflow cannot mirror it (see bench/history.ts)');
     }
     await runLifecycle('bare warm-up', Math.max(1, flags.warmup), warm, () => bareDriven(client, bareQueue, bareFactory.next(), shape));
+    await runLifecycle('irreducible warm-up', Math.max(1, flags.warmup), warm, () => bareDriven(client, bareQueue, irreducibleFactory.next(), irreducible));
+    log(`  irreducible shape: ${describeShape(irreducible)}`);
+
+    // With a real sleep to the slot: one callback on a worker whose slot opens at the next whole minute
+    // at least a minute away (plan mode 'wave'), and one irreducible callback sleeping as long. Both
+    // sleep through phase 2 and are counted after phase 3.
+    const waveAt = waveStart(60_000);
+    const sleptQueue = `bench-slept-${tag}`;
+    const sleptWorker = await startChild(base('worker-huifang', sleptQueue, { planMode: 'wave', waveAt: waveAt.toISOString() }));
+    const sleptCallback = happyFactory.next();
+    await new HuifangClient(client, sleptQueue).startCallback(sleptCallback);
+    const sleptIrreducible = bareDriven(client, bareQueue, irreducibleFactory.next(), irreducibleShape(waveAt.getTime() - Date.now()));
+    await sleptIrreducible.start();
+    log(`  one callback and one irreducible callback sleep until ${waveAt.toISOString()} (their histories with a real sleep are counted after phase 3)`);
     await runLifecycle('callback without evidence writes, warm-up', Math.max(1, flags.warmup), warm, () => huifangDriven(noEvidenceClient, noEvidenceFactory.next()));
 
     // --- 2. Bare workflow and callback lifecycle, in alternating rounds ---------------------------
     // Both workers stay up (the idle one only long-polls); alternating rounds spread any drift in
     // the machine's load (other jobs share these cores) over both.
     const rounds = Math.max(1, Math.min(flags.rounds, flags.policies));
-    log(`2/6 bare workflow vs callback lifecycle (and the lifecycle without its evidence writes): ${flags.policies} policies each, ${flags.concurrency} in flight, ${rounds} alternating rounds…`);
+    log(`2/6 irreducible and bare workflows vs callback lifecycle (and the lifecycle without its evidence writes): ${flags.policies} policies each, ${flags.concurrency} in flight, ${rounds} alternating rounds…`);
+    const irreducibleRuns: LifecycleRun[] = [];
+    const irreducibleCpu: CpuByProcess[] = [];
     const bareRuns: LifecycleRun[] = [];
     const happyRuns: LifecycleRun[] = [];
     const bareCpu: CpuByProcess[] = [];
@@ -304,6 +324,11 @@ async function main(): Promise<void> {
     const noEvidenceCpu: CpuByProcess[] = [];
     for (let r = 0; r < rounds; r++) {
       const n = Math.floor(flags.policies / rounds) + (r < flags.policies % rounds ? 1 : 0);
+      const ir = await measured(server, [bareWorker], () =>
+        runLifecycle(`round ${r + 1}/${rounds} irreducible`, n, flags.concurrency, () => bareDriven(client, bareQueue, irreducibleFactory.next(), irreducible)),
+      );
+      irreducibleRuns.push(ir.value);
+      irreducibleCpu.push(ir.cpu);
       const b = await measured(server, [bareWorker], () =>
         runLifecycle(`round ${r + 1}/${rounds} bare`, n, flags.concurrency, () => bareDriven(client, bareQueue, bareFactory.next(), shape)),
       );
@@ -324,11 +349,14 @@ async function main(): Promise<void> {
       noEvidenceRuns.push(e.value);
       noEvidenceCpu.push(e.cpu);
       log(
-        `  round ${r + 1}: bare ${rateOf(b.value)}/s, callback ${rateOf(h.value)}/s, callback without evidence writes ${rateOf(e.value)}/s ` +
+        `  round ${r + 1}: irreducible ${rateOf(ir.value)}/s, bare ${rateOf(b.value)}/s, callback ${rateOf(h.value)}/s, callback without evidence writes ${rateOf(e.value)}/s ` +
           `(other processes on the machine: ${b.cpu.otherProcesses.cores} / ${h.cpu.otherProcesses.cores} / ${e.cpu.otherProcesses.cores} cores)`,
       );
     }
     const bare = mergeRuns(bareRuns);
+    const irreducibleRun = mergeRuns(irreducibleRuns);
+    const irreducibleCpuTotal = sumCpu(irreducibleCpu, irreducibleRun.elapsedMs);
+    const irreducibleHistory = countHistory(await client.workflow.getHandle(irreducibleRuns[0].workflowIds[0]).fetchHistory());
     const happy = mergeRuns(happyRuns);
     const bareCpuTotal = sumCpu(bareCpu, bare.elapsedMs);
     const happyCpuTotal = sumCpu(happyCpu, happy.elapsedMs);
@@ -340,6 +368,7 @@ async function main(): Promise<void> {
     );
     const bareHistory = countHistory(await client.workflow.getHandle(bareRuns[0].workflowIds[0]).fetchHistory());
     const sameShape = (['localActivities', 'activities', 'timers', 'updates', 'upserts'] as const).every((k) => bareHistory[k] === happyCounts[k]);
+    log(`  irreducible: ${irreducibleRun.policiesPerSecond} policies/s, e2e p50 ${irreducibleRun.endToEndMs.p50} ms, p99 ${irreducibleRun.endToEndMs.p99} ms; ${describeCounts(irreducibleHistory)}`);
     log(`  bare: ${bare.policiesPerSecond} policies/s, e2e p50 ${bare.endToEndMs.p50} ms, p99 ${bare.endToEndMs.p99} ms`);
     log(`  bare history: ${describeCounts(bareHistory)} — ${sameShape ? 'same counts as the happy path' : 'NOT the same counts as the recorded happy path (see README: the outcome Update can race the placeCall completion)'}`);
     log(`  callback: ${happy.policiesPerSecond} policies/s, e2e p50 ${happy.endToEndMs.p50} ms, p95 ${happy.endToEndMs.p95} ms, p99 ${happy.endToEndMs.p99} ms`);
@@ -358,6 +387,20 @@ async function main(): Promise<void> {
     const happyStopped = await stopChild(happyWorker);
     const bareStopped = await stopChild(bareWorker);
     await stopChild(noEvidenceWorker);
+    const sleptHistories = await Promise.all(
+      [`callback-${sleptCallback.policyNo}`, sleptIrreducible.workflowId].map(async (id) => {
+        const handle = client.workflow.getHandle(id);
+        const deadline = waveAt.getTime() + 120_000;
+        while ((await handle.describe()).status.name === 'RUNNING') {
+          if (Date.now() > deadline) throw new Error(`${id}: not closed 2 minutes after its slot opened`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        return countHistory(await handle.fetchHistory());
+      }),
+    );
+    await stopChild(sleptWorker);
+    const withSleep = { callback: sleptHistories[0], irreducible: sleptHistories[1] };
+    log(`  with a real sleep to the slot: callback ${describeCounts(withSleep.callback)}; irreducible ${describeCounts(withSleep.irreducible)}`);
     checkCallCenter(happyStopped, 'callback');
     checkCallCenter(bareStopped, 'bare');
     log(`  level-1 path (${level1.stage}): callback ${describeCounts(level1Callback)}; ticket ${describeCounts(level1Ticket)}`);
@@ -426,10 +469,25 @@ async function main(): Promise<void> {
 
     // --- Results --------------------------------------------------------------------------------
     const ratio = bare.policiesPerSecond > 0 ? Number((happy.policiesPerSecond / bare.policiesPerSecond).toFixed(2)) : NaN;
+    const ratioToLimit = irreducibleRun.policiesPerSecond > 0 ? Number((happy.policiesPerSecond / irreducibleRun.policiesPerSecond).toFixed(2)) : NaN;
     const startRatio = scale && scale.checkpoints.length > 1 ? startLatencyRatio(scale) : undefined;
     const targets = [
       { id: 'lifecycle-vs-bare', what: 'callback lifecycle rate vs bare workflow rate', target: '≥ 0.9×', value: `${ratio}×`, pass: Number.isNaN(ratio) ? null : ratio >= 0.9 },
+      {
+        id: 'lifecycle-vs-irreducible',
+        what: 'callback lifecycle rate vs the irreducible callback (the physical limit)',
+        target: '≥ 0.8×',
+        value: `${ratioToLimit}× (${happy.policiesPerSecond} vs ${irreducibleRun.policiesPerSecond}/s)`,
+        pass: Number.isNaN(ratioToLimit) ? null : ratioToLimit >= 0.8,
+      },
       { id: 'lifecycle-rate', what: 'policies/s end to end (happy path)', target: '≥ 50/s', value: `${happy.policiesPerSecond}/s`, pass: happy.policiesPerSecond >= 50 },
+      {
+        id: 'happy-history-real-sleep',
+        what: 'history events per policy (happy path with a real sleep to its slot)',
+        target: '≤ 35',
+        value: `${withSleep.callback.events} (the irreducible callback: ${withSleep.irreducible.events})`,
+        pass: withSleep.callback.events <= 35,
+      },
       {
         id: 'happy-history',
         what: 'history events per policy (happy path)',
@@ -466,7 +524,12 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       machine,
-      temporal: { server: `dev server (Temporal CLI, server ${systemInfo.serverVersion}), SQLite WAL synchronous=normal, headless` },
+      temporal: {
+        server:
+          flags.server === 'cluster'
+            ? `Temporal server ${systemInfo.serverVersion} on PostgreSQL (scripts/temporal-cluster.ts)`
+            : `dev server (Temporal CLI, server ${systemInfo.serverVersion}), SQLite WAL synchronous=normal, headless`,
+      },
       flags: { ...flags, out: flags.out },
       N: flags.policies,
       workerTuning: TUNING,
@@ -475,11 +538,21 @@ async function main(): Promise<void> {
         recordedHistory: happyCounts,
         sampledEvents: { policies: sampleIds.length, min: Math.min(...sampleEvents), max: Math.max(...sampleEvents) },
         bareShape: shape,
+        withRealSleep: withSleep,
+      },
+      irreducible: {
+        ...irreducibleRun,
+        shape: irreducible,
+        history: irreducibleHistory,
+        cpu: irreducibleCpuTotal,
+        cpuMsPerPolicy: Object.fromEntries(Object.entries(irreducibleCpuTotal).map(([k, v]) => [k, round1(v.cpuMs / Math.max(1, irreducibleRun.completed))])),
+        note: 'the bare workflow in the irreducible shape (bench/bare-shape.ts irreducibleShape): the physical limit of this machine and server',
       },
       bare: { ...bare, history: bareHistory, sameCountsAsHappyPath: sameShape, cpu: bareCpuTotal, workerMemory: memoryOf(bareStopped) },
       lifecycle: {
         ...happy,
         ratioToBare: ratio,
+        ratioToIrreducible: ratioToLimit,
         cpu: happyCpuTotal,
         cpuMsPerPolicy: Object.fromEntries(Object.entries(happyCpuTotal).map(([k, v]) => [k, round1(v.cpuMs / happy.completed)])),
         bareCpuMsPerPolicy: Object.fromEntries(Object.entries(bareCpuTotal).map(([k, v]) => [k, round1(v.cpuMs / bare.completed)])),
@@ -513,7 +586,7 @@ async function main(): Promise<void> {
     };
 
     if (evidenceScale) printEvidenceScale(evidenceScale);
-    printSummary(results.lifecycle, results.bare, happyCounts, level1Callback, level1Ticket, results.intake, scale, targets, evidenceWrites);
+    printSummary(results.lifecycle, results.bare, results.irreducible, happyCounts, level1Callback, level1Ticket, results.intake, scale, targets, evidenceWrites);
     mkdirSync(RESULTS_DIR, { recursive: true });
     const json = JSON.stringify(results, null, 2) + '\n';
     mkdirSync(resolve(flags.out, '..'), { recursive: true });
@@ -734,6 +807,7 @@ function printSummary(
     endToEndMs: Percentiles;
     startCallMs: Percentiles;
     ratioToBare: number;
+    ratioToIrreducible: number;
     workerMemory: ReturnType<typeof memoryOf>;
     cpuMsPerPolicy: Record<string, number>;
     bareCpuMsPerPolicy: Record<string, number>;
@@ -741,6 +815,7 @@ function printSummary(
     bareWorkerThreadsCpuMsPerPolicy: Record<string, number>;
   },
   bare: { policiesPerSecond: number; endToEndMs: Percentiles; workerMemory: ReturnType<typeof memoryOf> },
+  irreducible: { policiesPerSecond: number; endToEndMs: Percentiles; history: HistoryCounts; cpuMsPerPolicy: Record<string, number> },
   happy: HistoryCounts,
   l1Callback: HistoryCounts,
   l1Ticket: HistoryCounts,
@@ -751,11 +826,14 @@ function printSummary(
 ): void {
   const line = (k: string, v: string) => console.log(`  ${k.padEnd(34)} ${v}`);
   console.log('\n=== huifang benchmark ===');
+  line('irreducible callback (the limit)', `${irreducible.policiesPerSecond} policies/s; e2e p50/p95/p99 ${irreducible.endToEndMs.p50}/${irreducible.endToEndMs.p95}/${irreducible.endToEndMs.p99} ms; ${irreducible.history.events} events`);
   line('bare workflow', `${bare.policiesPerSecond} policies/s; e2e p50/p95/p99 ${bare.endToEndMs.p50}/${bare.endToEndMs.p95}/${bare.endToEndMs.p99} ms`);
   line('callback lifecycle (happy path)', `${lifecycle.policiesPerSecond} policies/s; e2e p50/p95/p99 ${lifecycle.endToEndMs.p50}/${lifecycle.endToEndMs.p95}/${lifecycle.endToEndMs.p99} ms`);
   line('ratio lifecycle / bare', `${lifecycle.ratioToBare}×`);
+  line('ratio lifecycle / irreducible', `${lifecycle.ratioToIrreducible}×`);
   line('CPU ms per policy (lifecycle)', JSON.stringify(lifecycle.cpuMsPerPolicy));
   line('CPU ms per policy (bare)', JSON.stringify(lifecycle.bareCpuMsPerPolicy));
+  line('CPU ms per policy (irreducible)', JSON.stringify(irreducible.cpuMsPerPolicy));
   line('worker CPU ms/policy by thread', `callback ${JSON.stringify(lifecycle.workerThreadsCpuMsPerPolicy)}`);
   line('', `bare     ${JSON.stringify(lifecycle.bareWorkerThreadsCpuMsPerPolicy)}`);
   line('evidence writes, worker CPU/policy', `${evidenceWrites.workerCpuMsPerPolicy.postgres} ms with PostgreSQL vs ${evidenceWrites.workerCpuMsPerPolicy.none} ms without: ×${evidenceWrites.ratio}`);

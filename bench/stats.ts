@@ -42,6 +42,28 @@ export function processCpuMs(pid: number): number {
   }
 }
 
+/**
+ * CPU time in ms of every process with this command name (e.g. 'postgres': the server and its
+ * backends; a backend that ended is in its parent's reaped-children time), from /proc; 0 elsewhere.
+ */
+export function commandCpuMs(command: string): number {
+  let total = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command) total += processCpuMs(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** Resident memory of a process in bytes, from /proc; 0 elsewhere. */
 export function processRss(pid: number): number {
   try {

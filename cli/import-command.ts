@@ -5,11 +5,10 @@ import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/settings';
 import { localDateOf } from '../domain/local-time';
 import { describeFieldErrors } from '../domain/validation';
-import { repostRefusal } from '../domain/contract-differences';
 import { UsageError, type CliContext, type Command } from './command';
 import { CONTRACT_COLUMNS } from './contract-columns';
 import { ContractFileError, readContractFile } from './contract-file';
-import { DEFAULT_CONCURRENCY, importContracts, NOT_REACHED, summarize, type ImportResult } from './import-contracts';
+import { DEFAULT_CONCURRENCY, importContracts, NOT_REACHED, startUnlessChanged, summarize, type ImportResult } from './import-contracts';
 import { progressReporter } from './progress';
 
 /** More than this many rejected rows are counted, not listed (they are all in --out). */
@@ -82,12 +81,7 @@ export const importCommand: Command = {
     const progress = progressReporter(ctx.stderr);
     const results = await importContracts(
       rows,
-      async (contract) => {
-        // As the API: a policy taken before with other values is refused, not silently kept as it was.
-        const refusal = repostRefusal(await evidence!.storedContract(contract.policyNo), contract);
-        if (refusal) throw new Error(refusal);
-        return huifang!.startCallback(contract);
-      },
+      dryRun ? async () => Promise.reject(new Error('a dry run starts nothing')) : startUnlessChanged(huifang!, evidence!),
       { intake, concurrency, dryRun, signal: ctx.signal },
       (p) => progress.update(p),
     );

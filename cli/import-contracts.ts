@@ -7,7 +7,9 @@
  * Starting is idempotent (`callback-<policyNo>`, USE_EXISTING), so re-running a file, whole or after
  * an interruption, starts only what is missing and reports the runs already there.
  */
-import type { StartedCallback } from '../client/huifang-client';
+import type { HuifangClient, StartedCallback } from '../client/huifang-client';
+import { repostRefusal } from '../domain/contract-differences';
+import type { EvidenceStore } from '../stores/evidence-store';
 import { contractSchema, intakeRejections, type Contract, type IntakeRules } from '../domain/contract';
 import { toFieldErrors, type FieldError } from '../domain/validation';
 import type { SourceRow } from './contract-file';
@@ -49,6 +51,18 @@ export interface ImportProgress {
 }
 
 export type StartCallback = (contract: Contract) => Promise<StartedCallback>;
+
+/**
+ * How the import starts a row, as the API does: a policy taken before with other values is refused
+ * (naming what differs), not silently kept as it was; the same contract again answers its run.
+ */
+export function startUnlessChanged(huifang: HuifangClient, evidence: Pick<EvidenceStore, 'storedContract'>): StartCallback {
+  return async (contract) => {
+    const refusal = repostRefusal(await evidence.storedContract(contract.policyNo), contract);
+    if (refusal) throw new Error(refusal);
+    return huifang.startCallback(contract);
+  };
+}
 
 export async function importContracts(
   rows: readonly SourceRow[],
