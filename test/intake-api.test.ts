@@ -178,6 +178,18 @@ test('a batch answers per row: good rows start, bad rows are named, and nothing 
   await expect(h.huifang.handle(bad.policyNo).describe()).rejects.toThrow(/not found/i);
 });
 
+test('a batch of many rows answers each in row order, and a policy repeated in it is refused by row', async () => {
+  const many = Array.from({ length: 40 }, () => aContract());
+  const repeated = { ...many[3], premium: { ...many[3].premium, amount: 1 } };
+  const res = await post([...many, repeated]);
+  expect(res.statusCode).toBe(200);
+  const body = res.json();
+  expect(body).toMatchObject({ accepted: 40, rejected: 1 });
+  expect(body.results.map((r: { row: number }) => r.row)).toEqual([...many.keys(), 40]);
+  expect(body.results.slice(0, 40).map((r: { policyNo: string }) => r.policyNo)).toEqual(many.map((c) => c.policyNo));
+  expect(body.results[40]).toEqual({ row: 40, ok: false, fields: [{ field: 'policyNo', message: 'repeats the policy of row 3' }] });
+});
+
 test('unknown fields are refused by name, wherever they are, and start nothing', async () => {
   const contract = aContract();
   const res = await post({ ...contract, discount: 5, premium: { ...contract.premium, rebate: 1 } });
