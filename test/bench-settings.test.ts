@@ -1,6 +1,5 @@
 /** The bench's call wave (plan mode 'wave'): every policy sleeps until one slot opening later today. */
 import { benchSettings, waveStart } from '../bench/settings';
-import { irreducibleShape } from '../bench/bare-shape';
 import { planAttempts } from '../domain/call-plan';
 
 test('the wave opens at the first whole minute after the lead, and the plan calls then, not before', () => {
@@ -17,17 +16,4 @@ test('a wave that would open after Beijing midnight is refused, saying so', () =
   expect(() => waveStart(120_000, new Date('2026-12-03T23:58:30+08:00'))).toThrow(/after midnight in Asia\/Shanghai/);
   expect(() => benchSettings('wave', new Date('2026-12-03T10:00:00+08:00'))).toThrow(/waveAt must be later today/);
   expect(() => benchSettings('wave', new Date('2026-12-03T10:00:00+08:00'), new Date('2026-12-04T10:00:00+08:00'))).toThrow(/waveAt must be later today/);
-});
-
-test('the irreducible callback: decide, sleep, hand over the call, two bounded waits, the outcome and the checked recording', () => {
-  expect(irreducibleShape(0)).toEqual({
-    before: ['localActivity', 'sleep', 'localActivity', 'timer', 'timer'],
-    dispatchAt: 2,
-    updates: [
-      { localActivities: 0, activities: 0, upserts: 0 },
-      { localActivities: 1, activities: 0, upserts: 0 },
-    ],
-    after: [],
-    sleepMs: 0,
-  });
 });
