@@ -31,7 +31,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
-import { importContracts, startUnlessChanged } from '../cli/import-contracts';
+import { importContracts, startUnlessChanged } from '../client/import-contracts';
 import { HuifangClient } from '../client/huifang-client';
 import { generateKeyring, huifangDataConverter } from '../client/payload-keys';
 import { ensureSearchAttributes } from '../client/register-search-attributes';

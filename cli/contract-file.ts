@@ -7,11 +7,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { cellsToContract, resolveHeader } from './contract-columns';
 import { parseCsv } from './csv';
+import type { SourceRow } from '../client/import-contracts';
 
-export type SourceRow =
-  | { row: number; value: unknown }
-  /** A row that cannot even be read as a contract (a CSV row with the wrong number of cells). */
-  | { row: number; policyNo: string | null; error: string };
+export type { SourceRow };
 
 /** The file cannot be imported at all (unreadable, not CSV/JSON, malformed): nothing was started. */
 export class ContractFileError extends Error {

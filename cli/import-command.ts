@@ -8,7 +8,7 @@ import { describeFieldErrors } from '../domain/validation';
 import { UsageError, type CliContext, type Command } from './command';
 import { CONTRACT_COLUMNS } from './contract-columns';
 import { ContractFileError, readContractFile } from './contract-file';
-import { DEFAULT_CONCURRENCY, importContracts, NOT_REACHED, startUnlessChanged, summarize, type ImportResult } from './import-contracts';
+import { DEFAULT_CONCURRENCY, importContracts, NOT_REACHED, startUnlessChanged, summarize, type ImportResult } from '../client/import-contracts';
 import { progressReporter } from './progress';
 
 /** More than this many rejected rows are counted, not listed (they are all in --out). */

@@ -2,7 +2,7 @@
  * Import progress on stderr: a bar redrawn in place on a terminal, a plain line now and then
  * otherwise (a log file or CI output gets readable lines, not carriage returns).
  */
-import type { ImportProgress } from './import-contracts';
+import type { ImportProgress } from '../client/import-contracts';
 import type { Output } from './command';
 
 const BAR_WIDTH = 30;

@@ -18,7 +18,7 @@ import { TemporalFallbackQuota } from '../client/fallback-quota-gateway';
 import { HuifangClient } from '../client/huifang-client';
 import { nearCoolingOffEndQuery, overdueLevel1Query, todaysCallsQuery } from '../client/ready-queries';
 import type { Output } from '../cli/command';
-import { importContracts } from '../cli/import-contracts';
+import { importContracts } from '../client/import-contracts';
 import { localDateOf } from '../domain/local-time';
 import * as sa from '../workflows/search-attributes';
 import { createHuifangWorker } from '../workers/create-worker';

@@ -12,7 +12,7 @@ import type { CliContext } from '../cli/command';
 import { CONTRACT_COLUMNS } from '../cli/contract-columns';
 import { csvRows } from '../cli/contract-file';
 import { parseCsv } from '../cli/csv';
-import { importContracts, type ImportResult } from '../cli/import-contracts';
+import { importContracts, type ImportResult } from '../client/import-contracts';
 import { callbackTimeline, formatTimeline } from '../cli/callback-timeline';
 import { formatCallbackState } from '../cli/format-callback-state';
 import { runCli } from '../cli/main';

@@ -2,17 +2,21 @@
  * The batch import: every row checked against contractSchema and the intake rules (no receipt signed
  * after today, a preferred window outside calling hours only at the customer's request), every valid row started, a result per
  * row in file order, and never a stop half-way (a bad or failing row is reported, the rest go on).
- * Kept free of files and terminals so tests drive it directly; `import-command.ts` wires it up.
+ * Kept free of files and terminals so tests and the bench drive it directly; cli/import-command.ts wires it up.
  *
  * Starting is idempotent (`callback-<policyNo>`, USE_EXISTING), so re-running a file, whole or after
  * an interruption, starts only what is missing and reports the runs already there.
  */
-import type { HuifangClient, StartedCallback } from '../client/huifang-client';
-import { repostRefusal } from '../domain/contract-differences';
-import type { EvidenceStore } from '../stores/evidence-store';
+import type { HuifangClient, StartedCallback } from './huifang-client';
+import { repostRefusal, type StoredContract } from '../domain/contract-differences';
 import { contractSchema, intakeRejections, type Contract, type IntakeRules } from '../domain/contract';
 import { toFieldErrors, type FieldError } from '../domain/validation';
-import type { SourceRow } from './contract-file';
+
+/** A row of a contract file (cli/contract-file.ts) or a batch, as read: judged here, row by row. */
+export type SourceRow =
+  | { row: number; value: unknown }
+  /** A row that cannot even be read as a contract (a CSV row with the wrong number of cells). */
+  | { row: number; policyNo: string | null; error: string };
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -56,7 +60,7 @@ export type StartCallback = (contract: Contract) => Promise<StartedCallback>;
  * How the import starts a row, as the API does: a policy taken before with other values is refused
  * (naming what differs), not silently kept as it was; the same contract again answers its run.
  */
-export function startUnlessChanged(huifang: HuifangClient, evidence: Pick<EvidenceStore, 'storedContract'>): StartCallback {
+export function startUnlessChanged(huifang: HuifangClient, evidence: { storedContract(policyNo: string): Promise<StoredContract | undefined> }): StartCallback {
   return async (contract) => {
     const refusal = repostRefusal(await evidence.storedContract(contract.policyNo), contract);
     if (refusal) throw new Error(refusal);
