@@ -5,7 +5,6 @@
  * COMPLETED by e-callback. The link's token leaves the address bar at once, and the used link shows
  * only that it was used.
  */
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -18,7 +17,7 @@ import { addCalendarDays, localDateOf } from '../domain/local-time';
 import { aContract } from './helpers/contracts';
 import { waitForState, workflowResult } from './helpers/drive';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
-import { buildWebPages, launchBrowser, screenshot } from './helpers/web-pages';
+import { buildWebPages, screenshot, serveToBrowser, PHONE } from './helpers/web-pages';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -40,9 +39,7 @@ beforeAll(async () => {
     eCallback: { sms: h.sms, config: h.settings.eCallback },
     webDir: WEB_DIST_DIR,
   });
-  await api.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ baseUrl, browser } = await serveToBrowser(api));
 });
 afterAll(async () => {
   await browser?.close();
@@ -50,7 +47,7 @@ afterAll(async () => {
   await stopServer(env);
 });
 
-const phone = () => browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' }).then((c) => c.newPage());
+const phone = () => browser.newContext(PHONE).then((c) => c.newPage());
 const alert = (page: Page, text: string) => page.getByRole('alert').filter({ hasText: text }).waitFor({ timeout: 10_000 });
 
 test('the policyholder completes the e-callback on a phone: identity, code, disclosures, answers, signature', async () => {

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +25,7 @@ import { TEST_USERS } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { AGENT, routeTicket, startTicket, TIER3, TIER4 } from './helpers/drive';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
-import { buildWebPages, launchBrowser, refreshUntilListed, screenshot, signIn } from './helpers/web-pages';
+import { buildWebPages, refreshUntilListed, screenshot, signIn, serveToBrowser, PHONE, DESK } from './helpers/web-pages';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -63,9 +62,7 @@ beforeAll(async () => {
     recordings: new LocalFolderRecordingStore(h.recordingsDir),
     recordingLimitBytes: 44 + RECORDING_LIMIT_SECONDS * 16_000,
   });
-  await api.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ baseUrl, browser } = await serveToBrowser(api));
 });
 afterAll(async () => {
   await browser?.close();
@@ -76,7 +73,7 @@ afterAll(async () => {
 const passwordOf = (username: string) => credentials.get(username)!.password!;
 
 async function pageFor(username: string, phone = false): Promise<Page> {
-  const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' } : { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const context = await browser.newContext(phone ? PHONE : DESK);
   const page = await context.newPage();
   await signIn(page, baseUrl, username, passwordOf(username));
   return page;

@@ -3,7 +3,6 @@
  * uploaded through the page and the waiver reported citing it, on a phone; a file that is not a scan
  * is refused in words; the tier-3 handler then finds it waiting.
  */
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +15,7 @@ import { TEST_USERS } from './helpers/api-users';
 import { aContract } from './helpers/contracts';
 import { eventually } from './helpers/eventually';
 import { createHarness, generateKeyring, startDevServer, stopServer, type TestHarness } from './helpers/temporal-env';
-import { buildWebPages, launchBrowser, screenshot, signIn } from './helpers/web-pages';
+import { buildWebPages, screenshot, signIn, serveToBrowser, PHONE } from './helpers/web-pages';
 
 let env: TestWorkflowEnvironment;
 let h: TestHarness;
@@ -41,9 +40,7 @@ beforeAll(async () => {
     timeZone: h.settings.timeZone,
     webDir: WEB_DIST_DIR,
   });
-  await api.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ baseUrl, browser } = await serveToBrowser(api));
 });
 afterAll(async () => {
   await browser?.close();
@@ -52,7 +49,7 @@ afterAll(async () => {
 });
 
 async function phonePageFor(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await signIn(page, baseUrl, username, credentials.get(username)!.password!);
   return page;

@@ -6,7 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.HUIFANG_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,6 +24,16 @@ export function buildWebPages(): void {
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set HUIFANG_CHROMIUM)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+/** A phone (the agents', the policyholder's) and a desk, as the pages are tried on. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+export const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
+
+/** The API on a free loopback port and a browser for it: its base URL and the browser. */
+export async function serveToBrowser(api: FastifyInstance): Promise<{ baseUrl: string; browser: Browser }> {
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  return { baseUrl: `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`, browser: await launchBrowser() };
 }
 
 /** Signs in through the page's own form and waits for the signed-in header. */
