@@ -5,6 +5,7 @@
  * signature drawn with the finger; each screen reported as shown. "改为电话回访" at every step.
  */
 import { useEffect, useRef, useState, type FormEvent, type PointerEvent } from 'react';
+import { useSubmit } from './hooks';
 
 const TOKEN_KEY = 'huifang.e-callback';
 
@@ -44,8 +45,7 @@ const ANSWERS: [string, string][] = [
 export function ECallbackPage() {
   const [token] = useState(linkToken);
   const [step, setStep] = useState<Step>({ at: 'opening' });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, send: run } = useSubmit();
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
   const [code, setCode] = useState('');
@@ -53,17 +53,6 @@ export function ECallbackPage() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [signed, setSigned] = useState(false);
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    try {
-      await work();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   useEffect(() => {
     if (!token) return setStep({ at: 'closed', why: '链接不完整：请从短信中的链接打开' });
