@@ -9,12 +9,21 @@
  * `patched()`), or to add a scenario: a replay failure otherwise means running workflows would break.
  * Commit the changed test/histories/*.json with the workflow change.
  */
+import setupTestPostgres from '../test/helpers/postgres-global-setup';
+import teardownTestPostgres from '../test/helpers/postgres-global-teardown';
 import { recordHistories } from '../test/helpers/replay-histories';
 
-recordHistories((line) => console.log(line), process.argv.slice(2)).then(
-  (files) => console.log(`recorded ${files.length} histories`),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+// The runs write their evidence like any other: the PostgreSQL jest would start (or HUIFANG_TEST_DATABASE_URL).
+setupTestPostgres()
+  .then(() => recordHistories((line) => console.log(line), process.argv.slice(2)))
+  .then(
+    async (files) => {
+      await teardownTestPostgres();
+      console.log(`recorded ${files.length} histories`);
+    },
+    async (err: unknown) => {
+      console.error(err);
+      await teardownTestPostgres().catch(() => undefined);
+      process.exit(1);
+    },
+  );

@@ -14,7 +14,7 @@ import type { CallbackSummary } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
 import type { CallbackWorkflowInput } from '../workflows/callback.workflow';
 import { findClearText } from './helpers/clear-text-scan';
-import { loadHistories, SCENARIOS, type RecordedHistory } from './helpers/replay-histories';
+import { assessmentResultInNextTask, loadHistories, SCENARIOS, type RecordedHistory } from './helpers/replay-histories';
 import { replayTestKeyring } from './helpers/replay-keyring';
 import { workflowBundle } from './helpers/temporal-env';
 
@@ -52,6 +52,13 @@ test('every scenario has a committed history, and those that record tickets have
   expect([...new Set(histories.map((r) => r.scenario))].sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
   expect(all.length).toBe(histories.length + ticketHistories.length);
   for (const s of SCENARIOS.filter((sc) => sc.recordTickets)) expect(ticketHistories.some((t) => t.scenario === s.name)).toBe(true);
+});
+
+test("the queried-while-assessed history has the shape it stands for: the assessment's marker closes the first workflow task, and the workflow's commands after it are in the next", () => {
+  // Replaying it is what checks that no patched() is asked where this shape answers it differently.
+  const { history } = histories.find((r) => r.name === 'queried-while-assessed')!;
+  expect(assessmentResultInNextTask(history.events ?? [])).toBe(true);
+  expect(assessmentResultInNextTask(histories.find((r) => r.name === 'clean-call')!.history.events ?? [])).toBe(false);
 });
 
 test('the clear-text search finds personal data planted in each place a history can carry text: payload data, memo, search attributes, user metadata, failure messages', async () => {

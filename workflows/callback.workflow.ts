@@ -8,7 +8,7 @@
  * ends any open stage before a completed call. Each stage is a module of workflows/callback/
  * working on one `CallbackRun`; the decisions are pure functions in domain/callback-flow.ts.
  */
-import { ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { contractInputRejection } from '../domain/workflow-inputs';
 import type { CallbackSummary } from '../domain/callback-state';
 import type { Contract } from '../domain/contract';
@@ -43,7 +43,7 @@ export async function callbackWorkflow(input: CallbackWorkflowInput): Promise<Ca
     return run.finish();
   }
   // Since the writes before waits, the first comes before the first slot's sleep, with its stage.
-  if (!patched('evidence-before-waits')) await run.record();
+  if (!run.writesBeforeWaits()) await run.record();
 
   try {
     await run.mainScope.run(async () => {

@@ -3,11 +3,14 @@
  * the Java time-skipping test server for day-scale timers, the CLI dev server where visibility
  * (search attributes, lists) or Updates with real time are needed.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { msToTs } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Settings } from '../../config/settings';
 import { SimulatedSmsGateway } from '../../notifications/sms-gateway';
 import { LocalFolderRecordingStore } from '../../stores/recording-store';
@@ -26,6 +29,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { toolchainPaths } from '../../scripts/toolchain-paths';
 import { ensureSearchAttributes } from '../../client/register-search-attributes';
 import { advanceTo } from './clock';
+import { historyToJSON } from './history-json';
 import { testSettings } from './test-calendar';
 import { requestedStartAt, useServerClock } from './test-clock';
 
@@ -119,14 +123,78 @@ export interface TestHarness {
   stopWorker(): Promise<void>;
 }
 
+/**
+ * Every workflow a test ran on the harness's queue replays on the current code, from its history
+ * alone, as a worker does after a restart or an eviction. A live run does not replay while it stays
+ * cached, so a history the code cannot replay (a patch marker the replay does not reach, say) would
+ * otherwise show only under load, when a sticky task times out, as a query or a workflow task failing
+ * with a nondeterminism error. Throws naming the workflows that do not replay.
+ */
+export async function replayEveryHistory(h: Pick<TestHarness, 'env' | 'taskQueue' | 'keyring'>): Promise<number> {
+  const failures: string[] = [];
+  let replayed = 0;
+  const replay = { workflowBundle: await workflowBundle(), dataConverter: huifangDataConverter(h.keyring) };
+  const histories: { workflowId: string; history: History }[] = [];
+  for await (const one of historiesOn(h.env, h.taskQueue)) histories.push(one);
+  for await (const result of Worker.runReplayHistories(replay, histories)) {
+    replayed++;
+    if (!result.error) continue;
+    // Kept for whoever investigates: replay it alone with Worker.runReplayHistory.
+    const file = join(tmpdir(), `huifang-unreplayable-${result.workflowId}.json`);
+    writeFileSync(file, historyToJSON(histories.find((x) => x.workflowId === result.workflowId)!.history));
+    failures.push(`${result.workflowId} (history in ${file}): ${result.error.message}`);
+  }
+  if (failures.length) throw new Error(`${failures.length} of ${replayed} histories on ${h.taskQueue} do not replay on the current workflow code:\n${failures.join('\n')}`);
+  console.log(`${replayed} histories on ${h.taskQueue} replay on the current workflow code`);
+  return replayed;
+}
+
+/**
+ * The histories of every run on `taskQueue`, open and closed. Through the older list calls, which
+ * the Java time-skipping server implements (it has no ListWorkflowExecutions) as well as the dev server.
+ */
+async function* historiesOn(env: TestWorkflowEnvironment, taskQueue: string): AsyncIterable<{ workflowId: string; history: History }> {
+  const service = env.client.workflowService;
+  const namespace = env.namespace ?? 'default';
+  const runs: { workflowId: string; runId: string }[] = [];
+  const startTimeFilter = { earliestTime: msToTs(0), latestTime: msToTs(Date.now() + 100 * 365 * 86_400_000) };
+  type Request = { nextPageToken?: Uint8Array };
+  type Page = { executions?: temporal.api.workflow.v1.IWorkflowExecutionInfo[] | null; nextPageToken?: Uint8Array | null };
+  const lists: ((r: Request) => Promise<Page>)[] = [
+    (r) => service.listOpenWorkflowExecutions({ namespace, maximumPageSize: 1000, startTimeFilter, ...r }),
+    (r) => service.listClosedWorkflowExecutions({ namespace, maximumPageSize: 1000, startTimeFilter, ...r }),
+  ];
+  for (const list of lists) {
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await list({ nextPageToken });
+      for (const e of page.executions ?? []) runs.push({ workflowId: e.execution!.workflowId!, runId: e.execution!.runId! });
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+  }
+  // The time-skipping server's listing has no task queue: the history's first event names it.
+  for (const run of runs) {
+    const history = await env.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    if (history.events?.[0]?.workflowExecutionStartedEventAttributes?.taskQueue?.name === taskQueue) yield { workflowId: run.workflowId, history };
+  }
+}
+
 let queueSeq = 0;
 const harnessesOf = new WeakMap<TestWorkflowEnvironment, TestHarness[]>();
 
-/** Stops every harness's worker on `env`, then the server: a worker must not outlive its connection. */
+/**
+ * Stops every harness's worker on `env`, then the server: a worker must not outlive its connection.
+ * First every history the file made replays on the current workflow code (see replayEveryHistory).
+ */
 export async function stopServer(env: TestWorkflowEnvironment | undefined): Promise<void> {
   if (!env) return;
-  for (const h of harnessesOf.get(env) ?? []) await h.stopWorker();
-  await env.teardown();
+  const harnesses = harnessesOf.get(env) ?? [];
+  for (const h of harnesses) await h.stopWorker();
+  try {
+    for (const h of harnesses) await replayEveryHistory(h);
+  } finally {
+    await env.teardown();
+  }
   for (const h of harnessesOf.get(env) ?? []) await h.database.drop();
 }
 

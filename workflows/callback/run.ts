@@ -36,6 +36,14 @@ export class CallbackRun {
   private revision = 0;
   /** What the last evidence write held (the state less the plan): recordChanges() writes only on a change. */
   private recorded = '';
+  /**
+   * Asked in the run's first activation, before any local activity. sdk-core may deliver a local
+   * activity's result live in a later workflow task than the one its marker is recorded in (a query
+   * racing the activity); on replay it comes in the marker's task, whose patch notices do not yet
+   * list a marker recorded after it, and `patched()` answers false there: a nondeterminism error.
+   * Nothing has resolved in the first activation, so its answer is the same live and on replay.
+   */
+  private readonly writesBeforeWaitsFromStart = patched('evidence-before-waits-from-start');
 
   constructor(readonly contract: Contract) {
     this.policyNo = contract.policyNo;
@@ -109,8 +117,17 @@ export class CallbackRun {
    */
   async recordChanges(): Promise<void> {
     if (evidenceFingerprint(this.state) === this.recorded) return;
-    if (!patched('evidence-before-waits')) return;
+    if (!this.writesBeforeWaits()) return;
     await this.record();
+  }
+
+  /**
+   * Whether this run writes its evidence before waits: runs begun on this build say so from their
+   * start; runs recorded before asked 'evidence-before-waits' after the assessment, and replay the
+   * same answer there (those recorded before either took the earlier path: false).
+   */
+  writesBeforeWaits(): boolean {
+    return this.writesBeforeWaitsFromStart || patched('evidence-before-waits');
   }
 
   notifyStaff(n: Notification): Promise<void> {
