@@ -175,7 +175,11 @@ async function* historiesOn(env: TestWorkflowEnvironment, taskQueue: string): As
   // The time-skipping server's listing has no task queue: the history's first event names it.
   for (const run of runs) {
     const history = await env.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    if (history.events?.[0]?.workflowExecutionStartedEventAttributes?.taskQueue?.name === taskQueue) yield { workflowId: run.workflowId, history };
+    if (history.events?.[0]?.workflowExecutionStartedEventAttributes?.taskQueue?.name !== taskQueue) continue;
+    // A run no worker has completed a task of has made no decision to replay (the replayer would run
+    // its first activation as new work, and schedule its local activities on a worker without any).
+    if (!history.events?.some((e) => e.workflowTaskCompletedEventAttributes)) continue;
+    yield { workflowId: run.workflowId, history };
   }
 }
 
