@@ -7,9 +7,11 @@ import type { CallbackRun } from './run';
 
 export async function assess(run: CallbackRun): Promise<void> {
   const { state } = run;
-  const assessment = await assessContract.executeWithOptions({ summary: activitySummary(run.policyNo, 'ASSESSING', 'rule, cooling-off period, questionnaire, call plan') }, [
-    { contract: run.contract, now: nowIso() },
-  ]);
+  const assessment = await run.local(() =>
+    assessContract.executeWithOptions({ summary: activitySummary(run.policyNo, 'ASSESSING', 'rule, cooling-off period, questionnaire, call plan') }, [
+      { contract: run.contract, now: nowIso() },
+    ]),
+  );
   run.assessment = assessment;
   state.decision = assessment.decision;
   state.coolingOff = assessment.coolingOff;

@@ -37,7 +37,7 @@ export function applyPlan(run: CallbackRun, planned: RoundPlan | PlannedSlot[]):
 
 /** A new plan from planCallRound (a corrected number, a confirming call, a look for the missing year). */
 export async function planRound(run: CallbackRun, input: PlanRoundInput, what: string): Promise<void> {
-  const planned = await planCallRound.executeWithOptions({ summary: activitySummary(run.policyNo, run.state.stage, what) }, [input]);
+  const planned = await run.local(() => planCallRound.executeWithOptions({ summary: activitySummary(run.policyNo, run.state.stage, what) }, [input]));
   applyPlan(run, planned);
 }
 

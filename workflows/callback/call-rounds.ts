@@ -41,19 +41,21 @@ export async function callRound(run: CallbackRun, number: string): Promise<void>
     state.attempts.push(attempt);
     run.openAttempt = attempt;
     run.setStage('CALLING');
-    await placeCall.executeWithOptions({ summary: placeCallSummary(policyNo, attempt.attemptNo, slot) }, [
-      {
-        policyNo,
-        workflowId: workflowInfo().workflowId,
-        attemptId: attempt.attemptId,
-        attemptNo: attempt.attemptNo,
-        windowStart: slot.start,
-        windowEnd: slot.end,
-        phone: number,
-        questionIds: assessment.questions.map((q) => q.id),
-        late: slot.late,
-      },
-    ]);
+    await run.local(() =>
+      placeCall.executeWithOptions({ summary: placeCallSummary(policyNo, attempt.attemptNo, slot) }, [
+        {
+          policyNo,
+          workflowId: workflowInfo().workflowId,
+          attemptId: attempt.attemptId,
+          attemptNo: attempt.attemptNo,
+          windowStart: slot.start,
+          windowEnd: slot.end,
+          phone: number,
+          questionIds: assessment.questions.map((q) => q.id),
+          late: slot.late,
+        },
+      ]),
+    );
     const reported = await waitUntil('call-outcome', () => attempt.report !== undefined, slot.end, outcomeDueSummary(policyNo, attempt.attemptNo, slot));
     run.openAttempt = undefined;
     if (reported) {

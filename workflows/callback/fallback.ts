@@ -17,10 +17,12 @@ const DAY = 24 * 3_600_000;
 /** 'receipt': the receipt is in (level-2 tickets may be open); 'closed': the branch closed the case. */
 export async function fallBack(run: CallbackRun, trigger: string, level2Tickets: OpenTicket[]): Promise<'receipt' | 'closed'> {
   const { state, policyNo, contract } = run;
-  const plan = await planFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `may region ${contract.regionCode} have a letter or on-site callback?`) }, [
-    // The cap's month is the callback month (the receipt's), decided in the activity from these dates.
-    { regionCode: contract.regionCode, startedAt: run.startedAt, receiptSignedOn: contract.receiptSignedOn },
-  ]);
+  const plan = await run.local(() =>
+    planFallback.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `may region ${contract.regionCode} have a letter or on-site callback?`) }, [
+      // The cap's month is the callback month (the receipt's), decided in the activity from these dates.
+      { regionCode: contract.regionCode, startedAt: run.startedAt, receiptSignedOn: contract.receiptSignedOn },
+    ]),
+  );
   const requestedAt = nowIso();
   const kind = plan.allowed[0];
   if (!kind) {

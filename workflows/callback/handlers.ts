@@ -61,7 +61,7 @@ export function registerCallbackHandlers(run: CallbackRun): void {
     recordingUploaded,
     (upload) =>
       recordingVerifying.runExclusive(async () => {
-        const verified = await verifyRecording.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `verify recording ${upload.reference}`) }, [upload]).catch((err: unknown) => {
+        const verified = await run.local(() => verifyRecording.executeWithOptions({ summary: activitySummary(policyNo, state.stage, `verify recording ${upload.reference}`) }, [upload])).catch((err: unknown) => {
           throw recordingCheckFailure(upload.reference, err);
         });
         state.recording = { ...upload, verifiedAt: nowIso(), sizeBytes: verified.sizeBytes };
@@ -91,7 +91,7 @@ export function registerCallbackHandlers(run: CallbackRun): void {
       waiverReporting.runExclusive(async () => {
         const parsed = checkOrThrow(waiverReportCheck, report);
         // The statement must be in the document store: the 08:30 list attaches it.
-        await checkDocument({ path: parsed.statementRef }).catch((err: unknown) => {
+        await run.local(() => checkDocument({ path: parsed.statementRef })).catch((err: unknown) => {
           throw ApplicationFailure.create({ message: failureMessage(err), type: 'WaiverRejected', nonRetryable: true });
         });
         if (state.waiver) (state.rejectedWaivers ??= []).push(state.waiver);
@@ -142,7 +142,7 @@ export function registerCallbackHandlers(run: CallbackRun): void {
     recordFallbackReceipt,
     async (receipt) => {
       const parsed = checkOrThrow(fallbackReceiptCheck, receipt);
-      await checkDocument({ path: parsed.receiptRef }).catch((err: unknown) => {
+      await run.local(() => checkDocument({ path: parsed.receiptRef })).catch((err: unknown) => {
         throw ApplicationFailure.create({ message: failureMessage(err), type: 'ReceiptRejected', nonRetryable: true });
       });
       if (state.fallback!.receipt) return state; // entered meanwhile by a repeated request

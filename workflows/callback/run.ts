@@ -3,6 +3,7 @@
  * stage, write the projection row, tell staff). The stages (assess, call rounds, tickets, fallback,
  * recording) and the message handlers share this one object instead of captured variables.
  */
+import { Mutex } from 'async-mutex';
 import { allHandlersFinished, CancellationScope, log, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Assessment } from '../../activities/assess-contract';
 import type { Notification } from '../../domain/notification';
@@ -37,13 +38,15 @@ export class CallbackRun {
   /** What the last evidence write held (the state less the plan): recordChanges() writes only on a change. */
   private recorded = '';
   /**
-   * Asked in the run's first activation, before any local activity. sdk-core may deliver a local
-   * activity's result live in a later workflow task than the one its marker is recorded in (a query
-   * racing the activity); on replay it comes in the marker's task, whose patch notices do not yet
-   * list a marker recorded after it, and `patched()` answers false there: a nondeterminism error.
-   * Nothing has resolved in the first activation, so its answer is the same live and on replay.
+   * This build's patch, asked in the run's first activation, before anything has resolved: see
+   * `local()` and `writesBeforeWaits()` for what a run that says yes does. (Asked later, after a
+   * local activity, `patched()` can answer differently live and on replay: sdk-core may hand a
+   * local activity's result to the workflow in a later workflow task than the one its marker is
+   * recorded in, a query racing it, while a replay hands it over in the marker's own.)
    */
-  private readonly writesBeforeWaitsFromStart = patched('evidence-before-waits-from-start');
+  private readonly fromThisBuild = patched('local-activities-one-at-a-time');
+  /** The lane `local()` runs local activities in, one at a time. */
+  private readonly localLane = new Mutex();
 
   constructor(readonly contract: Contract) {
     this.policyNo = contract.policyNo;
@@ -106,7 +109,7 @@ export class CallbackRun {
   async record(): Promise<void> {
     const evidence = callbackEvidenceOf(this.contract, this.state, { startedAt: this.startedAt, revision: ++this.revision, at: nowIso() });
     this.recorded = evidenceFingerprint(this.state);
-    await recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `evidence, revision ${this.revision}`) }, [evidence]);
+    await this.local(() => recordCallback.executeWithOptions({ summary: activitySummary(this.policyNo, this.state.stage, `evidence, revision ${this.revision}`) }, [evidence]));
   }
 
   /**
@@ -123,11 +126,23 @@ export class CallbackRun {
 
   /**
    * Whether this run writes its evidence before waits: runs begun on this build say so from their
-   * start; runs recorded before asked 'evidence-before-waits' after the assessment, and replay the
+   * start; runs recorded before it asked 'evidence-before-waits' after the assessment, and replay the
    * same answer there (those recorded before either took the earlier path: false).
    */
   writesBeforeWaits(): boolean {
-    return this.writesBeforeWaitsFromStart || patched('evidence-before-waits');
+    return this.fromThisBuild || patched('evidence-before-waits');
+  }
+
+  /**
+   * Runs a local activity of this callback, one at a time: a message handler's and the main flow's
+   * never overlap. Two outstanding at once resolve live in the order they finish, each in its own
+   * activation, but on replay together in their markers' order: the handler's and the main flow's
+   * commands that follow then interleave differently (an Update completed after a stage's
+   * search-attribute upsert instead of before), a nondeterminism error. Runs begun before keep
+   * running them side by side.
+   */
+  local<T>(execute: () => Promise<T>): Promise<T> {
+    return this.fromThisBuild ? this.localLane.runExclusive(execute) : execute();
   }
 
   notifyStaff(n: Notification): Promise<void> {
