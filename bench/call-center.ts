@@ -82,7 +82,8 @@ export class BenchCallCenter implements CallCenter {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, audio);
       const checksum = `sha256:${createHash('sha256').update(audio).digest('hex')}`;
-      await this.delivered(() => this.target.uploadRecording(task.policyNo, { reference: report.recordingRef!, checksum, uploadedBy: BENCH_OPERATOR }));
+      // One delivery id for every sending: a repeat while the first is verified gets its answer.
+      await this.delivered(() => this.target.uploadRecording(task.policyNo, { reference: report.recordingRef!, checksum, uploadedBy: BENCH_OPERATOR }, task.attemptId));
       this.stats.uploaded++;
     } catch (err) {
       this.stats.failures++;

@@ -22,7 +22,8 @@ import type { LocalFolderRecordingStore } from '../stores/recording-store';
 /** Where the dialer reports to: the huifang client in practice. */
 export interface OutcomeTarget {
   recordCallOutcome(policyNo: string, report: CallOutcomeReport): Promise<{ stage: CallbackStage }>;
-  uploadRecording(policyNo: string, upload: RecordingUpload): Promise<unknown>;
+  /** `deliveryId`: the same for every sending of one upload (HuifangClient.uploadRecording). */
+  uploadRecording(policyNo: string, upload: RecordingUpload, deliveryId?: string): Promise<unknown>;
 }
 
 export interface SimulatedDialerOptions {
@@ -74,7 +75,7 @@ export class SimulatedDialer implements CallCenter {
     const store = this.options.recordings;
     if (!store || ack.stage !== 'AWAITING_RECORDING' || !report.recordingRef) return;
     const upload = await storeStandInRecording(store, report.recordingRef, `${task.attemptId} ${report.calledAt}`, this.options.operator ?? 'simulated-dialer');
-    await this.target.uploadRecording(task.policyNo, upload);
+    await this.target.uploadRecording(task.policyNo, upload, task.attemptId);
   }
 
   /** Reports the outcome, again a little later while the workflow does not know the attempt yet. */

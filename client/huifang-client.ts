@@ -227,8 +227,14 @@ export class HuifangClient {
     );
   }
 
-  async uploadRecording(policyNo: string, upload: RecordingUpload): Promise<CallbackState> {
-    return this.call(policyNo, 'update', (h) => h.executeUpdate(recordingUploaded, { args: [upload] }));
+  /**
+   * `deliveryId`: the sender's own id for this upload, the same each time it sends it again (after a
+   * timeout, a restart): a repeat while the first is verified gets the first one's answer instead of
+   * "already being verified". Not an id from the file: the same file sent again after a refusal (not
+   * in storage yet) must be checked again, not answered with that refusal.
+   */
+  async uploadRecording(policyNo: string, upload: RecordingUpload, deliveryId?: string): Promise<CallbackState> {
+    return this.call(policyNo, 'update', (h) => h.executeUpdate(recordingUploaded, { args: [upload], updateId: deliveryId ? `recording-${deliveryId}` : undefined }));
   }
 
   /** The policyholder completed the e-callback on the page. */

@@ -374,6 +374,27 @@ test('a duplicate outcome delivery is harmless; a different outcome for a closed
   });
 });
 
+test("an upload sent again while the first is verified gets the first one's answer, by the sender's delivery id", async () => {
+  await h.withWorker(async () => {
+    const contract = await newContract();
+    const p = contract.policyNo;
+    await h.huifang.startCallback(contract);
+    const report = completedCall(await waitForCall(h, p, 1));
+    await h.huifang.recordCallOutcome(p, report);
+    const stored = storeRecording(h, report.recordingRef!, Buffer.from('the recording, sent twice'));
+    const upload = { reference: stored.reference, checksum: stored.checksum, uploadedBy: OPERATOR };
+    // Without a delivery id the repeat is a second upload, refused while the first is being verified.
+    const [first, repeat] = await Promise.allSettled([h.huifang.uploadRecording(p, upload, report.attemptId), h.huifang.uploadRecording(p, upload, report.attemptId)]);
+    expect([first.status, repeat.status]).toEqual(['fulfilled', 'fulfilled']);
+    const [a, b] = [first, repeat].map((r) => (r as PromiseFulfilledResult<CallbackState>).value);
+    expect(b.recording).toEqual(a.recording);
+    expect(b.stage).toBe('COMPLETED');
+    // Verified once: one stage change for the recording.
+    expect((await h.huifang.getCallbackState(p)).stageHistory.filter((s) => s.note === `recording ${stored.reference}`)).toHaveLength(1);
+    await workflowResult(h, p);
+  });
+});
+
 test('a recording that fails the check is rejected and the callback keeps waiting; a correct one completes it', async () => {
   await h.withWorker(async () => {
     const contract = await newContract();
