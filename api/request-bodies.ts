@@ -16,7 +16,15 @@ const { attemptId: _fromPath, ...outcomeFields } = callOutcomeSchema.shape;
 export const outcomeBody = z.object({ ...outcomeFields, operator: outcomeFields.operator.optional().describe('the caller\'s staff id; from the token when left out') }).strict();
 
 export const recordingBody = z
-  .object({ ...recordingUploadSchema.shape, uploadedBy: recordingUploadSchema.shape.uploadedBy.optional().describe("the uploader's staff id; from the token when left out") })
+  .object({
+    ...recordingUploadSchema.shape,
+    uploadedBy: recordingUploadSchema.shape.uploadedBy.optional().describe("the uploader's staff id; from the token when left out"),
+    deliveryId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')
+      .optional()
+      .describe('the sender\'s own id for this upload, the same each time it sends it again: a repeat while the first is verified gets its answer'),
+  })
   .strict();
 
 export const waiverReportBody = z.object({ ...waiverReportSchema.shape, actor: optionalActor }).strict();

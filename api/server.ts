@@ -336,8 +336,9 @@ export function buildApi(opts: ApiOptions): FastifyInstance {
     errors: [404, 409],
     async handler({ params, body, principal }) {
       await scope.assertPolicy(principal, params.policyNo);
-      const upload = parseRequest(recordingUploadSchema, { ...body, uploadedBy: actingId(principal, body.uploadedBy, 'uploadedBy') });
-      return huifang.uploadRecording(params.policyNo, upload);
+      const { deliveryId, ...sent } = body;
+      const upload = parseRequest(recordingUploadSchema, { ...sent, uploadedBy: actingId(principal, body.uploadedBy, 'uploadedBy') });
+      return huifang.uploadRecording(params.policyNo, upload, deliveryId);
     },
   });
 

@@ -194,7 +194,9 @@ function prepareNextBuild(dir: string): string {
   const code = readFileSync(file, 'utf8');
   const anchor = '  registerECallbackHandlers(run);\n';
   if (!code.includes(anchor)) throw new Error(`the drill's patch point is gone from ${file}: update bench/drill.ts`);
-  writeFileSync(file, code.replace(anchor, `${anchor}  if (patched('${NEXT_BUILD_PATCH}')) run.note('${NEXT_BUILD_NOTE}');\n`));
+  // Its own import: the file may not import patched() itself.
+  const changed = code.replace(anchor, `${anchor}  if (nextBuildPatched('${NEXT_BUILD_PATCH}')) run.note('${NEXT_BUILD_NOTE}');\n`);
+  writeFileSync(file, `import { patched as nextBuildPatched } from '@temporalio/workflow';\n${changed}`);
   return join(next, 'workflows');
 }
 
