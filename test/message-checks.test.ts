@@ -47,6 +47,8 @@ interface Route {
   path: string;
   omitted?: string[];
   fromToken: string[];
+  /** Optional body keys that belong to the request, not the message (the recording's delivery id is the Update's id). */
+  alongside?: string[];
 }
 
 /** Each message: its check, the schema its module exports for the API, valid examples, and its route. */
@@ -67,7 +69,7 @@ const CASES: { name: string; check: Check<unknown>; exported: z.ZodType; valid: 
     check: recordingUploadCheck,
     exported: recordingUploadSchema,
     valid: [{ reference: 'recordings/P1-1.wav', checksum: SHA, uploadedBy: 'op-7' }],
-    route: { path: '/v1/callbacks/{policyNo}/recording', fromToken: ['uploadedBy'] },
+    route: { path: '/v1/callbacks/{policyNo}/recording', fromToken: ['uploadedBy'], alongside: ['deliveryId'] },
   },
   {
     name: 'waiver report',
@@ -241,7 +243,7 @@ function differences(check: Check<unknown>, doc: Json | undefined, at: string, r
     case 'object': {
       const keys = Object.keys(c.shape).filter((k) => !route.omitted?.includes(k));
       want('type', doc.type, 'object');
-      want('keys', Object.keys(doc.properties ?? {}), keys);
+      want('keys', Object.keys(doc.properties ?? {}), [...keys, ...(route.alongside ?? [])]);
       want('required keys', doc.required ?? [], keys.filter((k) => c.shape[k].kind !== 'optional' && !route.fromToken?.includes(k)));
       want('additionalProperties', doc.additionalProperties, false);
       for (const k of keys) out.push(...differences(c.shape[k], doc.properties?.[k], `${at}.${k}`));
