@@ -271,15 +271,22 @@ export async function serverRestart(h: DrillHarness, opts: { policies: number; r
   return report;
 }
 
-/** Recording storage that fails every check until `until` (storage down), then answers as `store` does. */
+/**
+ * Recording storage that is down from the start and stays down for `downMs` after the first check
+ * reaches it, then answers as `store` does. Timed from the first check, not from the drill's start,
+ * so a slow machine (the worker and 20 starts taking longer than the outage) still sees checks fail.
+ */
 export class OutageRecordingStore implements RecordingStore {
   failedChecks = 0;
+  /** When storage came back (set by the first check). */
+  until?: number;
   constructor(
     private readonly store: RecordingStore,
-    public until: number,
+    private readonly downMs: number,
   ) {}
 
   async verify(reference: string, checksum: string): Promise<VerifiedRecording> {
+    this.until ??= Date.now() + this.downMs;
     if (Date.now() < this.until) {
       this.failedChecks++;
       throw new Error('recording storage unavailable (drill)');
@@ -292,16 +299,16 @@ export class OutageRecordingStore implements RecordingStore {
   }
 }
 
-/** Recording storage is down for `downMs` from the start: every check fails, is retried, and succeeds later. */
+/** Recording storage is down from the start until `downMs` after the first check: every check meanwhile fails, is retried, and succeeds later. */
 export async function storageOutage(h: DrillHarness, opts: { policies: number; downMs: number; timeoutMs: number }): Promise<DrillReport> {
   const startedAt = Date.now();
   const closedBefore = await closedCount(h);
   const faultAt = Date.now();
-  const store = new OutageRecordingStore(h.recordings, faultAt + opts.downMs);
+  const store = new OutageRecordingStore(h.recordings, opts.downMs);
   const worker = await h.startWorker({ recordings: store });
   const policyNos = await startPolicies(h, `R${drillSeq}`, opts.policies);
   await waitUntil('every policy closed', async () => (await inFlight(h, opts.policies, closedBefore)) === 0, opts.timeoutMs);
-  const report = await tally(h, 'recording storage down', policyNos, { faultAt, faultMs: opts.downMs, startedAt }, [
+  const report = await tally(h, 'recording storage down', policyNos, { faultAt, faultMs: (store.until ?? faultAt) - faultAt, startedAt }, [
     `${store.failedChecks} recording checks failed while storage was down, and were retried`,
   ]);
   await worker.stop();
